@@ -122,8 +122,17 @@ def already_exists(kind, name: str) -> ApiError:
     return ApiError(409, "AlreadyExists", f'{kind.qualified_plural} "{name}" already exists', _details(kind, name))
 
 
-def conflict(kind, name: str, why: str = "the object has been modified; please apply your changes to the latest version and try again") -> ApiError:
-    return ApiError(409, "Conflict", f'Operation cannot be fulfilled on {kind.qualified_plural} "{name}": {why}', _details(kind, name))
+def conflict(
+    kind,
+    name: str,
+    why: str = "the object has been modified; please apply your changes to the latest version and try again",
+) -> ApiError:
+    return ApiError(
+        409,
+        "Conflict",
+        f'Operation cannot be fulfilled on {kind.qualified_plural} "{name}": {why}',
+        _details(kind, name),
+    )
 
 
 def invalid_object(kind, name: str, errors: list[FieldError]) -> ApiError:

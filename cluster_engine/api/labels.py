@@ -48,13 +48,19 @@ def _expression(expression, index, operators):
     if not key or not isinstance(key, str):
         raise SelectorError(f"matchExpressions[{index}].key: Required value")
     if operator not in operators:
-        raise SelectorError(f'matchExpressions[{index}].operator: Invalid value: "{operator}": not a valid selector operator')
+        raise SelectorError(
+            f'matchExpressions[{index}].operator: Invalid value: "{operator}": not a valid selector operator'
+        )
     if not isinstance(values, list) or not all(isinstance(value, str) for value in values):
         raise SelectorError(f"matchExpressions[{index}].values must be a list of strings")
     if operator in ("In", "NotIn") and not values:
-        raise SelectorError(f"matchExpressions[{index}].values: Required value: must be specified when `operator` is 'In' or 'NotIn'")
+        raise SelectorError(
+            f"matchExpressions[{index}].values: Required value: must be specified when `operator` is 'In' or 'NotIn'"
+        )
     if operator in ("Exists", "DoesNotExist") and values:
-        raise SelectorError(f"matchExpressions[{index}].values: Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'")
+        raise SelectorError(
+            f"matchExpressions[{index}].values: Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'"
+        )
     if operator in ("Gt", "Lt") and (len(values) != 1 or not values[0].lstrip("-").isdigit()):
         raise SelectorError(f"matchExpressions[{index}].values: must be a single integer for 'Gt' and 'Lt'")
     return (key, operator, tuple(values))

@@ -1,0 +1,315 @@
+"""Defaulting and admission: what the API server adds to an object before it is stored.
+
+Mirrors upstream's scheme defaults (pkg/apis/*/v1/defaults.go) and the admission plugins every cluster runs
+(ServiceAccount, DefaultTolerationSeconds, NamespaceLifecycle), so an object read back from KubeLab has the same
+fields a real cluster would show: a learner who writes a three-line pod sees the tolerations and service account
+the cluster filled in.
+"""
+
+import base64
+import copy
+import ipaddress
+
+from . import errors
+from .kinds import Kind
+
+# upstream: DefaultTolerationSeconds admission, --default-not-ready-toleration-seconds=300 and unreachable 300
+DEFAULT_TOLERATION_SECONDS = 300
+NOT_READY_TAINT = "node.kubernetes.io/not-ready"
+UNREACHABLE_TAINT = "node.kubernetes.io/unreachable"
+# AKS's defaults: service CIDR 10.0.0.0/16 (kube-dns takes 10.0.0.10); NodePorts 30000-32767 (upstream default)
+SERVICE_CIDR = ipaddress.ip_network("10.0.0.0/16")
+NODE_PORT_RANGE = range(30000, 32768)
+SERVER_OWNED_METADATA = ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation")
+
+
+def admit_create(kind: Kind, obj: dict, server) -> None:
+    defaulter = _CREATE_DEFAULTS.get(kind.kind)
+    if defaulter:
+        defaulter(obj, server)
+
+
+def admit_update(kind: Kind, old: dict, new: dict, server) -> None:
+    if kind.kind in ("Deployment", "ReplicaSet"):
+        _default_workload(new, server)
+    elif kind.kind == "Pod":
+        _default_pod_spec(new.setdefault("spec", {}))
+    elif kind.kind == "Service":
+        _default_service_update(old, new)
+    elif kind.kind == "Secret":
+        _fold_string_data(new)
+
+
+def merge_for_update(kind: Kind, current: dict, new: dict, subresource: str | None) -> dict:
+    """What an update may change: the main resource leaves status alone, the status subresource only status."""
+    merged = copy.deepcopy(new)
+    if subresource == "status":
+        merged = copy.deepcopy(current)
+        merged["status"] = copy.deepcopy(new.get("status", {}))
+    elif "status" in kind.subresources and "status" in current:
+        merged["status"] = copy.deepcopy(current["status"])
+    elif "status" in kind.subresources:
+        merged.pop("status", None)
+    for field in SERVER_OWNED_METADATA:
+        if field in current["metadata"]:
+            merged["metadata"][field] = current["metadata"][field]
+        else:
+            merged["metadata"].pop(field, None)
+    merged["metadata"]["namespace"] = current["metadata"].get("namespace")
+    if merged["metadata"]["namespace"] is None:
+        merged["metadata"].pop("namespace")
+    return merged
+
+
+def set_condition(obj: dict, condition_type: str, status: str, now: str, reason: str = "", message: str = "") -> bool:
+    """Set a condition, moving lastTransitionTime only when the status changes; returns whether anything changed."""
+    conditions = obj.setdefault("status", {}).setdefault("conditions", [])
+    for condition in conditions:
+        if condition["type"] == condition_type:
+            before = dict(condition)
+            if condition.get("status") != status:
+                condition["lastTransitionTime"] = now
+            condition["status"] = status
+            _set_optional(condition, "reason", reason)
+            _set_optional(condition, "message", message)
+            return condition != before
+    condition = {"type": condition_type, "status": status, "lastTransitionTime": now}
+    _set_optional(condition, "reason", reason)
+    _set_optional(condition, "message", message)
+    if obj.get("kind") == "Pod":
+        condition["lastProbeTime"] = None
+    conditions.append(condition)
+    return True
+
+
+def _set_optional(condition: dict, key: str, value: str) -> None:
+    if value:
+        condition[key] = value
+    else:
+        condition.pop(key, None)
+
+
+# ---- per-kind defaults ---------------------------------------------------------------------------------------
+def _default_namespace(obj, server):
+    obj.setdefault("spec", {}).setdefault("finalizers", ["kubernetes"])
+    obj.setdefault("status", {})["phase"] = "Active"
+    labels = obj["metadata"].setdefault("labels", {})
+    labels["kubernetes.io/metadata.name"] = obj["metadata"].get("name", "")
+
+
+def _default_pod(obj, server):
+    spec = obj.setdefault("spec", {})
+    _default_pod_spec(spec)
+    namespace = obj["metadata"].get("namespace", "default")
+    account = spec.get("serviceAccountName") or spec.get("serviceAccount") or "default"
+    # upstream ServiceAccount admission: a pod may only run as an account that exists in its namespace
+    if server.storage.get("ServiceAccount", namespace, account) is None:
+        raise errors.ApiError(
+            403,
+            "Forbidden",
+            f'pods "{obj["metadata"].get("name") or obj["metadata"].get("generateName", "")}" is forbidden: '
+            f'error looking up service account {namespace}/{account}: serviceaccount "{account}" not found',
+            {"name": obj["metadata"].get("name", ""), "kind": "pods"},
+        )
+    spec["serviceAccountName"] = spec["serviceAccount"] = account
+    _add_default_tolerations(spec)
+    status = obj.setdefault("status", {})
+    status.setdefault("phase", "Pending")
+    status["qosClass"] = qos_class(spec)
+
+
+def _default_pod_spec(spec: dict) -> None:
+    """Scheme defaults for a PodSpec (pkg/apis/core/v1/defaults.go), applied to pods and pod templates."""
+    spec.setdefault("restartPolicy", "Always")
+    spec.setdefault("terminationGracePeriodSeconds", 30)  # upstream: DefaultTerminationGracePeriodSeconds
+    spec.setdefault("dnsPolicy", "ClusterFirst")
+    spec.setdefault("schedulerName", "default-scheduler")
+    spec.setdefault("securityContext", {})
+    spec.setdefault("enableServiceLinks", True)
+    for container in (spec.get("containers") or []) + (spec.get("initContainers") or []):
+        if not isinstance(container, dict):
+            continue
+        image = container.get("image", "")
+        tag = image.rsplit("/", 1)[-1]
+        latest = ":" not in tag or tag.endswith(":latest")
+        container.setdefault("imagePullPolicy", "Always" if latest and "@" not in tag else "IfNotPresent")
+        container.setdefault("terminationMessagePath", "/dev/termination-log")
+        container.setdefault("terminationMessagePolicy", "File")
+        container.setdefault("resources", {})
+        for port in container.get("ports") or []:
+            if isinstance(port, dict):
+                port.setdefault("protocol", "TCP")
+        for probe_name in ("livenessProbe", "readinessProbe", "startupProbe"):
+            probe = container.get(probe_name)
+            if isinstance(probe, dict):
+                # upstream probe defaults: period 10 s, timeout 1 s, success 1, failure 3
+                probe.setdefault("periodSeconds", 10)
+                probe.setdefault("timeoutSeconds", 1)
+                probe.setdefault("successThreshold", 1)
+                probe.setdefault("failureThreshold", 3)
+                if isinstance(probe.get("httpGet"), dict):
+                    probe["httpGet"].setdefault("path", "/")
+                    probe["httpGet"].setdefault("scheme", "HTTP")
+
+
+def _add_default_tolerations(spec: dict) -> None:
+    tolerations = spec.setdefault("tolerations", [])
+    for taint in (NOT_READY_TAINT, UNREACHABLE_TAINT):
+        if not any(
+            _tolerates_no_execute(toleration, taint) for toleration in tolerations if isinstance(toleration, dict)
+        ):
+            tolerations.append(
+                {
+                    "key": taint,
+                    "operator": "Exists",
+                    "effect": "NoExecute",
+                    "tolerationSeconds": DEFAULT_TOLERATION_SECONDS,
+                }
+            )
+
+
+def _tolerates_no_execute(toleration: dict, taint_key: str) -> bool:
+    if toleration.get("effect") not in (None, "", "NoExecute"):
+        return False
+    if toleration.get("operator") == "Exists" and not toleration.get("key"):
+        return True
+    return toleration.get("key") == taint_key
+
+
+def qos_class(spec: dict) -> str:
+    """Guaranteed when every container's requests equal its limits for cpu and memory; BestEffort with none."""
+    containers = [c for c in (spec.get("containers") or []) if isinstance(c, dict)]
+    requests_seen = limits_seen = False
+    guaranteed = bool(containers)
+    for container in containers:
+        resources = container.get("resources") or {}
+        requests, limits = resources.get("requests") or {}, resources.get("limits") or {}
+        requests_seen |= bool(requests)
+        limits_seen |= bool(limits)
+        for resource in ("cpu", "memory"):
+            if resource not in limits or requests.get(resource, limits[resource]) != limits[resource]:
+                guaranteed = False
+    if not requests_seen and not limits_seen:
+        return "BestEffort"
+    return "Guaranteed" if guaranteed else "Burstable"
+
+
+def _default_workload(obj, server):
+    spec = obj.setdefault("spec", {})
+    spec.setdefault("replicas", 1)
+    template = spec.setdefault("template", {})
+    if isinstance(template, dict):
+        _default_pod_spec(template.setdefault("spec", {}))
+    if obj["kind"] == "Deployment":
+        # upstream apps/v1 defaults: RollingUpdate 25%/25%, 10 old ReplicaSets kept, 600 s progress deadline
+        strategy = spec.setdefault("strategy", {})
+        strategy.setdefault("type", "RollingUpdate")
+        if strategy["type"] == "RollingUpdate":
+            rolling = strategy.setdefault("rollingUpdate", {})
+            rolling.setdefault("maxUnavailable", "25%")
+            rolling.setdefault("maxSurge", "25%")
+        spec.setdefault("revisionHistoryLimit", 10)
+        spec.setdefault("progressDeadlineSeconds", 600)
+    obj.setdefault("status", {})
+
+
+def _default_service(obj, server):
+    spec = obj.setdefault("spec", {})
+    spec.setdefault("type", "ClusterIP")
+    spec.setdefault("sessionAffinity", "None")
+    for port in spec.get("ports") or []:
+        if isinstance(port, dict):
+            port.setdefault("protocol", "TCP")
+            port.setdefault("targetPort", port.get("port"))
+    if spec["type"] == "ExternalName":
+        return
+    if spec.get("clusterIP") != "None":
+        spec["clusterIP"] = spec.get("clusterIP") or _allocate_cluster_ip(server)
+        spec["clusterIPs"] = [spec["clusterIP"]]
+    spec.setdefault("ipFamilies", ["IPv4"])
+    spec.setdefault("ipFamilyPolicy", "SingleStack")
+    spec.setdefault("internalTrafficPolicy", "Cluster")
+    if spec["type"] in ("NodePort", "LoadBalancer"):
+        spec.setdefault("externalTrafficPolicy", "Cluster")
+        used = _node_ports_in_use(server)
+        for port in spec.get("ports") or []:
+            if isinstance(port, dict) and not port.get("nodePort"):
+                port["nodePort"] = next(p for p in NODE_PORT_RANGE if p not in used)
+                used.add(port["nodePort"])
+    if spec["type"] == "LoadBalancer":
+        spec.setdefault("allocateLoadBalancerNodePorts", True)
+    obj.setdefault("status", {}).setdefault("loadBalancer", {})
+
+
+def _default_service_update(old, new):
+    spec, old_spec = new.setdefault("spec", {}), old.get("spec", {})
+    for field in ("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"):
+        if field in old_spec and field not in spec:
+            spec[field] = old_spec[field]
+    for port in spec.get("ports") or []:
+        if isinstance(port, dict):
+            port.setdefault("protocol", "TCP")
+            port.setdefault("targetPort", port.get("port"))
+
+
+def _allocate_cluster_ip(server) -> str:
+    used = {svc["spec"].get("clusterIP") for svc in _all_services(server)}
+    # .1 is the kubernetes service and .10 kube-dns on AKS; allocate upward from .11 in order for stable lessons
+    for offset in range(11, SERVICE_CIDR.num_addresses - 1):
+        address = str(SERVICE_CIDR[offset])
+        if address not in used:
+            return address
+    raise errors.ApiError(
+        500, "InternalError", "Internal error occurred: failed to allocate a serviceIP: range is full"
+    )
+
+
+def _node_ports_in_use(server) -> set[int]:
+    return {
+        port.get("nodePort")
+        for svc in _all_services(server)
+        for port in svc["spec"].get("ports") or []
+        if isinstance(port, dict)
+    }
+
+
+def _all_services(server) -> list[dict]:
+    return server.storage.list("Service", None)
+
+
+def _default_secret(obj, server):
+    obj.setdefault("type", "Opaque")
+    _fold_string_data(obj)
+
+
+def _fold_string_data(obj):
+    """stringData is write-only: upstream merges it into base64 data and never stores it."""
+    string_data = obj.pop("stringData", None) or {}
+    if string_data:
+        data = obj.setdefault("data", {})
+        for key, value in string_data.items():
+            data[key] = base64.b64encode(str(value).encode()).decode()
+
+
+def _default_node(obj, server):
+    status = obj.setdefault("status", {})
+    if "capacity" in status and "allocatable" not in status:
+        status["allocatable"] = dict(status["capacity"])
+    obj.setdefault("spec", {})
+
+
+def _default_event(obj, server):
+    obj.setdefault("type", "Normal")
+    obj.setdefault("count", 1)
+
+
+_CREATE_DEFAULTS = {
+    "Namespace": _default_namespace,
+    "Pod": _default_pod,
+    "Deployment": _default_workload,
+    "ReplicaSet": _default_workload,
+    "Service": _default_service,
+    "Secret": _default_secret,
+    "Node": _default_node,
+    "Event": _default_event,
+}

@@ -1,0 +1,114 @@
+"""Where the API server keeps objects: our etcd. The lab stores them in the ORM; the engine's tests in memory.
+
+The contract is small on purpose: reads and writes inside a transaction, a per-cluster revision counter bumped
+once per write, and callbacks that run only once the transaction has committed (that is when watchers hear).
+"""
+
+import copy
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Protocol
+
+
+class Storage(Protocol):
+    def transaction(self): ...
+
+    def next_resource_version(self) -> int: ...
+
+    def resource_version(self) -> int: ...
+
+    def get(self, kind: str, namespace: str | None, name: str) -> dict | None: ...
+
+    def list(self, kind: str, namespace: str | None = None) -> list[dict]: ...
+
+    def save(self, kind: str, obj: dict) -> None: ...
+
+    def remove(self, kind: str, namespace: str | None, name: str) -> None: ...
+
+    def on_commit(self, callback: Callable[[], None]) -> None: ...
+
+    def publish(self, event: dict) -> None: ...
+
+
+class MemoryStorage:
+    """Objects in dictionaries; a transaction buffers its writes and applies them only if it completes."""
+
+    def __init__(self):
+        self._objects: dict[tuple[str, str | None, str], dict] = {}
+        self._revision = 0
+        self._pending: dict | None = None
+        self._pending_revision = 0
+        self._callbacks: list[Callable[[], None]] = []
+        self.subscribers: list[Callable[[dict], None]] = []
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self._pending is not None:  # nested: join the outer transaction
+            yield
+            return
+        self._pending, self._pending_revision, self._callbacks = {}, self._revision, []
+        try:
+            yield
+        except BaseException:
+            self._pending, self._callbacks = None, []
+            raise
+        pending, callbacks = self._pending, self._callbacks
+        self._pending, self._callbacks = None, []
+        for key, obj in pending.items():
+            if obj is None:
+                self._objects.pop(key, None)
+            else:
+                self._objects[key] = obj
+        self._revision = self._pending_revision
+        for callback in callbacks:
+            callback()
+
+    def next_resource_version(self) -> int:
+        self._require_transaction()
+        self._pending_revision += 1
+        return self._pending_revision
+
+    def resource_version(self) -> int:
+        return self._revision
+
+    def get(self, kind, namespace, name):
+        key = (kind, namespace, name)
+        if self._pending is not None and key in self._pending:
+            found = self._pending[key]
+        else:
+            found = self._objects.get(key)
+        return copy.deepcopy(found) if found is not None else None
+
+    def list(self, kind, namespace=None):
+        keys = {key for key in self._objects if key[0] == kind}
+        if self._pending:
+            keys |= {key for key in self._pending if key[0] == kind}
+        found = []
+        for key in sorted(keys, key=lambda key: (key[1] or "", key[2])):
+            if namespace is not None and key[1] != namespace:
+                continue
+            obj = self.get(*key)
+            if obj is not None:
+                found.append(obj)
+        return found
+
+    def save(self, kind, obj):
+        self._require_transaction()
+        metadata = obj["metadata"]
+        self._pending[(kind, metadata.get("namespace"), metadata["name"])] = copy.deepcopy(obj)
+
+    def remove(self, kind, namespace, name):
+        self._require_transaction()
+        self._pending[(kind, namespace, name)] = None
+
+    def on_commit(self, callback):
+        self._require_transaction()
+        self._callbacks.append(callback)
+
+    def publish(self, event):
+        for subscriber in list(self.subscribers):
+            subscriber(event)
+
+    def _require_transaction(self):
+        if self._pending is None:
+            raise RuntimeError("writes happen inside storage.transaction()")

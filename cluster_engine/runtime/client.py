@@ -1,0 +1,43 @@
+"""The control plane's handle on the API server, with read-your-writes into its informer cache.
+
+Components write only through this client, which calls the API server (the same one the admin and kubectl use)
+and applies each returned object to the cache at once. Without that, a controller could act again on a cache that
+has not yet heard of its own last write (upstream guards the same race with "expectations"); the watch event that
+arrives later carries the same resourceVersion and is ignored.
+"""
+
+
+class Client:
+    def __init__(self, server, cache):
+        self.server = server
+        self.cache = cache
+
+    def get(self, kind: str, namespace: str | None, name: str) -> dict:
+        return self.server.get(kind, namespace, name)
+
+    def create(self, kind: str, obj: dict) -> dict:
+        return self._applied("ADDED", self.server.create(kind, obj))
+
+    def update(self, kind: str, obj: dict) -> dict:
+        return self._applied("MODIFIED", self.server.update(kind, obj))
+
+    def update_status(self, kind: str, obj: dict) -> dict:
+        return self._applied("MODIFIED", self.server.update(kind, obj, subresource="status"))
+
+    def patch(self, kind: str, namespace: str | None, name: str, patch, patch_type: str = "merge", subresource=None):
+        return self._applied(
+            "MODIFIED", self.server.patch(kind, namespace, name, patch, patch_type, subresource=subresource)
+        )
+
+    def delete(self, kind: str, namespace: str | None, name: str, **options) -> dict | None:
+        """Delete; returns the object if it lingers (graceful deletion, finalizers), else None."""
+        result = self.server.delete(kind, namespace, name, **options)
+        self.cache.apply("DELETED" if result.finished else "MODIFIED", result.object)
+        return None if result.finished else result.object
+
+    def bind(self, namespace: str, name: str, node_name: str) -> dict:
+        return self._applied("MODIFIED", self.server.bind(namespace, name, node_name))
+
+    def _applied(self, event_type: str, obj: dict) -> dict:
+        self.cache.apply(event_type, obj)
+        return obj

@@ -1,0 +1,93 @@
+"""The simulated clock each cluster runs on.
+
+Every Kubernetes duration keeps its upstream value in simulated seconds; only the pace at which simulated time
+passes changes (speed), stops (pause) or jumps to the next thing that will happen (step). Components never read
+wall time: they ask the clock for `now` and schedule timers on it, so a scenario replays identically.
+"""
+
+import heapq
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+MIN_SPEED = 0.25
+MAX_SPEED = 100.0
+
+
+@dataclass(order=True)
+class Timer:
+    """A callback due at a simulated time. Cancelling leaves it in the heap but makes it a no-op."""
+
+    at: float
+    sequence: int
+    callback: Callable[[], None] = field(compare=False)
+    label: str = field(default="", compare=False)
+    cancelled: bool = field(default=False, compare=False)
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+class SimClock:
+    """Simulated seconds since the cluster's epoch, with timers ordered by due time then by scheduling order."""
+
+    def __init__(self, epoch: float = 0.0, now: float = 0.0, speed: float = 1.0, paused: bool = False):
+        self.epoch = epoch  # wall-clock Unix time that simulated second 0 maps to, for object timestamps
+        self.now = now
+        self.speed = clamp_speed(speed)
+        self.paused = paused
+        self._timers: list[Timer] = []
+        self._sequence = itertools.count()
+
+    def call_at(self, at: float, callback: Callable[[], None], label: str = "") -> Timer:
+        timer = Timer(max(at, self.now), next(self._sequence), callback, label)
+        heapq.heappush(self._timers, timer)
+        return timer
+
+    def call_later(self, delay: float, callback: Callable[[], None], label: str = "") -> Timer:
+        return self.call_at(self.now + delay, callback, label)
+
+    def next_due(self) -> float | None:
+        """When the next live timer fires, or None when nothing is scheduled."""
+        while self._timers and self._timers[0].cancelled:
+            heapq.heappop(self._timers)
+        return self._timers[0].at if self._timers else None
+
+    def pop_due(self, until: float) -> Timer | None:
+        """Remove and return the next live timer due at or before `until`, moving `now` to its time."""
+        due = self.next_due()
+        if due is None or due > until:
+            return None
+        timer = heapq.heappop(self._timers)
+        self.now = max(self.now, timer.at)
+        return timer
+
+    def advance_to(self, until: float) -> None:
+        """Move `now` forward (never back) once every timer up to `until` has run."""
+        self.now = max(self.now, until)
+
+    def pending(self) -> int:
+        return sum(1 for timer in self._timers if not timer.cancelled)
+
+    def wall_time(self, at: float | None = None) -> datetime:
+        return datetime.fromtimestamp(self.epoch + (self.now if at is None else at), tz=UTC)
+
+    def timestamp(self, at: float | None = None) -> str:
+        """RFC 3339 with seconds, as metav1.Time serialises (creationTimestamp, lastTransitionTime)."""
+        return self.wall_time(at).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def micro_timestamp(self, at: float | None = None) -> str:
+        """RFC 3339 with microseconds, as metav1.MicroTime serialises (Lease renewTime, Event eventTime)."""
+        return self.wall_time(at).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+    def seconds_since_epoch(self, timestamp: str) -> float:
+        """The simulated second an object timestamp written by this clock stands for."""
+        text = timestamp.rstrip("Z")
+        parsed = datetime.fromisoformat(text).replace(tzinfo=UTC)
+        return parsed.timestamp() - self.epoch
+
+
+def clamp_speed(speed: float) -> float:
+    """Speeds outside 0.25x..100x are refused by the API; here they are held to the range."""
+    return min(MAX_SPEED, max(MIN_SPEED, float(speed)))
