@@ -6,6 +6,8 @@ resourceVersion, so an event older than what the cache holds (a replay, or a wat
 write was already applied) is ignored: applying the same history twice never moves the cache backwards.
 """
 
+from __future__ import annotations
+
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 

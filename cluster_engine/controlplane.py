@@ -1,0 +1,9 @@
+"""The components a KubeLab cluster runs, in the order they start.
+
+Each entry is a Component class taking a Context; the lab's control-plane worker and the in-memory `Simulation`
+both build their control plane from this one list, so tests exercise exactly what the lab runs.
+"""
+
+
+def default_components() -> list[type]:
+    return []

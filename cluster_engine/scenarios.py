@@ -1,0 +1,137 @@
+"""Ready-made clusters: the objects a fresh cluster starts with, as manifests for the API server.
+
+The demo cluster follows the classic managed-cluster tutorial: one control-plane node that hosts etcd, the API
+server, the scheduler, the controller manager and the cloud controller manager (tainted so workloads stay off it),
+three worker nodes for the workloads, the usual namespaces, and a three-replica web Deployment behind a Service.
+An HA cluster has three control-plane nodes, each hosting every component.
+"""
+
+CONTROL_PLANE_LABEL = "node-role.kubernetes.io/control-plane"
+CONTROL_PLANE_TAINT = {"key": CONTROL_PLANE_LABEL, "effect": "NoSchedule"}
+POWER_ANNOTATION = "kubelab.io/power"
+COMPONENTS = ("etcd", "kube-apiserver", "kube-scheduler", "kube-controller-manager", "cloud-controller-manager")
+SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+KUBELET_VERSION = "v1.32.0"
+REGION = "westeurope"
+# A Standard_DS2_v2 worker as AKS sizes it: 2 vCPU, 7 GiB, 110 pods, minus what AKS reserves for the system.
+DEFAULT_CAPACITY = {"cpu": "2", "memory": "7Gi", "pods": "110"}
+DEFAULT_ALLOCATABLE = {"cpu": "1900m", "memory": "5Gi", "pods": "110"}
+
+
+def node_manifest(
+    name: str,
+    index: int,
+    control_plane: bool = False,
+    zone: int = 1,
+    pool: str = "nodepool1",
+    capacity: dict | None = None,
+    allocatable: dict | None = None,
+) -> dict:
+    """A Node as the kubelet registers it: labels, addresses, capacity; conditions come from its kubelet."""
+    labels = {
+        "kubernetes.io/hostname": name,
+        "kubernetes.io/os": "linux",
+        "kubernetes.io/arch": "amd64",
+        "node.kubernetes.io/instance-type": "Standard_DS2_v2",
+        "topology.kubernetes.io/region": REGION,
+        "topology.kubernetes.io/zone": f"{REGION}-{zone}",
+        "agentpool": pool,
+    }
+    spec = {
+        "podCIDR": f"10.244.{index}.0/24",
+        "podCIDRs": [f"10.244.{index}.0/24"],
+        "providerID": f"kubelab://{pool}/{name}",
+    }
+    if control_plane:
+        labels[CONTROL_PLANE_LABEL] = ""
+        labels["node.kubernetes.io/exclude-from-external-load-balancers"] = ""
+        spec["taints"] = [dict(CONTROL_PLANE_TAINT)]
+    return {
+        "apiVersion": "v1",
+        "kind": "Node",
+        "metadata": {"name": name, "labels": labels, "annotations": {POWER_ANNOTATION: "on"}},
+        "spec": spec,
+        "status": {
+            "capacity": dict(capacity or DEFAULT_CAPACITY),
+            "allocatable": dict(allocatable or capacity or DEFAULT_ALLOCATABLE),
+            "addresses": [
+                {"type": "InternalIP", "address": f"10.224.0.{4 + index}"},
+                {"type": "Hostname", "address": name},
+            ],
+            "nodeInfo": {
+                "kubeletVersion": KUBELET_VERSION,
+                "kubeProxyVersion": KUBELET_VERSION,
+                "operatingSystem": "linux",
+                "architecture": "amd64",
+                "containerRuntimeVersion": "containerd://1.7.27",
+                "osImage": "Ubuntu 22.04.5 LTS",
+                "kernelVersion": "5.15.0-1079-azure",
+            },
+        },
+    }
+
+
+def component_manifest(component: str, node_name: str) -> dict:
+    """Where a control-plane component runs; its status (Running/Down, leader) is kept by the control plane."""
+    return {
+        "apiVersion": "kubelab.io/v1alpha1",
+        "kind": "ControlPlaneComponent",
+        "metadata": {"name": f"{component}-{node_name}", "labels": {"component": component}},
+        "spec": {"component": component, "nodeName": node_name},
+        "status": {"phase": "Running", "leader": False},
+    }
+
+
+def cluster_objects(topology: str = "single", workers: int = 3) -> list[dict]:
+    """Namespaces, nodes and control-plane components of an empty cluster, in creation order."""
+    objects = [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}} for name in SYSTEM_NAMESPACES]
+    control_planes = 3 if topology == "ha" else 1
+    for index in range(control_planes):
+        name = f"control-plane-{index + 1}"
+        objects.append(node_manifest(name, index, control_plane=True, zone=index % 3 + 1))
+        objects += [component_manifest(component, name) for component in COMPONENTS]
+    for index in range(workers):
+        objects.append(node_manifest(f"worker-{index + 1}", control_planes + index, zone=index % 3 + 1))
+    return objects
+
+
+def web_app(replicas: int = 3, name: str = "web", image: str = "nginx:1.27") -> list[dict]:
+    """The tutorial's workload: a Deployment of a web server and a LoadBalancer Service in front of it."""
+    labels = {"app": name}
+    deployment = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name, "namespace": "default", "labels": labels},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": labels},
+            "template": {
+                "metadata": {"labels": labels},
+                "spec": {
+                    "containers": [
+                        {
+                            "name": "nginx",
+                            "image": image,
+                            "ports": [{"containerPort": 80}],
+                            "resources": {
+                                "requests": {"cpu": "250m", "memory": "256Mi"},
+                                "limits": {"memory": "512Mi"},
+                            },
+                            "readinessProbe": {"httpGet": {"path": "/", "port": 80}},
+                        }
+                    ]
+                },
+            },
+        },
+    }
+    service = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": name, "namespace": "default", "labels": labels},
+        "spec": {"type": "LoadBalancer", "selector": labels, "ports": [{"port": 80, "targetPort": 80}]},
+    }
+    return [deployment, service]
+
+
+def demo_objects(topology: str = "single") -> list[dict]:
+    return cluster_objects(topology) + web_app()
