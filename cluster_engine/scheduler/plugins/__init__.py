@@ -1,0 +1,1 @@
+"""The default scheduler plugins, one module each, working on whole columns of nodes."""
