@@ -59,7 +59,8 @@ class Preemption:
             if len(candidates) >= wanted:
                 break
         if not candidates:
-            statuses[NOT_HELPFUL] = statuses.get(NOT_HELPFUL, 0) + len(order) - len(potential)
+            if len(order) > len(potential):
+                statuses[NOT_HELPFUL] = statuses.get(NOT_HELPFUL, 0) + len(order) - len(potential)
             return f"preemption: {fit_error_message(len(order), statuses)}"
         slot, victims = min(candidates, key=lambda candidate: self._rank(candidate[1]))
         decision.nominated_node = snapshot.nodes[slot].name
