@@ -34,7 +34,15 @@ def make_node(index: int) -> dict:
 
 def make_pod(index: int, spread: bool) -> dict:
     app = f"app-{index % DEPLOYMENTS}"
-    spec = {"containers": [{"name": "main", "image": "registry.k8s.io/pause:3.10", "resources": {"requests": {"cpu": "100m", "memory": "128Mi"}}}]}
+    spec = {
+        "containers": [
+            {
+                "name": "main",
+                "image": "registry.k8s.io/pause:3.10",
+                "resources": {"requests": {"cpu": "100m", "memory": "128Mi"}},
+            }
+        ]
+    }
     if spread:
         selector = {"matchLabels": {"app": app}}
         spec["affinity"] = {
@@ -45,9 +53,18 @@ def make_pod(index: int, spread: bool) -> dict:
             }
         }
         spec["topologySpreadConstraints"] = [
-            {"maxSkew": 1, "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "DoNotSchedule", "labelSelector": selector}
+            {
+                "maxSkew": 1,
+                "topologyKey": "topology.kubernetes.io/zone",
+                "whenUnsatisfiable": "DoNotSchedule",
+                "labelSelector": selector,
+            }
         ]
-    return {"kind": "Pod", "metadata": {"name": f"pod-{index}", "namespace": "default", "labels": {"app": app}}, "spec": spec}
+    return {
+        "kind": "Pod",
+        "metadata": {"name": f"pod-{index}", "namespace": "default", "labels": {"app": app}},
+        "spec": spec,
+    }
 
 
 def run(nodes: int, pods: int, spread: bool) -> tuple[float, int]:

@@ -91,6 +91,11 @@ class SchedulingQueue:
                 return entry.info
         return None
 
+    def pop_ready(self) -> PodInfo | None:
+        """Move pods whose backoff has expired to activeQ, then pop."""
+        self.flush_backoff_completed()
+        return self.pop()
+
     def done(self, key: str) -> None:
         """The pod was scheduled (assumed); it leaves the queue."""
         self.delete(key)

@@ -53,7 +53,11 @@ def test_node_affinity_example_pod_with_node_affinity():
         "nodeAffinity": {
             "requiredDuringSchedulingIgnoredDuringExecution": {
                 "nodeSelectorTerms": [
-                    {"matchExpressions": [{"key": zone, "operator": "In", "values": ["antarctica-east1", "antarctica-west1"]}]}
+                    {
+                        "matchExpressions": [
+                            {"key": zone, "operator": "In", "values": ["antarctica-east1", "antarctica-west1"]}
+                        ]
+                    }
                 ]
             },
             "preferredDuringSchedulingIgnoredDuringExecution": [
@@ -82,12 +86,18 @@ def test_node_affinity_weight_example():
         {"weight": 1, "preference": {"matchExpressions": [{"key": "label-1", "operator": "In", "values": ["key-1"]}]}},
         {"weight": 50, "preference": {"matchExpressions": [{"key": "label-2", "operator": "In", "values": ["key-2"]}]}},
     ]
-    decision = schedule(algorithm, pod("with-affinity", affinity={"nodeAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": preferred}}))
+    decision = schedule(
+        algorithm,
+        pod("with-affinity", affinity={"nodeAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": preferred}}),
+    )
     assert decision.node == "two"
 
 
 def anti_affinity(app, key="kubernetes.io/hostname"):
-    return {"labelSelector": {"matchExpressions": [{"key": "app", "operator": "In", "values": [app]}]}, "topologyKey": key}
+    return {
+        "labelSelector": {"matchExpressions": [{"key": "app", "operator": "In", "values": [app]}]},
+        "topologyKey": key,
+    }
 
 
 def test_redis_cache_and_web_store_example_colocates_one_of_each_per_node():
@@ -131,7 +141,12 @@ def spread_cluster():
 
 
 def constraint(key, skew=1):
-    return {"maxSkew": skew, "topologyKey": key, "whenUnsatisfiable": "DoNotSchedule", "labelSelector": {"matchLabels": {"foo": "bar"}}}
+    return {
+        "maxSkew": skew,
+        "topologyKey": key,
+        "whenUnsatisfiable": "DoNotSchedule",
+        "labelSelector": {"matchLabels": {"foo": "bar"}},
+    }
 
 
 def test_topology_spread_single_constraint_example():

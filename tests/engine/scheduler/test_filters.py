@@ -29,7 +29,12 @@ def test_node_name_pins_the_pod():
 def test_host_port_conflicts_only_on_same_protocol_and_overlapping_ip():
     def with_port(name, port, protocol="TCP", host_ip=None):
         item = pod(name, cpu="100m")
-        entry = {"containerPort": 80, "hostPort": port, "protocol": protocol, **({"hostIP": host_ip} if host_ip else {})}
+        entry = {
+            "containerPort": 80,
+            "hostPort": port,
+            "protocol": protocol,
+            **({"hostIP": host_ip} if host_ip else {}),
+        }
         item["spec"]["containers"][0]["ports"] = [entry]
         return item
 
@@ -50,7 +55,9 @@ def test_resources_fit_reports_every_insufficient_resource_and_pod_count():
         "plugin": "NodeResourcesFit",
         "reasons": ["Too many pods", "Insufficient cpu", "Insufficient memory"],
     }
-    assert decision.message.startswith("0/1 nodes are available: 1 Insufficient cpu, 1 Insufficient memory, 1 Too many pods.")
+    assert decision.message.startswith(
+        "0/1 nodes are available: 1 Insufficient cpu, 1 Insufficient memory, 1 Too many pods."
+    )
 
 
 def test_taint_reason_names_the_first_untolerated_taint():
@@ -96,7 +103,9 @@ def test_node_affinity_operators():
     by_field = {
         "nodeAffinity": {
             "requiredDuringSchedulingIgnoredDuringExecution": {
-                "nodeSelectorTerms": [{"matchFields": [{"key": "metadata.name", "operator": "In", "values": ["node-c"]}]}]
+                "nodeSelectorTerms": [
+                    {"matchFields": [{"key": "metadata.name", "operator": "In", "values": ["node-c"]}]}
+                ]
             }
         }
     }

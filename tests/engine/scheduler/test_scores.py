@@ -10,9 +10,7 @@ GI = 2**30
 def test_least_allocated_averages_cpu_and_memory_including_the_pod():
     # node-a: cpu (4000-1000-1000)*100/4000 = 50; memory (8Gi-2Gi-2Gi)*100/8Gi = 50 -> 50
     # node-b: cpu (4000-1000)*100/4000 = 75; memory (8Gi-2Gi)*100/8Gi = 75 -> 75
-    _, algorithm = cluster(
-        node("node-a"), node("node-b"), pods=[(pod("existing", cpu="1", memory="2Gi"), "node-a")]
-    )
+    _, algorithm = cluster(node("node-a"), node("node-b"), pods=[(pod("existing", cpu="1", memory="2Gi"), "node-a")])
     decision = schedule(algorithm, pod("web", cpu="1", memory="2Gi"))
     assert scores_of(decision, "NodeResourcesFit") == {"node-b": 75, "node-a": 50}
     assert decision.node == "node-b"
@@ -83,7 +81,12 @@ def test_pod_topology_spread_score_follows_the_log_weighted_counts():
         node("node-c", labels={"zone": "z2"}),
         pods=[(pod("w1", labels=web), "node-a"), (pod("w2", labels=web), "node-a"), (pod("w3", labels=web), "node-b")],
     )
-    constraint = {"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "ScheduleAnyway", "labelSelector": {"matchLabels": web}}
+    constraint = {
+        "maxSkew": 1,
+        "topologyKey": "zone",
+        "whenUnsatisfiable": "ScheduleAnyway",
+        "labelSelector": {"matchLabels": web},
+    }
     decision = schedule(algorithm, pod("w4", cpu="100m", labels=web, topologySpreadConstraints=[constraint]))
     assert scores_of(decision, "PodTopologySpread") == {"node-a": 0, "node-b": 0, "node-c": 100}
     assert decision.node == "node-c"
@@ -157,7 +160,10 @@ def test_inter_pod_affinity_preferred_terms_both_ways():
     affinity = {
         "podAffinity": {
             "preferredDuringSchedulingIgnoredDuringExecution": [
-                {"weight": 50, "podAffinityTerm": {"labelSelector": {"matchLabels": {"app": "cache"}}, "topologyKey": "zone"}}
+                {
+                    "weight": 50,
+                    "podAffinityTerm": {"labelSelector": {"matchLabels": {"app": "cache"}}, "topologyKey": "zone"},
+                }
             ]
         }
     }
