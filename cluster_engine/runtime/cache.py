@@ -3,7 +3,9 @@
 Like client-go's shared informers, one cache per kind is shared by every component; handlers run when an object is
 added, changed or removed; indexes answer "pods on node X" without a scan. Events carry the cluster-wide
 resourceVersion, so an event older than what the cache holds (a replay, or a watch event arriving after our own
-write was already applied) is ignored: applying the same history twice never moves the cache backwards.
+write was already applied) is ignored: applying the same history twice never moves the cache backwards. Deleted
+keys leave a tombstone with their last resourceVersion, so a late event about an object we already saw deleted
+cannot bring it back.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 Handler = Callable[..., None]
+# How many tombstones an informer keeps; the oldest are forgotten first (a late event that old is not expected).
+TOMBSTONES = 50_000
 IndexFunction = Callable[[dict], Iterable[str]]
 
 
@@ -40,6 +44,7 @@ class Informer:
         self._handlers: list[tuple[Handler | None, Handler | None, Handler | None]] = []
         self._index_functions: dict[str, IndexFunction] = {}
         self._indexes: dict[str, dict[str, set[str]]] = {}
+        self._tombstones: dict[str, int] = {}
 
     def add_handler(
         self, on_add: Handler | None = None, on_update: Handler | None = None, on_delete: Handler | None = None
@@ -78,6 +83,9 @@ class Informer:
         old = self._objects.get(key)
         if old is not None and resource_version(old) >= resource_version(obj):
             return False
+        if old is None and self._tombstones.get(key, -1) >= resource_version(obj):
+            return False
+        self._tombstones.pop(key, None)
         self._reindex(key, old, obj)
         self._objects[key] = obj
         for on_add, on_update, _ in list(self._handlers):
@@ -94,6 +102,9 @@ class Informer:
             return False
         self._reindex(key, old, None)
         del self._objects[key]
+        self._tombstones[key] = resource_version(obj)
+        if len(self._tombstones) > TOMBSTONES:
+            del self._tombstones[next(iter(self._tombstones))]
         for _, _, on_delete in list(self._handlers):
             if on_delete:
                 on_delete(old)

@@ -66,3 +66,12 @@ def test_replace_after_relist_removes_what_is_gone():
     assert sorted(obj["metadata"]["name"] for obj in cache.list("Pod")) == ["b", "c"]
     assert deleted == ["default/a"]
     assert cache.resource_version == 9
+
+
+def test_late_event_cannot_resurrect_a_deleted_object():
+    cache = Cache()
+    cache.apply("ADDED", pod("a", 1))
+    cache.apply("DELETED", pod("a", 4))
+    assert not cache.apply("MODIFIED", pod("a", 3))
+    assert cache.get("Pod", "default/a") is None
+    assert cache.apply("ADDED", pod("a", 6))  # recreated later under the same name
