@@ -41,7 +41,7 @@ class Simulation:
         self.cache = Cache()
         self.storage.subscribers.append(lambda event: self.cache.apply(event["type"], event["object"]))
         self.client = Client(self.server, self.cache)
-        self.ctx = Context(self.clock, self.cache, self.client, random.Random(seed), events=None)
+        self.ctx = Context(self.clock, self.cache, self.client, random.Random(seed), events=None, operator=self.operator)
         self.ctx.events = EventRecorder(self.ctx)
         component_classes = default_components() if components is None else components
         self.control_plane = ControlPlane(self.ctx, [component(self.ctx) for component in component_classes])

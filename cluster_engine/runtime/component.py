@@ -27,6 +27,10 @@ class Context:
     # Which components may act now: in HA only the holder of a component's Lease does (leader election).
     is_leader: Callable[[str], bool] = field(default=lambda component: True)
     errors: list = field(default_factory=list)
+    # The simulator's own hands (an ungated ApiServer): the physics of machines, never a Kubernetes client.
+    operator: "object" = None
+    # Who leads each leader-elected component (cluster_engine.leaderelection.Leadership), once elections run.
+    leadership: "object" = None
 
 
 class Component:
