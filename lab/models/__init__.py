@@ -1,0 +1,42 @@
+"""The lab's tables: simulated clusters and, scoped by cluster, one table per Kubernetes kind (our etcd)."""
+
+from .cluster import Cluster, Topology
+from .objects import (
+    MODELS_BY_KIND,
+    ConfigMap,
+    ControlPlaneComponent,
+    Deployment,
+    Endpoints,
+    Event,
+    KubeObject,
+    Lease,
+    Namespace,
+    Node,
+    Pod,
+    ReplicaSet,
+    Secret,
+    Service,
+    ServiceAccount,
+    model_for,
+)
+
+__all__ = [
+    "MODELS_BY_KIND",
+    "Cluster",
+    "ConfigMap",
+    "ControlPlaneComponent",
+    "Deployment",
+    "Endpoints",
+    "Event",
+    "KubeObject",
+    "Lease",
+    "Namespace",
+    "Node",
+    "Pod",
+    "ReplicaSet",
+    "Secret",
+    "Service",
+    "ServiceAccount",
+    "Topology",
+    "model_for",
+]

@@ -1,0 +1,3 @@
+"""WebSocket routes (the watch stream consumers)."""
+
+websocket_urlpatterns = []
