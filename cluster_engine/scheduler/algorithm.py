@@ -68,6 +68,9 @@ class Algorithm:
         feasible = rotated[positions]
         decision.evaluated, decision.feasible = processed, len(feasible)
         decision.rejections = result.reason_counts(evaluated)
+        decision.rejected_by = tuple(
+            self.framework.plugin_name(index) for index in sorted(set(result.failed_by[evaluated].tolist()) - {-1})
+        )
         if total <= DETAIL_LIMIT:
             for slot in evaluated[result.failed_by[evaluated] >= 0]:
                 decision.verdicts[snapshot.nodes[slot].name] = {

@@ -27,6 +27,7 @@ class Decision:
     message: str = ""
     nominated_node: str | None = None
     victims: list[str] = field(default_factory=list)
+    rejected_by: tuple = ()  # filter plugins that rejected some evaluated node: which cluster events can help
 
     @property
     def scheduled(self) -> bool:

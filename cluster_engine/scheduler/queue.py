@@ -113,9 +113,14 @@ class SchedulingQueue:
             self._where[key] = "unschedulable"
             self._unschedulable[key] = entry
 
-    def move_all_to_active_or_backoff(self) -> None:
-        """A cluster event happened that may make unschedulable pods schedulable."""
+    def move_all_to_active_or_backoff(self, plugins: tuple | None = None) -> None:
+        """A cluster event happened that may make unschedulable pods schedulable.
+
+        With `plugins`, only pods rejected by one of them move (the event cannot help the others).
+        """
         for entry in list(self._unschedulable.values()):
+            if plugins is not None and not set(plugins) & set(entry.unschedulable_plugins):
+                continue
             del self._unschedulable[entry.info.key]
             self._requeue(entry)
         self._move_request_cycle = self.scheduling_cycle

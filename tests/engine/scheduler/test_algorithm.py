@@ -84,7 +84,7 @@ def test_snapshot_counts_stay_equal_to_a_fresh_rebuild():
     rebuilt = Snapshot()
     for item in (nodes[0], node("node-b", labels={"zone": "z3"})):
         rebuilt.add_node(item)
-    for key, (info, slot) in live.pods.items():
+    for info, slot in live.pods.values():
         rebuilt.add_pod(info, live.nodes[slot].name)
     for column in ("cpu", "pod_count", "nonzero_memory"):
         assert [getattr(live, column)[live.slot_of[name]] for name in ("node-a", "node-b")] == [

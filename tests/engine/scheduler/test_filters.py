@@ -92,7 +92,7 @@ def test_node_affinity_operators():
             }
         }
         decision = schedule(algorithm, pod("web", cpu="100m", affinity=affinity))
-        return sorted(set(["node-a", "node-b", "node-c"]) - set(decision.verdicts))
+        return sorted({"node-a", "node-b", "node-c"} - set(decision.verdicts))
 
     assert feasible_with({"key": "zone", "operator": "In", "values": ["z1", "z2"]}) == ["node-a", "node-b"]
     assert feasible_with({"key": "zone", "operator": "NotIn", "values": ["z1"]}) == ["node-b", "node-c"]

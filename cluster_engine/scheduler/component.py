@@ -1,0 +1,232 @@
+"""kube-scheduler as a control-plane component: informers in, bindings, events and conditions out.
+
+It keeps the Snapshot from pod and node events, queues pending pods (no node yet, schedulerName
+default-scheduler), schedules them one at a time through the algorithm, assumes each placement at once, and
+writes through the API server: the decision annotation, the binding, a `Scheduled` event; or, when nothing fits,
+a `FailedScheduling` event and the PodScheduled=False/Unschedulable condition; victims of preemption are deleted.
+"""
+
+from ..api.errors import ApiError
+from ..runtime.component import Component
+from .algorithm import Algorithm
+from .decision import ANNOTATION, Decision
+from .framework import Framework
+from .podinfo import PodInfo, pod_info
+from .queue import FLUSH_BACKOFF_PERIOD, FLUSH_UNSCHEDULABLE_PERIOD, SchedulingQueue
+from .snapshot import Snapshot
+from .workloads import default_selector
+
+SCHEDULER_NAME = "default-scheduler"
+TERMINAL_PHASES = ("Succeeded", "Failed")
+# upstream: assigned pod events that may help pods rejected by these plugins (EventsToRegister)
+ON_ASSIGNED_POD_ADD = ("InterPodAffinity", "PodTopologySpread")
+
+
+def is_terminal(pod: dict) -> bool:
+    # upstream: the scheduler's pod informer excludes Succeeded and Failed pods
+    return (pod.get("status") or {}).get("phase") in TERMINAL_PHASES
+
+
+def is_pending_for_us(pod: dict) -> bool:
+    spec = pod.get("spec") or {}
+    return (
+        not spec.get("nodeName")
+        and (spec.get("schedulerName") or SCHEDULER_NAME) == SCHEDULER_NAME
+        and not pod["metadata"].get("deletionTimestamp")
+        and not is_terminal(pod)
+    )
+
+
+class Scheduler(Component):
+    name = SCHEDULER_NAME
+    leader_of = "kube-scheduler"
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self.snapshot = Snapshot()
+        self.queue = SchedulingQueue(lambda: ctx.clock.now)
+        framework = Framework(default_spread_selector=lambda pod: default_selector(ctx.cache, pod))
+        self.algorithm = Algorithm(self.snapshot, ctx.rng, framework)
+        self.decisions: dict[str, Decision] = {}
+
+    def start(self) -> None:
+        cache = self.ctx.cache
+        cache.informer("Node").add_handler(self._node_added, self._node_updated, self._node_deleted)
+        cache.informer("Pod").add_handler(self._pod_added, self._pod_updated, self._pod_deleted)
+        cache.informer("Namespace").add_handler(self._namespace_changed, lambda old, new: self._namespace_changed(new))
+        self.every(FLUSH_BACKOFF_PERIOD, self.queue.flush_backoff_completed)
+        self.every(FLUSH_UNSCHEDULABLE_PERIOD, self.queue.flush_unschedulable_leftover)
+
+    def pending(self) -> int:
+        return self.queue.active_count() if self.acting() else 0
+
+    def process(self) -> int:
+        handled, bindings = 0, []
+        while self.acting() and (pod := self.queue.pop()) is not None:
+            handled += 1
+            decision = self.algorithm.schedule(pod)
+            self.decisions[pod.key] = decision
+            if decision.node:
+                self.snapshot.add_pod(pod, decision.node)  # assume: later pods see it at once
+                self.queue.done(pod.key)
+                bindings.append((pod, decision))
+            else:
+                self._unschedulable(pod, decision)
+        self._bind(bindings)
+        return handled
+
+    # ---- writes ------------------------------------------------------------------------------------------------
+
+    def _bind(self, bindings: list[tuple[PodInfo, Decision]]) -> None:
+        client = self.ctx.client
+        bound = []
+        for pod, decision in bindings:
+            try:
+                client.patch(
+                    "Pod", pod.namespace, pod.name, {"metadata": {"annotations": {ANNOTATION: decision.to_json()}}}
+                )
+                if not hasattr(client, "bind_many"):
+                    client.bind(pod.namespace, pod.name, decision.node)
+                bound.append((pod, decision))
+            except ApiError:
+                self._forget(pod)
+        if hasattr(client, "bind_many") and bound:
+            client.bind_many([(pod.namespace, pod.name, decision.node) for pod, decision in bound])
+        for pod, decision in bound:
+            message = f"Successfully assigned {pod.namespace}/{pod.name} to {decision.node}"
+            self.ctx.events.record(pod.pod, "Normal", "Scheduled", message, SCHEDULER_NAME, explain_scheduled(decision))
+
+    def _forget(self, pod: PodInfo) -> None:
+        """A binding the API server refused: drop the assumption; the informer tells us what the pod became."""
+        self.snapshot.remove_pod(pod.key)
+        current = self.ctx.cache.get("Pod", pod.key)
+        if current is not None and is_pending_for_us(current):
+            self.queue.add(pod_info(current))
+
+    def _unschedulable(self, pod: PodInfo, decision: Decision) -> None:
+        self.queue.add_unschedulable(pod.key, self.queue.scheduling_cycle, decision.rejected_by)
+        self.ctx.events.record(
+            pod.pod, "Warning", "FailedScheduling", decision.message, SCHEDULER_NAME, explain_failed(decision)
+        )
+        current = self.ctx.cache.get("Pod", pod.key)
+        if current is None:
+            return
+        try:
+            self._write_failure(current, decision)
+        except ApiError:
+            return  # the pod changed or went away; its informer event requeues or forgets it
+        for victim in decision.victims:
+            self._preempt(victim, pod, decision.nominated_node)
+
+    def _write_failure(self, current: dict, decision: Decision) -> None:
+        client, clock = self.ctx.client, self.ctx.clock
+        annotations = current["metadata"].get("annotations") or {}
+        document = decision.to_json()
+        if annotations.get(ANNOTATION) != document:
+            current = client.patch(
+                "Pod",
+                current["metadata"]["namespace"],
+                current["metadata"]["name"],
+                {"metadata": {"annotations": {ANNOTATION: document}}},
+            )
+        status = dict(current.get("status") or {})
+        conditions = [dict(condition) for condition in status.get("conditions") or []]
+        wanted = {"type": "PodScheduled", "status": "False", "reason": "Unschedulable", "message": decision.message}
+        existing = next((condition for condition in conditions if condition["type"] == "PodScheduled"), None)
+        nominated = decision.nominated_node or status.get("nominatedNodeName")
+        if (
+            existing
+            and all(existing.get(key) == value for key, value in wanted.items())
+            and nominated == status.get("nominatedNodeName")
+        ):
+            return
+        if existing is None:
+            conditions.append({**wanted, "lastProbeTime": None, "lastTransitionTime": clock.timestamp()})
+        else:
+            if existing.get("status") != "False":
+                existing["lastTransitionTime"] = clock.timestamp()
+            existing.update(wanted)
+        status["conditions"] = conditions
+        if nominated:
+            status["nominatedNodeName"] = nominated
+        client.update_status("Pod", {**current, "status": status})
+
+    def _preempt(self, victim_key: str, preemptor: PodInfo, node_name: str) -> None:
+        victim = self.ctx.cache.get("Pod", victim_key)
+        if victim is None or victim["metadata"].get("deletionTimestamp"):
+            return
+        namespace, _, name = victim_key.partition("/")
+        try:
+            self.ctx.client.delete("Pod", namespace, name)
+        except ApiError:
+            return
+        message = f"Preempted by pod {preemptor.uid} on node {node_name}"
+        explanation = f"{preemptor.key} has a higher priority and needed this pod's room on {node_name}."
+        self.ctx.events.record(victim, "Normal", "Preempted", message, SCHEDULER_NAME, explanation)
+
+    # ---- informer events ---------------------------------------------------------------------------------------
+
+    def _node_added(self, node: dict) -> None:
+        self.snapshot.add_node(node)
+        self.queue.move_all_to_active_or_backoff()
+
+    def _node_updated(self, old: dict, new: dict) -> None:
+        self.snapshot.update_node(new)
+        if (
+            old.get("spec") != new.get("spec")
+            or old["metadata"].get("labels") != new["metadata"].get("labels")
+            or ((old.get("status") or {}).get("allocatable") != (new.get("status") or {}).get("allocatable"))
+        ):
+            self.queue.move_all_to_active_or_backoff()
+
+    def _node_deleted(self, node: dict) -> None:
+        self.snapshot.remove_node(node["metadata"]["name"])
+
+    def _pod_added(self, pod: dict) -> None:
+        if is_terminal(pod):
+            return
+        if pod["spec"].get("nodeName"):
+            self.snapshot.add_pod(pod_info(pod), pod["spec"]["nodeName"])
+            self.queue.move_all_to_active_or_backoff(ON_ASSIGNED_POD_ADD)
+        elif is_pending_for_us(pod):
+            self.queue.add(pod_info(pod))
+
+    def _pod_updated(self, old: dict, new: dict) -> None:
+        key = f"{new['metadata'].get('namespace')}/{new['metadata']['name']}"
+        if is_terminal(new) or (not new["spec"].get("nodeName") and not is_pending_for_us(new)):
+            self._pod_deleted(old)
+            return
+        if new["spec"].get("nodeName"):
+            self.queue.delete(key)
+            self.snapshot.add_pod(pod_info(new), new["spec"]["nodeName"])
+            if old["spec"].get("nodeName"):
+                self.queue.move_all_to_active_or_backoff()
+        elif old.get("spec") != new.get("spec") or old["metadata"].get("labels") != new["metadata"].get("labels"):
+            self.queue.update(pod_info(new))
+
+    def _pod_deleted(self, pod: dict) -> None:
+        key = f"{pod['metadata'].get('namespace')}/{pod['metadata']['name']}"
+        self.queue.delete(key)
+        self.decisions.pop(key, None)
+        if self.snapshot.remove_pod(key) is not None:
+            self.queue.move_all_to_active_or_backoff()
+
+    def _namespace_changed(self, namespace: dict) -> None:
+        self.snapshot.namespace_labels[namespace["metadata"]["name"]] = namespace["metadata"].get("labels") or {}
+
+
+def explain_scheduled(decision: Decision) -> str:
+    best = decision.scores[0]["total"] if decision.scores else None
+    scored = f"; it scored highest with {best} points" if best is not None else " and was the only one"
+    return (
+        f"The scheduler checked {decision.evaluated} of {decision.total_nodes} node(s); {decision.feasible} could run "
+        f"the pod and {decision.node} was chosen{scored}."
+    )
+
+
+def explain_failed(decision: Decision) -> str:
+    return (
+        f"None of the {decision.total_nodes} node(s) can run this pod right now, so it stays Pending. "
+        "The scheduler retries when the cluster changes "
+        "(a node joins, a pod leaves), waiting 1 s after the first failure, doubling up to 10 s."
+    )

@@ -1,0 +1,80 @@
+"""The scheduler component in a whole simulated cluster: bindings, events, conditions, retries, preemption."""
+
+import json
+
+from cluster_engine.scenarios import cluster_objects
+from cluster_engine.scheduler.component import Scheduler
+from cluster_engine.scheduler.decision import ANNOTATION
+from cluster_engine.simulation import Simulation
+
+from .objects import node, pod
+
+
+def start(*objects, seed=1):
+    sim = Simulation(seed=seed, components=[Scheduler])
+    namespace = [
+        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "default"}},
+        {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default", "namespace": "default"}},
+    ]
+    sim.apply(namespace + list(objects))
+    sim.start()
+    return sim
+
+
+def events(sim, reason):
+    found = [event for event in sim.objects("Event") if event["reason"] == reason]
+    return [(event["involvedObject"]["name"], event["message"]) for event in found]
+
+
+def manifest(item):
+    """A pod as a user submits it: no uid, no status."""
+    item["metadata"].pop("uid", None)
+    return item
+
+
+def test_pending_pods_are_bound_with_an_event_and_an_explained_decision():
+    sim = start(node("node-1"), node("node-2"), manifest(pod("web-1", cpu="500m")))
+    bound = sim.get("Pod", "default/web-1")
+    assert bound["spec"]["nodeName"] in ("node-1", "node-2")
+    assert events(sim, "Scheduled") == [
+        ("web-1", f"Successfully assigned default/web-1 to {bound['spec']['nodeName']}")
+    ]
+    decision = json.loads(bound["metadata"]["annotations"][ANNOTATION])
+    assert decision["node"] == bound["spec"]["nodeName"]
+    assert {row["node"] for row in decision["scores"]} == {"node-1", "node-2"}
+    assert any(c["type"] == "PodScheduled" and c["status"] == "True" for c in bound["status"]["conditions"])
+
+
+def test_unschedulable_pod_gets_condition_and_event_then_lands_when_a_node_joins():
+    objects = [item for item in cluster_objects(workers=3) if item["kind"] == "Node"]
+    sim = start(*objects, manifest(pod("web-1", cpu="64")))
+    pending = sim.get("Pod", "default/web-1")
+    condition = next(c for c in pending["status"]["conditions"] if c["type"] == "PodScheduled")
+    expected = (
+        "0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, "
+        "3 Insufficient cpu. preemption: 0/4 nodes are available: 1 Preemption is not helpful for scheduling, "
+        "3 No preemption victims found for incoming pod."
+    )
+    assert (condition["status"], condition["reason"], condition["message"]) == ("False", "Unschedulable", expected)
+    assert events(sim, "FailedScheduling") == [("web-1", expected)]
+    sim.run_for(30)
+    assert not sim.get("Pod", "default/web-1")["spec"].get("nodeName")
+    sim.operator.create("Node", node("big-node", cpu="96", memory="384Gi"))
+    sim.run_for(2)  # the node event moves it out of unschedulable; its 1 s backoff has long expired
+    assert sim.get("Pod", "default/web-1")["spec"]["nodeName"] == "big-node"
+
+
+def test_preemption_deletes_the_victim_and_the_preemptor_follows():
+    sim = start(node("node-1", cpu="2"), manifest(pod("batch", cpu="1500m", priority=0)))
+    assert sim.get("Pod", "default/batch")["spec"]["nodeName"] == "node-1"
+    sim.operator.create("Pod", manifest(pod("critical", cpu="1", priority=1000)))
+    sim.run_for(0)
+    critical = sim.get("Pod", "default/critical")
+    assert critical["status"]["nominatedNodeName"] == "node-1"
+    victim = sim.get("Pod", "default/batch")
+    assert victim is None or victim["metadata"].get("deletionTimestamp")
+    assert events(sim, "Preempted")[0][1] == f"Preempted by pod {critical['metadata']['uid']} on node node-1"
+    if victim is not None:  # graceful deletion: the kubelet would finish it; do so as the operator
+        sim.operator.delete("Pod", "default", "batch", grace_period_seconds=0)
+    sim.run_for(2)
+    assert sim.get("Pod", "default/critical")["spec"]["nodeName"] == "node-1"
