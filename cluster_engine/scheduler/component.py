@@ -6,6 +6,8 @@ writes through the API server: the decision annotation, the binding, a `Schedule
 a `FailedScheduling` event and the PodScheduled=False/Unschedulable condition; victims of preemption are deleted.
 """
 
+import math
+
 from ..api.errors import ApiError
 from ..runtime.component import Component
 from .algorithm import Algorithm
@@ -48,13 +50,13 @@ class Scheduler(Component):
         framework = Framework(default_spread_selector=lambda pod: default_selector(ctx.cache, pod))
         self.algorithm = Algorithm(self.snapshot, ctx.rng, framework)
         self.decisions: dict[str, Decision] = {}
+        self._backoff_timer = None
 
     def start(self) -> None:
         cache = self.ctx.cache
         cache.informer("Node").add_handler(self._node_added, self._node_updated, self._node_deleted)
         cache.informer("Pod").add_handler(self._pod_added, self._pod_updated, self._pod_deleted)
         cache.informer("Namespace").add_handler(self._namespace_changed, lambda old, new: self._namespace_changed(new))
-        self.every(FLUSH_BACKOFF_PERIOD, self.queue.flush_backoff_completed)
         self.every(FLUSH_UNSCHEDULABLE_PERIOD, self.queue.flush_unschedulable_leftover)
 
     def pending(self) -> int:
@@ -73,7 +75,32 @@ class Scheduler(Component):
             else:
                 self._unschedulable(pod, decision)
         self._bind(bindings)
+        self._arm_backoff_timer()
         return handled
+
+    def _arm_backoff_timer(self) -> None:
+        """Wake up when the next backoff expires (upstream polls every second; a timer keeps `step` meaningful)."""
+        expiry = self.queue.next_backoff_expiry()
+        if expiry is None:
+            return
+        # upstream flushBackoffQCompleted runs on a 1 s tick, so a pod leaves backoff on the next whole tick
+        due = FLUSH_BACKOFF_PERIOD * math.ceil(expiry / FLUSH_BACKOFF_PERIOD)
+        timer = self._backoff_timer
+        if timer is not None and not timer.cancelled and timer.at <= due:
+            return
+        if timer is not None:
+            timer.cancel()
+
+        def flush():
+            self._backoff_timer = None
+            self.queue.flush_backoff_completed()
+            self._arm_backoff_timer()
+
+        self._backoff_timer = self.ctx.clock.call_at(due, flush, f"{self.name}:backoff")
+
+    def _move(self, plugins: tuple | None = None) -> None:
+        self.queue.move_all_to_active_or_backoff(plugins)
+        self._arm_backoff_timer()
 
     # ---- writes ------------------------------------------------------------------------------------------------
 
@@ -168,7 +195,7 @@ class Scheduler(Component):
 
     def _node_added(self, node: dict) -> None:
         self.snapshot.add_node(node)
-        self.queue.move_all_to_active_or_backoff()
+        self._move()
 
     def _node_updated(self, old: dict, new: dict) -> None:
         self.snapshot.update_node(new)
@@ -177,7 +204,7 @@ class Scheduler(Component):
             or old["metadata"].get("labels") != new["metadata"].get("labels")
             or ((old.get("status") or {}).get("allocatable") != (new.get("status") or {}).get("allocatable"))
         ):
-            self.queue.move_all_to_active_or_backoff()
+            self._move()
 
     def _node_deleted(self, node: dict) -> None:
         self.snapshot.remove_node(node["metadata"]["name"])
@@ -187,7 +214,7 @@ class Scheduler(Component):
             return
         if pod["spec"].get("nodeName"):
             self.snapshot.add_pod(pod_info(pod), pod["spec"]["nodeName"])
-            self.queue.move_all_to_active_or_backoff(ON_ASSIGNED_POD_ADD)
+            self._move(ON_ASSIGNED_POD_ADD)
         elif is_pending_for_us(pod):
             self.queue.add(pod_info(pod))
 
@@ -200,7 +227,7 @@ class Scheduler(Component):
             self.queue.delete(key)
             self.snapshot.add_pod(pod_info(new), new["spec"]["nodeName"])
             if old["spec"].get("nodeName"):
-                self.queue.move_all_to_active_or_backoff()
+                self._move()
         elif old.get("spec") != new.get("spec") or old["metadata"].get("labels") != new["metadata"].get("labels"):
             self.queue.update(pod_info(new))
 
@@ -209,7 +236,7 @@ class Scheduler(Component):
         self.queue.delete(key)
         self.decisions.pop(key, None)
         if self.snapshot.remove_pod(key) is not None:
-            self.queue.move_all_to_active_or_backoff()
+            self._move()
 
     def _namespace_changed(self, namespace: dict) -> None:
         self.snapshot.namespace_labels[namespace["metadata"]["name"]] = namespace["metadata"].get("labels") or {}

@@ -78,3 +78,14 @@ def test_preemption_deletes_the_victim_and_the_preemptor_follows():
         sim.operator.delete("Pod", "default", "batch", grace_period_seconds=0)
     sim.run_for(2)
     assert sim.get("Pod", "default/critical")["spec"]["nodeName"] == "node-1"
+
+
+def test_a_pod_that_just_failed_waits_out_its_one_second_backoff():
+    sim = start(node("small", cpu="1"), manifest(pod("web-1", cpu="2")))
+    sim.run_for(0.25)
+    sim.operator.create("Node", node("large", cpu="4"))
+    sim.run_for(0.5)  # t = 0.75: the node event moved the pod to backoffQ, which it leaves at t = 1
+    assert not sim.get("Pod", "default/web-1")["spec"].get("nodeName")
+    sim.run_for(0.25)
+    assert sim.now == 1.0
+    assert sim.get("Pod", "default/web-1")["spec"]["nodeName"] == "large"
