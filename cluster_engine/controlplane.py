@@ -6,4 +6,10 @@ both build their control plane from this one list, so tests exercise exactly wha
 
 
 def default_components() -> list[type]:
-    return []
+    from .leaderelection import LeaderElection
+    from .machines import Machines
+
+    return [
+        Machines,  # the simulated machines first: which component processes run
+        LeaderElection,  # then who leads among them, before anything asks
+    ]
