@@ -4,11 +4,11 @@ Each entry is a Component class taking a Context; the lab's control-plane worker
 both build their control plane from this one list, so tests exercise exactly what the lab runs.
 """
 
+from .leaderelection import LeaderElection
+from .machines import Machines
+
 
 def default_components() -> list[type]:
-    from .leaderelection import LeaderElection
-    from .machines import Machines
-
     return [
         Machines,  # the simulated machines first: which component processes run
         LeaderElection,  # then who leads among them, before anything asks
