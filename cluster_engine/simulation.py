@@ -10,13 +10,8 @@ import random
 from .api.availability import gate_for
 from .api.server import ApiServer
 from .api.storage import MemoryStorage
-from .controlplane import default_components
-from .runtime.cache import Cache
-from .runtime.client import Client
 from .runtime.clock import SimClock
-from .runtime.component import Context
-from .runtime.events import EventRecorder
-from .runtime.loop import ControlPlane
+from .stack import build_stack
 
 # 2026-01-01T00:00:00Z: simulated second 0, so object timestamps in a replayed scenario never change.
 DEFAULT_EPOCH = 1767225600.0
@@ -38,13 +33,14 @@ class Simulation:
             self.storage, self.clock, random.Random(seed * 2 + 1), gate=gate_for(self.storage), **options
         )
         self.operator = ApiServer(self.storage, self.clock, self.server.rng, **options)
-        self.cache = Cache()
+        stack = build_stack(self.server, self.operator, seed, components)
+        self.cache, self.client, self.ctx, self.control_plane = (
+            stack.cache,
+            stack.client,
+            stack.ctx,
+            stack.control_plane,
+        )
         self.storage.subscribers.append(lambda event: self.cache.apply(event["type"], event["object"]))
-        self.client = Client(self.server, self.cache)
-        self.ctx = Context(self.clock, self.cache, self.client, random.Random(seed), events=None, operator=self.operator)
-        self.ctx.events = EventRecorder(self.ctx)
-        component_classes = default_components() if components is None else components
-        self.control_plane = ControlPlane(self.ctx, [component(self.ctx) for component in component_classes])
 
     def apply(self, objects: list[dict]) -> list[dict]:
         """Create objects as an operator would seed them (not gated)."""
