@@ -21,3 +21,9 @@ def watch_message(events: list[dict]) -> dict:
     if len(events) == 1:
         return {"type": WATCH_EVENT, "event": events[0], "resourceVersion": version}
     return {"type": WATCH_EVENTS, "events": events, "resourceVersion": version}
+
+
+# Clock control for a cluster's control-plane host: {"type": CLOCK_CONTROL, "action": "step" | "refresh"}.
+CLOCK_CONTROL = "clock.control"
+# The clock's state, a few times per second from the host: {"type": CLOCK_STATE, "clock": {...}}.
+CLOCK_STATE = "clock.state"

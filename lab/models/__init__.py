@@ -19,8 +19,10 @@ from .objects import (
     ServiceAccount,
     model_for,
 )
+from .worker import WorkerLease
 
 __all__ = [
+    "WorkerLease",
     "MODELS_BY_KIND",
     "Cluster",
     "ConfigMap",

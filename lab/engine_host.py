@@ -1,0 +1,228 @@
+"""Hosting the control plane: every cluster's components, run on its simulated clock against the ORM.
+
+The same host runs in two places. Embedded (`runlab`): inside the Daphne process, on its event loop, so it shares
+the in-memory channel layer with the consumers. Scale-out (`manage.py controlplane`): in its own process with the
+Redis channel layer; several may run, and only the one holding the worker lease acts (the others wait to take
+over), the way kube-controller-manager replicas share one leader.
+
+Per cluster, a `ClusterHost`:
+- lists every kind once into the engine's informer cache, then follows the cluster's channel-layer group (the same
+  watch stream the browser gets) so edits made elsewhere (admin, kubectl) reach the controllers;
+- every tick advances the simulated clock by wall time × speed (or to the next happening on "step"), running the
+  components in one database transaction, so the tick's writes commit together and go out as one watch message;
+- publishes the clock state so pages can show countdowns.
+Engine work runs in one thread per cluster (ORM calls are synchronous); a tick that crashes is rolled back whole
+and the host rebuilds its cache from the database, so a crash costs time, never an object.
+"""
+
+import asyncio
+import atexit
+import contextlib
+import logging
+import os
+import random
+import socket
+import time
+import uuid
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+from django.db import close_old_connections
+
+from cluster_engine.api.availability import gate_for
+from cluster_engine.api.kinds import ALL_KINDS
+from cluster_engine.api.server import ApiServer
+from cluster_engine.runtime.clock import SimClock
+from cluster_engine.stack import build_stack
+
+from . import worker_lease
+from .groups import CLOCK_CONTROL, CLOCK_STATE, cluster_group
+from .models import Cluster
+from .storage import OrmStorage
+
+logger = logging.getLogger(__name__)
+
+TICK_SECONDS = 0.1  # wall time between clock advances: smooth enough for animations, cheap when idle
+CLOCK_PUBLISH_SECONDS = 0.25  # how often pages hear the clock (countdowns interpolate in between)
+CLUSTER_SCAN_SECONDS = 2.0  # how soon a newly created cluster gets its control plane
+# A tick never advances more than this many simulated seconds, so a laptop waking from sleep does not replay an
+# hour in one go while the page waits.
+MAX_TICK_ADVANCE = 30.0
+
+
+class ClusterHost:
+    def __init__(self, cluster_id: int, components: list[type] | None = None):
+        self.cluster_id = cluster_id
+        self.components = components  # None: the full default control plane
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"control-plane-{cluster_id}")
+        self.inbox: deque[dict] = deque()
+        self.step_requests = 0
+        self.wake = asyncio.Event()
+        self.stack = None
+        self.clock: SimClock | None = None
+        self.storage: OrmStorage | None = None
+
+    # ---- in the cluster's engine thread ---------------------------------------------------------------------
+    def _build(self) -> None:
+        close_old_connections()
+        cluster = Cluster.objects.get(pk=self.cluster_id)
+        self.clock = SimClock(epoch=cluster.epoch, now=cluster.now, speed=cluster.speed, paused=cluster.paused)
+        self.storage = OrmStorage(cluster)
+        rng = random.Random(cluster.seed * 2 + 1)
+        server = ApiServer(
+            self.storage, self.clock, rng, gate=gate_for(self.storage), max_replicas=cluster.max_replicas
+        )
+        operator = ApiServer(self.storage, self.clock, rng, max_replicas=cluster.max_replicas)
+        self.inbox.clear()
+        self.stack = build_stack(server, operator, cluster.seed, self.components)
+        for kind in ALL_KINDS:
+            items, version = operator.list(kind.kind)
+            self.stack.cache.replace(kind.kind, items, version)
+        with self.storage.transaction():
+            self.stack.control_plane.start()
+
+    def _advance(self, elapsed_wall: float, step: bool) -> dict:
+        """Apply what the watch brought, run the clock forward, and return the clock's state for the pages."""
+        close_old_connections()
+        settings = Cluster.objects.values("speed", "paused").get(pk=self.cluster_id)
+        clock = self.clock
+        clock.speed, clock.paused = settings["speed"], settings["paused"]
+        while self.inbox:
+            event = self.inbox.popleft()
+            self.stack.cache.apply(event["type"], event["object"])
+        try:
+            with self.storage.transaction():
+                if step:
+                    self.stack.control_plane.step()
+                elif not clock.paused:
+                    self.stack.control_plane.run_until(clock.now + min(elapsed_wall * clock.speed, MAX_TICK_ADVANCE))
+                else:
+                    self.stack.control_plane.drain()  # paused time still lets the cluster react to edits
+                Cluster.objects.filter(pk=self.cluster_id).update(now=clock.now)
+        except Exception:
+            logger.exception("control plane tick of cluster %s failed; rebuilding from the database", self.cluster_id)
+            self._build()
+        return self.clock_state()
+
+    def clock_state(self) -> dict:
+        clock = self.clock
+        return {
+            "now": clock.now,
+            "time": clock.timestamp(),
+            "speed": clock.speed,
+            "paused": clock.paused,
+            "next_due": clock.next_due(),
+        }
+
+    def pod_logs(self, namespace: str, pod: str, container: str | None) -> list[str] | None:
+        kubelets = self.stack and next((c for c in self.stack.control_plane.components if hasattr(c, "logs")), None)
+        return kubelets.logs(namespace, pod, container) if kubelets else None
+
+    # ---- on the event loop ------------------------------------------------------------------------------------
+    async def _in_engine(self, function, *args):
+        return await sync_to_async(function, thread_sensitive=False, executor=self.executor)(*args)
+
+    async def run(self) -> None:
+        layer = get_channel_layer()
+        channel = await layer.new_channel()
+        group = cluster_group(self.cluster_id)
+        await layer.group_add(group, channel)
+        reader = asyncio.create_task(self._read(layer, channel))
+        try:
+            await self._in_engine(self._build)
+            last, last_publish = time.monotonic(), 0.0
+            while True:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.wake.wait(), TICK_SECONDS)
+                self.wake.clear()
+                now = time.monotonic()
+                step = self.step_requests > 0
+                if step:
+                    self.step_requests -= 1
+                state = await self._in_engine(self._advance, now - last, step)
+                last = now
+                if step or now - last_publish >= CLOCK_PUBLISH_SECONDS:
+                    last_publish = now
+                    await layer.group_send(group, {"type": CLOCK_STATE, "clock": state})
+        finally:
+            reader.cancel()
+            await layer.group_discard(group, channel)
+
+    async def _read(self, layer, channel: str) -> None:
+        while True:
+            message = await layer.receive(channel)
+            kind = message.get("type")
+            if kind == "watch.event":
+                self.inbox.append(message["event"])
+            elif kind == "watch.events":
+                self.inbox.extend(message["events"])
+            elif kind == CLOCK_CONTROL:
+                if message.get("action") == "step":
+                    self.step_requests += 1
+                self.wake.set()
+
+
+class ControlPlaneHost:
+    """All clusters' control planes in this process, while it holds the worker lease."""
+
+    def __init__(self, identity: str | None = None):
+        self.identity = identity or f"{socket.gethostname()}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+        self.hosts: dict[int, tuple[ClusterHost, asyncio.Task]] = {}
+
+    async def run(self) -> None:
+        while True:
+            leading = await sync_to_async(worker_lease.try_acquire, thread_sensitive=False)(self.identity)
+            if leading:
+                await self._sync_clusters()
+            else:
+                await self._stop_all()
+            await asyncio.sleep(worker_lease.RETRY_PERIOD if not leading else CLUSTER_SCAN_SECONDS)
+
+    async def _sync_clusters(self) -> None:
+        cluster_ids = set(await sync_to_async(_cluster_ids, thread_sensitive=False)())
+        for cluster_id in cluster_ids - set(self.hosts):
+            host = ClusterHost(cluster_id)
+            self.hosts[cluster_id] = (host, asyncio.create_task(host.run()))
+        for cluster_id in set(self.hosts) - cluster_ids:
+            await self._stop(cluster_id)
+        for cluster_id, (host, task) in list(self.hosts.items()):
+            if task.done():  # a host that died (its cluster deleted mid-tick, say) is restarted on the next scan
+                if not task.cancelled() and task.exception():
+                    logger.error("control plane of cluster %s stopped: %r", cluster_id, task.exception())
+                del self.hosts[cluster_id]
+
+    async def _stop(self, cluster_id: int) -> None:
+        host, task = self.hosts.pop(cluster_id)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+        host.executor.shutdown(wait=False)
+
+    async def _stop_all(self) -> None:
+        for cluster_id in list(self.hosts):
+            await self._stop(cluster_id)
+
+
+def _cluster_ids() -> list[int]:
+    close_old_connections()
+    return list(Cluster.objects.values_list("pk", flat=True))
+
+
+_process_host: ControlPlaneHost | None = None
+
+
+def start_in_process() -> asyncio.Task:
+    """Start the control plane on the running event loop (Daphne's ready_callable, or a test's loop)."""
+    global _process_host
+    _process_host = ControlPlaneHost()
+    atexit.register(worker_lease.release, _process_host.identity)
+    return asyncio.ensure_future(_process_host.run())
+
+
+def pod_logs(cluster_id: int, namespace: str, pod: str, container: str | None) -> list[str] | None:
+    """The simulated container's log lines, if this process runs that cluster's kubelets; else None."""
+    if _process_host is None or cluster_id not in _process_host.hosts:
+        return None
+    return _process_host.hosts[cluster_id][0].pod_logs(namespace, pod, container)
