@@ -187,7 +187,7 @@ class ControlPlaneHost:
             self.hosts[cluster_id] = (host, asyncio.create_task(host.run()))
         for cluster_id in set(self.hosts) - cluster_ids:
             await self._stop(cluster_id)
-        for cluster_id, (host, task) in list(self.hosts.items()):
+        for cluster_id, (_host, task) in list(self.hosts.items()):
             if task.done():  # a host that died (its cluster deleted mid-tick, say) is restarted on the next scan
                 if not task.cancelled() and task.exception():
                     logger.error("control plane of cluster %s stopped: %r", cluster_id, task.exception())
