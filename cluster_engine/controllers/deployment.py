@@ -30,6 +30,16 @@ class DeploymentController(Controller):
         self.ctx.cache.informer("Pod").add_handler(on_delete=self._pod_deleted)
         super().start()
 
+    def process(self, limit: int | None = None) -> int:
+        """Handle only the keys waiting now; a key re-queued by our own write waits for the next turn.
+
+        Upstream's controllers run concurrently, so the ReplicaSet controller acts on a resize while the
+        Deployment controller looks at the result. Taking turns keeps that order here: without it a Deployment
+        could grow its new set again before the old set's pods were removed, exceeding maxSurge in pods.
+        """
+        waiting = len(self.queue)
+        return super().process(waiting if limit is None else min(limit, waiting))
+
     def _deployments_of(self, rs: dict) -> list[str]:
         reference = owners.controller_ref(rs)
         namespace = rs["metadata"].get("namespace")

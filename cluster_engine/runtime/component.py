@@ -99,9 +99,10 @@ class Controller(Component):
     def pending(self) -> int:
         return len(self.queue) if self.acting() else 0
 
-    def process(self) -> int:
+    def process(self, limit: int | None = None) -> int:
+        """Reconcile queued keys, at most `limit` of them when given."""
         handled = 0
-        while self.acting():
+        while self.acting() and (limit is None or handled < limit):
             key = self.queue.pop()
             if key is None:
                 break

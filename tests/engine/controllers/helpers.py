@@ -85,3 +85,22 @@ def events(sim: Simulation, reason: str | None = None) -> list[tuple[str, str]]:
     """(reason, message) of every Event, oldest first."""
     found = sorted(sim.objects("Event"), key=lambda event: int(event["metadata"]["resourceVersion"]))
     return [(e["reason"], e["message"]) for e in found if reason is None or e["reason"] == reason]
+
+
+def ready_all(sim: Simulation) -> None:
+    """Report every active pod that is not yet ready as Running and Ready (what its kubelet would do)."""
+    for pod in pods(sim):
+        if not any(c["type"] == "Ready" and c["status"] == "True" for c in pod["status"].get("conditions") or []):
+            set_pod_status(sim, pod)
+
+
+def roll(sim: Simulation, seconds: int = 60) -> None:
+    """Let a rollout proceed: pods become ready one simulated second after they appear."""
+    for _ in range(seconds):
+        ready_all(sim)
+        sim.run_for(1)
+
+
+def set_image(sim: Simulation, image: str, name: str = "web") -> None:
+    patch = {"spec": {"template": {"spec": {"containers": [{"name": "web", "image": image}]}}}}
+    sim.operator.patch("Deployment", "default", name, patch, "strategic")
