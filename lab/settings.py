@@ -127,7 +127,6 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
 # WhiteNoise serves static files under Daphne straight from the app and project folders: no collectstatic step.
 WHITENOISE_USE_FINDERS = True
 STORAGES = {
