@@ -4,6 +4,7 @@ Each entry is a Component class taking a Context; the lab's control-plane worker
 both build their control plane from this one list, so tests exercise exactly what the lab runs.
 """
 
+from .cloud import CloudNodeLifecycleController, NodePoolController, ServiceController
 from .leaderelection import LeaderElection
 from .machines import Machines
 
@@ -12,4 +13,7 @@ def default_components() -> list[type]:
     return [
         Machines,  # the simulated machines first: which component processes run
         LeaderElection,  # then who leads among them, before anything asks
+        NodePoolController,  # cloud controller manager
+        ServiceController,
+        CloudNodeLifecycleController,
     ]
