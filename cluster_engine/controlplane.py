@@ -7,6 +7,7 @@ both build their control plane from this one list, so tests exercise exactly wha
 from .cloud import CloudNodeLifecycleController, NodePoolController, ServiceController
 from .leaderelection import LeaderElection
 from .machines import Machines
+from .scheduler.component import Scheduler
 
 
 def default_components() -> list[type]:

@@ -1,0 +1,115 @@
+"""Real PostgreSQL and Redis servers on loopback, started for the scale-out tests and stopped after them.
+
+PostgreSQL refuses to run as root, so when the tests run as root (as CI does) its data directory belongs to the
+unprivileged `nobody` user and its commands run through `runuser`.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"process exited with {process.returncode} before listening on {port}")
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise TimeoutError(f"nothing listened on port {port} within {seconds} s")
+
+
+def as_postgres_user(command: list[str]) -> list[str]:
+    return ["runuser", "-u", "nobody", "--", *command] if os.geteuid() == 0 else command
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    port = free_port()
+    workdir = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen(
+        [
+            shutil.which("redis-server"),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    wait_for_port(port, process)
+    yield f"redis://127.0.0.1:{port}/0"
+    process.terminate()
+    process.wait(10)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    port = free_port()
+    base = tmp_path_factory.mktemp("postgres")
+    if os.geteuid() == 0:
+        shutil.chown(base, "nobody")
+    data = base / "data"
+    subprocess.run(
+        as_postgres_user(["initdb", "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"]),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    options = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+    subprocess.run(
+        as_postgres_user(["pg_ctl", "-D", str(data), "-o", options, "-l", str(base / "log"), "-w", "start"]),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "kubelab"], check=True)
+    yield f"postgres://postgres@127.0.0.1:{port}/kubelab"
+    subprocess.run(as_postgres_user(["pg_ctl", "-D", str(data), "-m", "immediate", "stop"]), stdout=subprocess.DEVNULL)
+
+
+@pytest.fixture(scope="session")
+def scaleout_env(database_url, redis_url):
+    """The environment of a scale-out deployment: PostgreSQL + Redis, chosen by variables alone."""
+    return {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "PYTHONUNBUFFERED": "1"}
+
+
+@pytest.fixture(scope="session")
+def manage(scaleout_env):
+    """Run `manage.py ...` against the scale-out services; returns its stdout."""
+
+    def run(*arguments: str, check: bool = True) -> str:
+        result = subprocess.run(
+            [sys.executable, "manage.py", *arguments],
+            cwd=ROOT,
+            env=scaleout_env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if check and result.returncode:
+            raise AssertionError(f"manage.py {' '.join(arguments)} failed:\n{result.stdout}\n{result.stderr}")
+        return result.stdout
+
+    run("migrate", "--noinput")
+    return run
