@@ -14,6 +14,7 @@ def default_components() -> list[type]:
     return [
         Machines,  # the simulated machines first: which component processes run
         LeaderElection,  # then who leads among them, before anything asks
+        Scheduler,
         NodePoolController,  # cloud controller manager
         ServiceController,
         CloudNodeLifecycleController,
