@@ -1,0 +1,58 @@
+"""`manage.py runlab`: the whole lab in one process.
+
+Migrates, makes sure an admin login and the demo cluster exist, sets the demo cluster's clock speed, then serves
+HTTP and WebSockets with Daphne and runs the control plane on Daphne's own event loop (Daphne has no ASGI lifespan,
+so its `ready_callable` is where the control plane starts; sharing the loop means sharing the in-memory channel
+layer with the WebSocket consumers).
+"""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from lab.bootstrap import ensure_admin, ensure_demo_cluster, set_speed
+
+
+class Command(BaseCommand):
+    help = "Run KubeLab: web pages, admin, kube API and WebSockets with Daphne, plus the simulated control plane."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
+        parser.add_argument("--speed", type=float, help="simulated seconds per wall second for the demo cluster")
+
+    def handle(self, *args, port, host, speed, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        login = ensure_admin()
+        cluster, created = ensure_demo_cluster()
+        if created:
+            self.stdout.write(f'Seeded the demo cluster "{cluster.name}".')
+        if speed is not None:
+            try:
+                set_speed(cluster, speed)
+            except ValueError as error:
+                raise CommandError(str(error)) from None
+        url = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
+        self.stdout.write(f"KubeLab is running at {url}/ (demo cluster at {cluster.speed:g}x)")
+        password = login.password if login.password is not None else f"(see {login.where.removeprefix('stored in ')})"
+        self.stdout.write(f"Admin: {url}/admin/  user {login.username}  password {password}  [{login.where}]")
+        self.stdout.write("Stop with Ctrl+C.")
+        self._serve(host, port)
+
+    def _serve(self, host: str, port: int) -> None:
+        from daphne.server import Server
+
+        from lab.asgi import application
+
+        interface = host.replace(":", r"\:")
+        Server(
+            application=application,
+            endpoints=[f"tcp:port={port}:interface={interface}"],
+            ready_callable=_start_control_plane,
+            signal_handlers=True,
+        ).run()
+
+
+def _start_control_plane() -> None:
+    from lab.engine_host import start_in_process
+
+    start_in_process()
