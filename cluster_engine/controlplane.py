@@ -5,6 +5,12 @@ both build their control plane from this one list, so tests exercise exactly wha
 """
 
 from .cloud import CloudNodeLifecycleController, NodePoolController, ServiceController
+from .controllers.deployment import DeploymentController
+from .controllers.endpoints import EndpointsController
+from .controllers.garbagecollector import GarbageCollector
+from .controllers.namespace import NamespaceController
+from .controllers.replicaset import ReplicaSetController
+from .controllers.serviceaccount import ServiceAccountController
 from .leaderelection import LeaderElection
 from .machines import Machines
 from .scheduler.component import Scheduler
@@ -14,6 +20,12 @@ def default_components() -> list[type]:
     return [
         Machines,  # the simulated machines first: which component processes run
         LeaderElection,  # then who leads among them, before anything asks
+        DeploymentController,  # kube-controller-manager
+        ReplicaSetController,
+        EndpointsController,
+        ServiceAccountController,
+        GarbageCollector,
+        NamespaceController,
         Scheduler,
         NodePoolController,  # cloud controller manager
         ServiceController,
