@@ -13,6 +13,9 @@ from .controllers.replicaset import ReplicaSetController
 from .controllers.serviceaccount import ServiceAccountController
 from .leaderelection import LeaderElection
 from .machines import Machines
+from .nodes.kubelet import Kubelets
+from .nodes.lifecycle import NodeLifecycleController
+from .nodes.taint_eviction import TaintEvictionController
 from .scheduler.component import Scheduler
 
 
@@ -20,6 +23,9 @@ def default_components() -> list[type]:
     return [
         Machines,  # the simulated machines first: which component processes run
         LeaderElection,  # then who leads among them, before anything asks
+        Kubelets,  # node agents
+        NodeLifecycleController,
+        TaintEvictionController,
         DeploymentController,  # kube-controller-manager
         ReplicaSetController,
         EndpointsController,

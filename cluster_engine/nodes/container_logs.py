@@ -1,0 +1,71 @@
+"""What `kubectl logs` shows: a few simulated lines per container instance, kept in a bounded ring on the machine.
+
+Logs live on the node (like /var/log/pods), so they survive a kubelet restart and a reboot, and the previous
+instance of a restarted container stays readable (`kubectl logs --previous`). Each ring is bounded so a crash loop
+or a chatty probe cannot grow memory without limit.
+"""
+
+from collections import deque
+
+LINES_PER_CONTAINER = 200
+INSTANCES_KEPT = 2  # the current container and the previous one, as the kubelet keeps them
+
+
+class ContainerLogs:
+    def __init__(self, clock):
+        self.clock = clock
+        self._rings: dict[tuple[str, str, str], dict[int, deque]] = {}
+
+    def write(self, namespace: str, pod: str, container: str, instance: int, line: str) -> None:
+        instances = self._rings.setdefault((namespace, pod, container), {})
+        ring = instances.setdefault(instance, deque(maxlen=LINES_PER_CONTAINER))
+        ring.append(line)
+        for old in sorted(instances)[:-INSTANCES_KEPT]:
+            del instances[old]
+
+    def read(self, namespace: str, pod: str, container: str, previous: bool = False) -> list[str]:
+        instances = self._rings.get((namespace, pod, container)) or {}
+        if not instances:
+            return []
+        numbers = sorted(instances)
+        if previous:
+            return list(instances[numbers[-2]]) if len(numbers) > 1 else []
+        return list(instances[numbers[-1]])
+
+    def forget_pod(self, namespace: str, pod: str) -> None:
+        for key in [key for key in self._rings if key[:2] == (namespace, pod)]:
+            del self._rings[key]
+
+    # ---- what a simulated process prints ------------------------------------------------------------------
+    def _nginx_time(self) -> str:
+        return self.clock.wall_time().strftime("%Y/%m/%d %H:%M:%S")
+
+    def started(self, image: str) -> list[str]:
+        if "nginx" in image:
+            version = image.rpartition(":")[2] if ":" in image.rsplit("/", 1)[-1] else "1.27.3"
+            at = self._nginx_time()
+            return [
+                "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration",
+                "/docker-entrypoint.sh: Configuration complete; ready for start up",
+                f'{at} [notice] 1#1: using the "epoll" event method',
+                f"{at} [notice] 1#1: nginx/{version}",
+                f"{at} [notice] 1#1: start worker processes",
+            ]
+        return [f"{self.clock.wall_time().isoformat()} starting {image}"]
+
+    def probed(self, image: str, probe: dict, host_ip: str, status_code: int) -> list[str]:
+        if "nginx" not in image or "httpGet" not in probe:
+            return []
+        at = self.clock.wall_time().strftime("%d/%b/%Y:%H:%M:%S +0000")
+        path = probe["httpGet"].get("path", "/")
+        return [f'{host_ip} - - [{at}] "GET {path} HTTP/1.1" {status_code} 615 "-" "kube-probe/1.32" "-"']
+
+    def stopping(self, image: str) -> list[str]:
+        if "nginx" in image:
+            return [f"{self._nginx_time()} [notice] 1#1: signal 15 (SIGTERM) received, exiting"]
+        return [f"{self.clock.wall_time().isoformat()} received SIGTERM, shutting down"]
+
+    def exited(self, image: str, exit_code: int) -> list[str]:
+        if exit_code:
+            return [f"{self.clock.wall_time().isoformat()} fatal error, exiting with code {exit_code}"]
+        return []
