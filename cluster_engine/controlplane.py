@@ -26,12 +26,12 @@ def default_components() -> list[type]:
         Kubelets,  # node agents
         NodeLifecycleController,
         TaintEvictionController,
-        DeploymentController,  # kube-controller-manager
+        ServiceAccountController,  # kube-controller-manager: accounts first, pods need them
+        NamespaceController,
+        GarbageCollector,
+        DeploymentController,
         ReplicaSetController,
         EndpointsController,
-        ServiceAccountController,
-        GarbageCollector,
-        NamespaceController,
         Scheduler,
         NodePoolController,  # cloud controller manager
         ServiceController,

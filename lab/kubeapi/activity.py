@@ -1,0 +1,31 @@
+"""Each kube API request, announced to the cluster's channel-layer group as it arrives.
+
+The cluster page listens for {"type": "kubeapi.request", "request": {...}} to show the request (who, which verb, on
+what) and then animates its effect as the watch events that follow arrive. Readers of the group that do not care
+(the watch cache, the control-plane host) ignore message types they do not know.
+"""
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+from ..groups import cluster_group
+
+REQUEST_MESSAGE = "kubeapi.request"
+
+
+def request_summary(identity, request, verb: str, target) -> dict:
+    return {
+        "verb": verb,
+        "group": target.group,
+        "resource": target.resource,
+        "subresource": target.subresource,
+        "namespace": target.namespace,
+        "name": target.name,
+        "user": identity.username,
+        "userAgent": request.META.get("HTTP_USER_AGENT", ""),
+    }
+
+
+def announce(cluster, identity, request, verb: str, target) -> None:
+    message = {"type": REQUEST_MESSAGE, "request": request_summary(identity, request, verb, target)}
+    async_to_sync(get_channel_layer().group_send)(cluster_group(cluster.pk), message)

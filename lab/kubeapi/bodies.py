@@ -1,0 +1,82 @@
+"""Request bodies: size limit, JSON or YAML, and the patch format named by the Content-Type.
+
+Upstream refuses a body over 3 MiB with 413 before reading it, a body that does not parse with 400 and the parser's
+own words, and a PATCH whose Content-Type is not one of the patch formats with 415. All of these change nothing.
+"""
+
+import json
+
+import yaml
+
+from cluster_engine.api import errors
+from cluster_engine.api.patch import PATCH_TYPES
+
+# upstream: apiserver's MaxRequestBodyBytes, 3 MiB
+MAX_BODY_BYTES = 3 * 1024 * 1024
+
+
+def read(request) -> bytes:
+    """The raw body, refusing it (413) when it is over the limit; read from the stream so Django's own upload limit
+    (smaller than upstream's) does not apply."""
+    declared = request.META.get("CONTENT_LENGTH")
+    if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise errors.request_too_large(MAX_BODY_BYTES)
+    body = request.read(MAX_BODY_BYTES + 1)
+    if len(body) > MAX_BODY_BYTES:
+        raise errors.request_too_large(MAX_BODY_BYTES)
+    return body
+
+
+def media_type(request) -> str:
+    return (request.META.get("CONTENT_TYPE") or "application/json").split(";")[0].strip().lower()
+
+
+def decode(request):
+    """The JSON value of a create/update body (JSON, or YAML as kubectl --raw and curl may send)."""
+    body = read(request)
+    kind = media_type(request)
+    if kind in ("application/yaml", "application/x-yaml", "text/yaml"):
+        return _from_yaml(body)
+    return _from_json(body)
+
+
+def decode_patch(request) -> tuple[object, str]:
+    """A patch body and its type ("merge", "strategic", "json"); 415 for any other Content-Type."""
+    kind = media_type(request)
+    patch_type = PATCH_TYPES.get(kind)
+    if patch_type is None or patch_type == "apply":
+        accepted = ", ".join(name for name, known in PATCH_TYPES.items() if known != "apply")
+        raise errors.ApiError(
+            415,
+            "UnsupportedMediaType",
+            f"the body of the request was in an unknown format - accepted media types include: {accepted}",
+        )
+    return _from_json(read(request)), patch_type
+
+
+def _from_json(body: bytes):
+    if not body.strip():
+        raise errors.bad_request("the body of the request was empty")
+    try:
+        return json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise errors.bad_request(f"couldn't get version/kind; json parse error: {_json_reason(error)}") from None
+
+
+def _from_yaml(body: bytes):
+    try:
+        return yaml.safe_load(body)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise errors.bad_request(f"error converting YAML to JSON: yaml: {where}{problem}") from None
+
+
+def _json_reason(error: Exception) -> str:
+    """Go's encoding/json wording for the commonest mistakes."""
+    if isinstance(error, json.JSONDecodeError):
+        if error.pos >= len(error.doc):
+            return "unexpected end of JSON input"
+        return f"invalid character {json.dumps(error.doc[error.pos])[1:-1]!r} looking for beginning of value"
+    return "invalid UTF-8 in string"

@@ -1,0 +1,176 @@
+"""The verbs on stored resources: get, list, create, update, patch, delete, and their subresources.
+
+Each handler turns an HTTP request into one call on the cluster's API server (the same one the admin and the
+control plane use) and its result into the body upstream would send. Refusals are ApiErrors the view renders.
+"""
+
+from django.http import HttpResponse
+
+from cluster_engine.api import errors
+from cluster_engine.api.kinds import Kind
+
+from . import bodies, subresources
+from .responses import TABLE_MEDIA, json_response, not_found_path, success, wants_table
+from .routes import Target
+from .tables import table
+
+INCLUDE_OBJECT = ("None", "Metadata", "Object")
+
+
+def list_kind(kind: Kind) -> str:
+    return f"{kind.kind}List"
+
+
+def dry_run(request) -> bool:
+    """`dryRun=All` runs every check and writes nothing; any other value is refused as upstream does."""
+    values = request.GET.getlist("dryRun")
+    for value in values:
+        if value != "All":
+            raise errors.bad_request(f'Invalid dry run value: "{value}"; supported values: "All"')
+    return bool(values)
+
+
+def include_object(request) -> str:
+    value = request.GET.get("includeObject", "Metadata")
+    if value not in INCLUDE_OBJECT:
+        raise errors.bad_request(f'includeObject "{value}" is not supported; must be one of None, Metadata, Object')
+    return value
+
+
+def respond(request, kind: Kind, obj: dict, now, status: int = 200) -> HttpResponse:
+    if wants_table(request):
+        rendered = table(kind.kind, [obj], now, obj["metadata"].get("resourceVersion", ""), include_object(request))
+        return json_response(rendered, status, TABLE_MEDIA)
+    return json_response(obj, status)
+
+
+def get_collection(request, server, kind: Kind, target: Target, now) -> HttpResponse:
+    items, version = server.list(
+        kind.kind,
+        target.namespace,
+        label_selector=request.GET.get("labelSelector"),
+        field_selector=request.GET.get("fieldSelector"),
+    )
+    if wants_table(request):
+        return json_response(
+            table(kind.kind, items, now, str(version), include_object(request)), content_type=TABLE_MEDIA
+        )
+    return json_response(
+        {
+            "kind": list_kind(kind),
+            "apiVersion": kind.api_version,
+            "metadata": {"resourceVersion": str(version)},
+            "items": items,
+        }
+    )
+
+
+def get_object(request, server, kind: Kind, target: Target, now) -> HttpResponse:
+    return respond(request, kind, server.get(kind.kind, target.namespace, target.name), now)
+
+
+def create(request, server, kind: Kind, target: Target, now) -> HttpResponse:
+    if kind.namespaced and target.namespace is None:
+        raise errors.method_not_allowed()
+    created = server.create(kind.kind, bodies.decode(request), target.namespace, dry_run=dry_run(request))
+    return respond(request, kind, created, now, 201)
+
+
+def update(request, server, kind: Kind, target: Target, now) -> HttpResponse:
+    body = bodies.decode(request)
+    if isinstance(body, dict):
+        metadata = body.setdefault("metadata", {})
+        if isinstance(metadata, dict):
+            if metadata.get("name") not in (None, target.name):
+                raise errors.bad_request(
+                    f"the name of the object ({metadata['name']}) does not match the name on the URL ({target.name})"
+                )
+            metadata["name"] = target.name
+            if kind.namespaced:
+                if metadata.get("namespace") not in (None, "", target.namespace):
+                    raise errors.bad_request(
+                        "the namespace of the provided object does not match the namespace sent on the request"
+                    )
+                metadata["namespace"] = target.namespace
+    updated = server.update(kind.kind, body, subresource=target.subresource or None, dry_run=dry_run(request))
+    return respond(request, kind, updated, now)
+
+
+def patch(request, server, kind: Kind, target: Target, now) -> HttpResponse:
+    body, patch_type = bodies.decode_patch(request)
+    patched = server.patch(
+        kind.kind,
+        target.namespace,
+        target.name,
+        body,
+        patch_type,
+        subresource=target.subresource or None,
+        dry_run=dry_run(request),
+    )
+    return respond(request, kind, patched, now)
+
+
+def delete_options(request) -> dict:
+    """DeleteOptions from the body (kubectl, the Python client) merged with the query (curl, older clients)."""
+    options = {}
+    if request.META.get("CONTENT_LENGTH") not in (None, "", "0"):
+        body = bodies.decode(request)
+        if not isinstance(body, dict):
+            raise errors.bad_request("the body of a delete must be a DeleteOptions object")
+        options.update(body)
+    for name in ("propagationPolicy", "gracePeriodSeconds", "orphanDependents"):
+        if name in request.GET:
+            options[name] = request.GET[name]
+    if "gracePeriodSeconds" in options:
+        try:
+            options["gracePeriodSeconds"] = int(options["gracePeriodSeconds"])
+        except (TypeError, ValueError):
+            raise errors.bad_request(f"invalid gracePeriodSeconds {options['gracePeriodSeconds']!r}") from None
+    if str(options.pop("orphanDependents", "")).lower() == "true":
+        options.setdefault("propagationPolicy", "Orphan")
+    return options
+
+
+def delete(request, server, kind: Kind, target: Target, now) -> HttpResponse:
+    options = delete_options(request)
+    result = server.delete(
+        kind.kind,
+        target.namespace,
+        target.name,
+        propagation_policy=options.get("propagationPolicy"),
+        grace_period_seconds=options.get("gracePeriodSeconds"),
+        preconditions=options.get("preconditions"),
+        dry_run=dry_run(request) or options.get("dryRun") == ["All"],
+    )
+    obj = result.object
+    # upstream: an object that lingers (graceful termination, finalizers) comes back as it now is, and so does a
+    # deleted pod (its registry returns deleted objects); other kinds answer a finished delete with a Status.
+    if not result.finished or kind.kind == "Pod":
+        return json_response(obj)
+    details = {"name": target.name, "kind": kind.plural, "uid": obj["metadata"].get("uid", "")}
+    if kind.group:
+        details["group"] = kind.group
+    return json_response(success(details))
+
+
+COLLECTION_VERBS = {"GET": get_collection, "POST": create}
+OBJECT_VERBS = {"GET": get_object, "PUT": update, "PATCH": patch, "DELETE": delete}
+STATUS_VERBS = {"GET": get_object, "PUT": update, "PATCH": patch}
+
+
+def handle(request, cluster, server, kind: Kind, target: Target, now) -> HttpResponse:
+    """Dispatch a request on a stored kind by method and path shape."""
+    if target.subresource and target.subresource not in kind.subresources:
+        raise not_found_path()
+    if target.collection:
+        verbs = COLLECTION_VERBS
+    elif target.subresource == "status":
+        verbs = STATUS_VERBS
+    elif target.subresource:
+        return subresources.handle(request, cluster, server, kind, target)
+    else:
+        verbs = OBJECT_VERBS
+    handler = verbs.get(request.method)
+    if handler is None:
+        raise errors.method_not_allowed()
+    return handler(request, server, kind, target, now)

@@ -1,0 +1,229 @@
+"""Subresources: scale (kubectl scale), eviction (kubectl drain), log (kubectl logs), token (kubectl create token)
+and binding (what a scheduler posts). Each speaks its own upstream body and maps onto the API server's verbs."""
+
+from datetime import UTC, datetime
+
+from django.http import HttpResponse
+
+from cluster_engine.api import errors
+from cluster_engine.api import patch as patches
+from cluster_engine.api.kinds import Kind, kind_named
+
+from . import auth, bodies
+from .responses import json_response, not_found_path, success
+from .routes import Target
+from .selectors import label_selector_string
+
+SCALE_KIND = "Scale.autoscaling"
+# upstream: the kubelet's port, which the API server dials to stream container logs
+KUBELET_PORT = 10250
+
+
+# ---- scale ---------------------------------------------------------------------------------------------------
+def scale_of(obj: dict) -> dict:
+    """The autoscaling/v1 Scale view of a Deployment or ReplicaSet."""
+    metadata = obj["metadata"]
+    return {
+        "kind": "Scale",
+        "apiVersion": "autoscaling/v1",
+        "metadata": {
+            key: metadata[key]
+            for key in ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
+            if key in metadata
+        },
+        "spec": {"replicas": (obj.get("spec") or {}).get("replicas", 0)},
+        "status": {
+            "replicas": (obj.get("status") or {}).get("replicas", 0),
+            "selector": label_selector_string((obj.get("spec") or {}).get("selector")),
+        },
+    }
+
+
+def _scale(request, server, kind: Kind, target: Target) -> HttpResponse:
+    current = server.get(kind.kind, target.namespace, target.name)
+    if request.method == "GET":
+        return json_response(scale_of(current))
+    if request.method == "PUT":
+        wanted = bodies.decode(request)
+    elif request.method == "PATCH":
+        body, patch_type = bodies.decode_patch(request)
+        wanted = patches.apply(kind, scale_of(current), body, patch_type)
+    else:
+        raise errors.method_not_allowed()
+    if not isinstance(wanted, dict) or not isinstance(wanted.get("spec", {}), dict):
+        raise errors.bad_request('Scale in version "v1" cannot be handled as a Scale: the body must be a JSON object')
+    replicas = wanted.get("spec", {}).get("replicas", 0)
+    if not isinstance(replicas, int) or isinstance(replicas, bool):
+        raise errors.bad_request(
+            f'Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal {type(replicas).__name__} '
+            "into Go struct field ScaleSpec.spec.replicas of type int32"
+        )
+    if replicas < 0:
+        raise errors.ApiError(
+            422,
+            "Invalid",
+            f'{SCALE_KIND} "{target.name}" is invalid: spec.replicas: Invalid value: {replicas}: must be greater than or equal to 0',
+            {
+                "name": target.name,
+                "group": "autoscaling",
+                "kind": "Scale",
+                "causes": [errors.invalid("spec.replicas", replicas, "must be greater than or equal to 0").cause()],
+            },
+        )
+    change = {"spec": {"replicas": replicas}}
+    version = (wanted.get("metadata") or {}).get("resourceVersion")
+    if version:
+        change["metadata"] = {"resourceVersion": version}
+    updated = server.patch(kind.kind, target.namespace, target.name, change, "merge")
+    return json_response(scale_of(updated))
+
+
+# ---- eviction ------------------------------------------------------------------------------------------------
+def _evict(request, server, kind: Kind, target: Target) -> HttpResponse:
+    """POST pods/<name>/eviction: a delete that would respect PodDisruptionBudgets (we model none, so it proceeds)."""
+    if request.method != "POST":
+        raise errors.method_not_allowed()
+    eviction = bodies.decode(request)
+    if not isinstance(eviction, dict):
+        raise errors.bad_request(
+            'Eviction in version "v1" cannot be handled as a Eviction: the body must be a JSON object'
+        )
+    named = (eviction.get("metadata") or {}).get("name")
+    if named and named != target.name:
+        raise errors.bad_request("name in URL does not match name in Eviction object")
+    options = eviction.get("deleteOptions") or {}
+    server.delete(
+        "Pod",
+        target.namespace,
+        target.name,
+        grace_period_seconds=options.get("gracePeriodSeconds"),
+        preconditions=options.get("preconditions"),
+    )
+    return json_response(success(code=201), 201)
+
+
+# ---- log -----------------------------------------------------------------------------------------------------
+def _log(request, cluster, server, target: Target) -> HttpResponse:
+    if request.method != "GET":
+        raise errors.method_not_allowed()
+    pod = server.get("Pod", target.namespace, target.name)
+    names = [container["name"] for container in pod["spec"].get("containers") or []]
+    container = request.GET.get("container")
+    if not container:
+        if len(names) != 1:
+            raise errors.bad_request(
+                f"a container name must be specified for pod {target.name}, choose one of: [{' '.join(names)}]"
+            )
+        container = names[0]
+    init_names = [c["name"] for c in pod["spec"].get("initContainers") or []]
+    if container not in names + init_names:
+        raise errors.bad_request(f"container {container} is not valid for pod {target.name}")
+    node_name = pod["spec"].get("nodeName")
+    if not node_name:
+        return HttpResponse(b"", content_type="text/plain")  # upstream: no host yet, so an empty log
+    waiting = _waiting_reason(pod, container)
+    if waiting is not None:
+        raise errors.bad_request(f'container "{container}" in pod "{target.name}" is waiting to start: {waiting}')
+    from lab import engine_host
+
+    lines = engine_host.pod_logs(cluster.pk, target.namespace, target.name, container)
+    if lines is None:
+        raise _kubelet_unreachable(server, node_name, target, container)
+    tail = request.GET.get("tailLines")
+    if tail is not None and tail.lstrip("-").isdigit() and int(tail) >= 0:
+        lines = lines[len(lines) - int(tail) :] if int(tail) else []
+    text = "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+    return HttpResponse(text.encode(), content_type="text/plain")
+
+
+def _waiting_reason(pod: dict, container: str) -> str | None:
+    statuses = (pod.get("status") or {}).get("containerStatuses") or []
+    for status in statuses:
+        if status.get("name") == container:
+            waiting = (status.get("state") or {}).get("waiting")
+            if waiting is not None and not (status.get("lastState") or {}).get("terminated"):
+                return waiting.get("reason") or "ContainerCreating"
+            return None
+    return "ContainerCreating"
+
+
+def _kubelet_unreachable(server, node_name: str, target: Target, container: str) -> errors.ApiError:
+    """What kubectl prints when the API server cannot reach the node's kubelet (a powered-off machine)."""
+    node = server.storage.get("Node", None, node_name) or {"status": {}}
+    address = next(
+        (a["address"] for a in (node.get("status") or {}).get("addresses") or [] if a.get("type") == "InternalIP"),
+        node_name,
+    )
+    url = f"https://{address}:{KUBELET_PORT}/containerLogs/{target.namespace}/{target.name}/{container}"
+    return errors.ApiError(
+        500, "InternalError", f'Get "{url}": dial tcp {address}:{KUBELET_PORT}: connect: no route to host'
+    )
+
+
+# ---- token ---------------------------------------------------------------------------------------------------
+def _token(request, cluster, server, target: Target) -> HttpResponse:
+    """POST serviceaccounts/<name>/token (TokenRequest): a token carrying that account's role."""
+    if request.method != "POST":
+        raise errors.method_not_allowed()
+    token_request = bodies.decode(request)
+    if not isinstance(token_request, dict):
+        raise errors.bad_request(
+            'TokenRequest in version "v1" cannot be handled as a TokenRequest: the body must be a JSON object'
+        )
+    spec = token_request.get("spec") or {}
+    seconds = spec.get("expirationSeconds", auth.DEFAULT_TOKEN_SECONDS)
+    if not isinstance(seconds, int) or seconds < auth.MIN_TOKEN_SECONDS:
+        raise errors.ApiError(
+            422,
+            "Invalid",
+            f'TokenRequest.authentication.k8s.io "{target.name}" is invalid: spec.expirationSeconds: Invalid value: '
+            f"{seconds}: may not specify a duration less than 10 minutes",
+            {"name": target.name, "group": "authentication.k8s.io", "kind": "TokenRequest"},
+        )
+    account = server.get("ServiceAccount", target.namespace, target.name)
+    token, expires = auth.issue_token(cluster, account, seconds)
+    return json_response(
+        {
+            "kind": "TokenRequest",
+            "apiVersion": "authentication.k8s.io/v1",
+            "metadata": {"name": target.name, "namespace": target.namespace, "creationTimestamp": None},
+            "spec": {
+                "audiences": spec.get("audiences") or ["https://kubernetes.default.svc.cluster.local"],
+                "expirationSeconds": seconds,
+                "boundObjectRef": spec.get("boundObjectRef"),
+            },
+            "status": {"token": token, "expirationTimestamp": _rfc3339(expires)},
+        },
+        201,
+    )
+
+
+def _rfc3339(unix_seconds: int) -> str:
+    return datetime.fromtimestamp(unix_seconds, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# ---- binding -------------------------------------------------------------------------------------------------
+def _binding(request, server, target: Target) -> HttpResponse:
+    if request.method != "POST":
+        raise errors.method_not_allowed()
+    binding = bodies.decode(request)
+    node = ((binding or {}).get("target") or {}).get("name") if isinstance(binding, dict) else None
+    if not node:
+        raise errors.invalid_object(kind_named("Pod"), target.name, [errors.required("target.name")])
+    server.bind(target.namespace, target.name, node)
+    return json_response(success(code=201), 201)
+
+
+def handle(request, cluster, server, kind: Kind, target: Target) -> HttpResponse:
+    name = target.subresource
+    if name == "scale":
+        return _scale(request, server, kind, target)
+    if name == "eviction":
+        return _evict(request, server, kind, target)
+    if name == "log":
+        return _log(request, cluster, server, target)
+    if name == "token":
+        return _token(request, cluster, server, target)
+    if name == "binding":
+        return _binding(request, server, target)
+    raise not_found_path()

@@ -1,0 +1,10 @@
+"""Each cluster's kube API under /k8s/clusters/<name>/, the server URL its kubeconfig names."""
+
+from django.urls import path, re_path
+
+from . import views
+
+urlpatterns = [
+    path("k8s/clusters/<slug:cluster>/version", views.version),
+    re_path(r"^k8s/clusters/(?P<cluster>[-a-zA-Z0-9_]+)/(?P<root>apis?)(?:/(?P<rest>.*))?$", views.api),
+]

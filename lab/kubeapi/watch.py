@@ -1,0 +1,164 @@
+"""`watch=true`: a stream of newline-delimited watch events, fed by this process's watch cache of the cluster.
+
+Upstream semantics: without a resourceVersion (or with "0") the stream first replays the current objects as ADDED,
+then follows; with one, it sends what happened after it, or a single ERROR event (410 Expired) when that version has
+left the window, telling the client to list again. With a selector, an object that stops matching leaves the
+client's view as DELETED and one that starts matching enters as ADDED, as upstream's cacher does. The stream ends
+after timeoutSeconds (kubectl and informers then resume from the last version they saw).
+"""
+
+import asyncio
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from asgiref.sync import sync_to_async
+from django.http import StreamingHttpResponse
+
+from cluster_engine.api import errors, fields
+from cluster_engine.api.kinds import Kind
+from cluster_engine.api.labels import SelectorError, matches, parse_selector_string
+
+from ..watchcache import watch_cache
+from .durations import parse_time
+from .responses import JSON
+from .tables import table
+
+# upstream: --min-request-timeout=1800; a watch without timeoutSeconds lasts about that long
+DEFAULT_TIMEOUT_SECONDS = 1800
+
+
+@dataclass
+class WatchPlan:
+    """A watch the view has authorised and validated, ready to stream."""
+
+    cluster_id: int
+    kind: Kind
+    namespace: str | None
+    label_selector: str | None
+    field_selector: str | None
+    resource_version: str
+    timeout: float
+    as_table: bool
+    include_object: str
+    now: datetime
+    list_objects: object  # () -> (items matching the selectors, resourceVersion): a sync callable on the ORM
+    labels: list = field(default_factory=list)
+    fields: list = field(default_factory=list)
+
+    def parse_selectors(self) -> None:
+        """Refuse a malformed selector with 400 before the stream starts (as upstream does)."""
+        try:
+            self.labels = parse_selector_string(self.label_selector)
+        except SelectorError as error:
+            raise errors.bad_request(f"unable to parse requirement: {error}") from None
+        self.fields = fields.parse_field_selector(self.kind, self.field_selector)
+
+    def selects(self, obj: dict) -> bool:
+        metadata = obj.get("metadata") or {}
+        if obj.get("kind") != self.kind.kind:
+            return False
+        if self.namespace is not None and metadata.get("namespace") != self.namespace:
+            return False
+        return matches(self.labels, metadata.get("labels")) and fields.matches(self.fields, obj)
+
+
+def timeout_of(request) -> float:
+    value = request.GET.get("timeoutSeconds")
+    if value is None:
+        return DEFAULT_TIMEOUT_SECONDS
+    try:
+        return max(0.0, float(int(value)))
+    except ValueError:
+        raise errors.bad_request(f'invalid timeoutSeconds "{value}"') from None
+
+
+def key_of(obj: dict) -> tuple:
+    metadata = obj["metadata"]
+    return metadata.get("namespace"), metadata["name"]
+
+
+class Stream:
+    """Turns watch-cache batches into the events this client should see."""
+
+    def __init__(self, plan: WatchPlan):
+        self.plan = plan
+        self.now = plan.now
+        self.visible: set[tuple] = set()
+        self.filtered = bool(plan.labels or plan.fields)
+
+    def line(self, event_type: str, obj: dict) -> bytes:
+        if self.plan.as_table and event_type != "ERROR":
+            version = obj["metadata"].get("resourceVersion", "")
+            obj = table(self.plan.kind.kind, [obj], self.now, version, self.plan.include_object)
+        return (json.dumps({"type": event_type, "object": obj}, separators=(",", ":")) + "\n").encode()
+
+    def translate(self, event: dict) -> bytes | None:
+        obj, event_type = event["object"], event["type"]
+        if obj.get("kind") != self.plan.kind.kind:
+            return None
+        key = key_of(obj)
+        selected = self.plan.selects(obj)
+        if not self.filtered:
+            return self.line(event_type, obj) if selected else None
+        was_visible = key in self.visible
+        if event_type == "DELETED" or not selected:
+            self.visible.discard(key)
+            return self.line("DELETED", obj) if was_visible else None
+        self.visible.add(key)
+        return self.line("MODIFIED" if was_visible else "ADDED", obj)
+
+
+async def stream(plan: WatchPlan) -> StreamingHttpResponse:
+    """Start following the cluster before reading the snapshot, so nothing falls between the two."""
+    cache = await watch_cache(plan.cluster_id)
+    replay = plan.resource_version in ("", "0")
+    state = Stream(plan)
+    initial: list[dict] = []
+    since = 0
+    if replay or state.filtered:
+        items, listed_version = await sync_to_async(plan.list_objects)()
+        state.visible = {key_of(item) for item in items}
+        if replay:
+            initial, since = items, listed_version
+    if not replay:
+        try:
+            since = int(plan.resource_version)
+        except ValueError:
+            raise errors.bad_request(f'invalid resource version "{plan.resource_version}"') from None
+    try:
+        watcher = cache.watch(since=since)
+    except errors.ApiError as gone:
+        return StreamingHttpResponse(_single(state.line("ERROR", gone.status())), content_type=JSON)
+    return StreamingHttpResponse(_follow(cache, watcher, state, initial), content_type=JSON)
+
+
+async def _single(line: bytes):
+    yield line
+
+
+async def _follow(cache, watcher, state: Stream, initial: list[dict]):
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + state.plan.timeout
+    try:
+        for obj in initial:
+            yield state.line("ADDED", obj)
+        while True:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return
+            try:
+                message = await asyncio.wait_for(watcher.next_batch(), remaining)
+            except TimeoutError:
+                return
+            if message["type"] == "clock":
+                state.now = parse_time(message["clock"].get("time")) or state.now
+            elif message["type"] == "gone":
+                yield state.line("ERROR", message["status"])
+                return
+            else:
+                lines = [line for line in map(state.translate, message["events"]) if line is not None]
+                if lines:
+                    yield b"".join(lines)
+    finally:
+        cache.unwatch(watcher)
