@@ -198,3 +198,12 @@ def test_every_list_page_renders(browser, demo):
     page = browser.get(reverse("admin:lab_node_changelist")).content.decode()
     assert "node-role.kubernetes.io/control-plane:NoSchedule" in page
     assert "1900m" in page
+
+
+def test_adding_a_cluster_in_the_admin_seeds_its_nodes(browser, db):
+    form = {"name": "class-b", "topology": "ha", "speed": "2", "max_replicas": "50", "seed": "3", "_save": "Save"}
+    assert browser.post(reverse("admin:lab_cluster_add"), form).status_code == 302
+    cluster = Cluster.objects.get(name="class-b")
+    assert (cluster.topology, cluster.speed, cluster.max_replicas) == ("ha", 2.0, 50)
+    assert Node.objects.filter(cluster=cluster).count() == 6
+    assert not Deployment.objects.filter(cluster=cluster).exists()
