@@ -23,6 +23,8 @@ class FieldError:
             return "Required value" + (f": {self.detail}" if self.detail else "")
         if self.reason == "FieldValueForbidden":
             return "Forbidden" + (f": {self.detail}" if self.detail else "")
+        if self.reason == "FieldValueTooLong":
+            return "Too long" + (f": {self.detail}" if self.detail else "")
         if self.reason == "FieldValueDuplicate":
             return f"Duplicate value: {_render(self.value)}"
         if self.reason == "FieldValueNotSupported":
@@ -55,6 +57,11 @@ def forbidden(path: str, detail: str) -> FieldError:
 
 def duplicate(path: str, value) -> FieldError:
     return FieldError(path, "FieldValueDuplicate", value=value)
+
+
+def too_long(path: str, limit: int) -> FieldError:
+    """upstream field.TooLong: the value itself is left out of the message (it is the thing that is too big)."""
+    return FieldError(path, "FieldValueTooLong", f"must have at most {limit} bytes")
 
 
 def _render(value) -> str:
@@ -136,6 +143,10 @@ def conflict(
 
 
 def invalid_object(kind, name: str, errors: list[FieldError]) -> ApiError:
+    unique: dict[str, FieldError] = {}
+    for error in errors:
+        unique.setdefault(str(error), error)  # upstream's ToAggregate drops repeated messages
+    errors = list(unique.values())
     rendered = str(errors[0]) if len(errors) == 1 else "[" + ", ".join(str(error) for error in errors) + "]"
     details = {"name": name, "kind": kind.kind, "causes": [error.cause() for error in errors]}
     if kind.group:

@@ -30,14 +30,23 @@ class QuantityError(ValueError):
     """Raised for a string that is not a Kubernetes quantity; the message is upstream's."""
 
 
+# upstream: resource.maxAllowed caps every quantity at 2^63-1 and rounds non-zero values up to a whole nano unit
+MAX_ALLOWED = Fraction(2**63 - 1)
+NANO = Fraction(1, 10**9)
+# Beyond this power of ten any non-zero amount is past the cap (or below one nano unit), so it is never computed.
+_EXPONENT_BOUND = 40
+
+
 def parse_quantity(value) -> Fraction:
-    """Return the exact value of a quantity given as a string or a number."""
+    """Return the exact value of a quantity given as a string or a number, rounded and capped as upstream."""
     if isinstance(value, bool):
         raise QuantityError(QUANTITY_MESSAGE)
     if isinstance(value, int):
-        return Fraction(value)
+        return _bounded(Fraction(value))
     if isinstance(value, float):
-        return Fraction(str(value))
+        if value != value or value in (float("inf"), float("-inf")):
+            raise QuantityError(QUANTITY_MESSAGE)
+        value = repr(value)
     if not isinstance(value, str):
         raise QuantityError(QUANTITY_MESSAGE)
     match = _QUANTITY.match(value.strip())
@@ -46,10 +55,26 @@ def parse_quantity(value) -> Fraction:
     number, suffix = match.groups()
     amount = Fraction(number)
     if suffix in _BINARY:
-        return amount * _BINARY[suffix]
+        return _bounded(amount * _BINARY[suffix])
     if suffix[:1] in ("e", "E"):
-        return amount * Fraction(10) ** int(suffix[1:])
-    return amount * _DECIMAL[suffix]
+        digits = suffix[1:].lstrip("+-").lstrip("0") or "0"
+        exponent = int(digits) if len(digits) <= 4 else 10**4  # a longer exponent is past either bound anyway
+        exponent = -exponent if suffix[1] == "-" else exponent
+        if amount and exponent > _EXPONENT_BOUND:
+            return MAX_ALLOWED if amount > 0 else -MAX_ALLOWED
+        if amount and exponent < -_EXPONENT_BOUND:
+            return NANO if amount > 0 else -NANO
+        return _bounded(amount * Fraction(10) ** exponent)
+    return _bounded(amount * _DECIMAL[suffix])
+
+
+def _bounded(amount: Fraction) -> Fraction:
+    """Round away from zero to a whole nano unit, then cap the magnitude at 2^63-1, as upstream's ParseQuantity."""
+    magnitude = abs(amount)
+    nanos = magnitude / NANO
+    magnitude = -((-nanos.numerator) // nanos.denominator) * NANO
+    magnitude = min(magnitude, MAX_ALLOWED)
+    return magnitude if amount >= 0 else -magnitude
 
 
 def _ceil(value: Fraction) -> int:

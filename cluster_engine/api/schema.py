@@ -6,7 +6,15 @@ covers the fields of the upstream API types for the kinds we serve, including on
 (volumes, securityContext, ...), so a manifest copied from the Kubernetes documentation is accepted as-is.
 """
 
+import base64
+import binascii
+import math
+
+from .quantity import QuantityError, parse_quantity
+
 STRING, INTEGER, BOOLEAN, NUMBER, ANY = "string", "integer", "boolean", "number", "any"
+INT64 = "int64"  # Go int64 fields (seconds, generations, user ids); INTEGER is Go int32
+BYTES = "bytes"  # Go []byte: base64 text in JSON (Secret data, ConfigMap binaryData)
 QUANTITY = "quantity"  # a string such as "500m" or a bare number
 INT_OR_STRING = "int-or-string"  # maxSurge "25%" or 1, targetPort "http" or 8080
 STRING_MAP = {"*": STRING}
@@ -24,10 +32,10 @@ OBJECT_META = {
     "selfLink": STRING,
     "uid": STRING,
     "resourceVersion": STRING,
-    "generation": INTEGER,
+    "generation": INT64,
     "creationTimestamp": ANY,
     "deletionTimestamp": ANY,
-    "deletionGracePeriodSeconds": INTEGER,
+    "deletionGracePeriodSeconds": INT64,
     "labels": STRING_MAP,
     "annotations": STRING_MAP,
     "ownerReferences": listof(
@@ -101,7 +109,7 @@ HANDLER = {
     },
     "tcpSocket": {"port": INT_OR_STRING, "host": STRING},
     "grpc": {"port": INTEGER, "service": STRING},
-    "sleep": {"seconds": INTEGER},
+    "sleep": {"seconds": INT64},
 }
 PROBE = {
     **HANDLER,
@@ -110,15 +118,15 @@ PROBE = {
     "periodSeconds": INTEGER,
     "successThreshold": INTEGER,
     "failureThreshold": INTEGER,
-    "terminationGracePeriodSeconds": INTEGER,
+    "terminationGracePeriodSeconds": INT64,
 }
 SECURITY_CONTEXT = {
     "capabilities": {"add": listof(STRING), "drop": listof(STRING)},
     "privileged": BOOLEAN,
     "seLinuxOptions": STRING_MAP,
     "windowsOptions": ANY,
-    "runAsUser": INTEGER,
-    "runAsGroup": INTEGER,
+    "runAsUser": INT64,
+    "runAsGroup": INT64,
     "runAsNonRoot": BOOLEAN,
     "readOnlyRootFilesystem": BOOLEAN,
     "allowPrivilegeEscalation": BOOLEAN,
@@ -189,15 +197,15 @@ VOLUME = {
     "ephemeral": ANY,
     "image": ANY,
 }
-TOLERATION = {"key": STRING, "operator": STRING, "value": STRING, "effect": STRING, "tolerationSeconds": INTEGER}
+TOLERATION = {"key": STRING, "operator": STRING, "value": STRING, "effect": STRING, "tolerationSeconds": INT64}
 POD_SPEC = {
     "volumes": listof(VOLUME),
     "initContainers": listof(CONTAINER),
     "containers": listof(CONTAINER),
     "ephemeralContainers": ANY,
     "restartPolicy": STRING,
-    "terminationGracePeriodSeconds": INTEGER,
-    "activeDeadlineSeconds": INTEGER,
+    "terminationGracePeriodSeconds": INT64,
+    "activeDeadlineSeconds": INT64,
     "dnsPolicy": STRING,
     "nodeSelector": STRING_MAP,
     "serviceAccountName": STRING,
@@ -221,9 +229,9 @@ POD_SPEC = {
                 "appArmorProfile",
             )
         },
-        "supplementalGroups": listof(INTEGER),
+        "supplementalGroups": listof(INT64),
         "supplementalGroupsPolicy": STRING,
-        "fsGroup": INTEGER,
+        "fsGroup": INT64,
         "sysctls": listof({"name": STRING, "value": STRING}),
         "fsGroupChangePolicy": STRING,
         "seLinuxChangePolicy": STRING,
@@ -271,7 +279,7 @@ CONDITION = {
     "lastUpdateTime": ANY,
     "lastProbeTime": ANY,
     "lastHeartbeatTime": ANY,
-    "observedGeneration": INTEGER,
+    "observedGeneration": INT64,
 }
 CONTAINER_STATE = {
     "waiting": {"reason": STRING, "message": STRING},
@@ -304,7 +312,7 @@ CONTAINER_STATUS = {
     "stopSignal": STRING,
 }
 POD_STATUS = {
-    "observedGeneration": INTEGER,
+    "observedGeneration": INT64,
     "phase": STRING,
     "conditions": listof(CONDITION),
     "message": STRING,
@@ -325,7 +333,7 @@ POD_STATUS = {
 POD_TEMPLATE = {"metadata": OBJECT_META, "spec": POD_SPEC}
 TAINT = {"key": STRING, "value": STRING, "effect": STRING, "timeAdded": ANY}
 WORKLOAD_STATUS = {
-    "observedGeneration": INTEGER,
+    "observedGeneration": INT64,
     "replicas": INTEGER,
     "updatedReplicas": INTEGER,
     "readyReplicas": INTEGER,
@@ -385,7 +393,7 @@ KIND_SCHEMAS = {
             "addresses": listof({"type": STRING, "address": STRING}),
             "daemonEndpoints": {"kubeletEndpoint": {"Port": INTEGER}},
             "nodeInfo": STRING_MAP,
-            "images": listof({"names": listof(STRING), "sizeBytes": INTEGER}),
+            "images": listof({"names": listof(STRING), "sizeBytes": INT64}),
             "volumesInUse": ANY,
             "volumesAttached": ANY,
             "config": ANY,
@@ -459,8 +467,8 @@ KIND_SCHEMAS = {
         "imagePullSecrets": listof({"name": STRING}),
         "automountServiceAccountToken": BOOLEAN,
     },
-    "Secret": {**TYPE_META, "immutable": BOOLEAN, "data": STRING_MAP, "stringData": STRING_MAP, "type": STRING},
-    "ConfigMap": {**TYPE_META, "immutable": BOOLEAN, "data": STRING_MAP, "binaryData": STRING_MAP},
+    "Secret": {**TYPE_META, "immutable": BOOLEAN, "data": {"*": BYTES}, "stringData": STRING_MAP, "type": STRING},
+    "ConfigMap": {**TYPE_META, "immutable": BOOLEAN, "data": STRING_MAP, "binaryData": {"*": BYTES}},
     "Event": {
         **TYPE_META,
         "involvedObject": ENDPOINT_ADDRESS["targetRef"],
@@ -497,7 +505,9 @@ KIND_SCHEMAS = {
     },
 }
 
-_GO_TYPES = {STRING: "string", INTEGER: "int32", BOOLEAN: "bool", NUMBER: "float64"}
+_GO_TYPES = {STRING: "string", INTEGER: "int32", INT64: "int64", BOOLEAN: "bool", NUMBER: "float64", BYTES: "[]uint8"}
+_RANGES = {INTEGER: (-(2**31), 2**31 - 1), INT64: (-(2**63), 2**63 - 1)}
+_ZERO = {STRING: "", INTEGER: 0, INT64: 0, BOOLEAN: False, NUMBER: 0, QUANTITY: "0", INT_OR_STRING: 0, BYTES: ""}
 
 
 def problems(kind: str, obj: dict) -> list[str]:
@@ -507,7 +517,47 @@ def problems(kind: str, obj: dict) -> list[str]:
     return found
 
 
-def _json_type(value) -> str:
+def normalise(kind: str, obj: dict) -> None:
+    """Decode JSON nulls and integral floats the way Go's decoder fills a typed struct, in place.
+
+    A null struct field is simply absent; a null list item or map value is its type's zero value; `3.0` where an
+    integer is declared is 3. Run before `problems`, so validation only ever sees well-typed values.
+    """
+    _normalise(KIND_SCHEMAS[kind], obj)
+
+
+def _normalise(shape, value):
+    if shape == ANY:
+        return value
+    if isinstance(shape, dict) and isinstance(value, dict):
+        for key in list(value):
+            child_shape = shape.get("*", shape.get(key)) if isinstance(key, str) else None
+            if child_shape is None:
+                continue
+            if value[key] is None:
+                if "*" in shape:
+                    value[key] = _zero(child_shape)
+                elif child_shape != ANY:
+                    del value[key]
+            else:
+                value[key] = _normalise(child_shape, value[key])
+        return value
+    if isinstance(shape, list) and isinstance(value, list):
+        return [_zero(shape[0]) if item is None else _normalise(shape[0], item) for item in value]
+    if shape in (INTEGER, INT64, INT_OR_STRING) and isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _zero(shape):
+    if isinstance(shape, dict):
+        return {}
+    if isinstance(shape, list):
+        return []
+    return _ZERO.get(shape)
+
+
+def json_type(value) -> str:
     if isinstance(value, bool):
         return "bool"
     if isinstance(value, (int, float)):
@@ -523,14 +573,17 @@ def _json_type(value) -> str:
 
 def _check(shape, value, path: str, found: list[str]) -> None:
     if value is None or shape == ANY:
+        if shape == ANY and not is_json(value):
+            found.append(f"json: unsupported value at {path}: {json_type(value)}")
         return
     if isinstance(shape, dict):
         if not isinstance(value, dict):
-            found.append(
-                f"json: cannot unmarshal {_json_type(value)} into Go struct field {path or '.'} of type object"
-            )
+            found.append(f"json: cannot unmarshal {json_type(value)} into Go struct field {path or '.'} of type object")
             return
         for key, child in value.items():
+            if not isinstance(key, str):
+                found.append(f"json: cannot unmarshal number into Go value of type string (key of {path or '.'})")
+                continue
             child_path = f"{path}.{key}" if path else key
             if "*" in shape:
                 _check(shape["*"], child, child_path, found)
@@ -541,7 +594,7 @@ def _check(shape, value, path: str, found: list[str]) -> None:
         return
     if isinstance(shape, list):
         if not isinstance(value, list):
-            found.append(f"json: cannot unmarshal {_json_type(value)} into Go struct field {path} of type []")
+            found.append(f"json: cannot unmarshal {json_type(value)} into Go struct field {path} of type []")
             return
         for index, item in enumerate(value):
             _check(shape[0], item, f"{path}[{index}]", found)
@@ -550,18 +603,61 @@ def _check(shape, value, path: str, found: list[str]) -> None:
         expected = {QUANTITY: "resource.Quantity", INT_OR_STRING: "intstr.IntOrString"}.get(
             shape, _GO_TYPES.get(shape, shape)
         )
-        found.append(f"json: cannot unmarshal {_json_type(value)} into Go struct field {path} of type {expected}")
+        found.append(f"json: cannot unmarshal {json_type(value)} into Go struct field {path} of type {expected}")
+    elif shape in _RANGES and not _RANGES[shape][0] <= value <= _RANGES[shape][1]:
+        found.append(f"json: cannot unmarshal number {value} into Go struct field {path} of type {_GO_TYPES[shape]}")
+    elif shape == QUANTITY:
+        try:
+            parse_quantity(value)
+        except QuantityError as error:  # upstream: Quantity.UnmarshalJSON fails, so the body cannot be decoded
+            found.append(str(error))
+    elif shape == BYTES and not _is_base64(value):
+        found.append(f"illegal base64 data at input byte {_base64_error_at(value)} (field {path})")
 
 
 def _fits(shape: str, value) -> bool:
+    if isinstance(value, float) and not math.isfinite(value):
+        return False  # JSON has no NaN or Infinity
     if shape == STRING:
         return isinstance(value, str)
-    if shape == INTEGER:
-        return isinstance(value, int) and not isinstance(value, bool) or isinstance(value, float) and value.is_integer()
+    if shape in (INTEGER, INT64):
+        return isinstance(value, int) and not isinstance(value, bool)
     if shape == BOOLEAN:
         return isinstance(value, bool)
     if shape == NUMBER:
         return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if shape == BYTES:
+        return isinstance(value, str)
     if shape in (QUANTITY, INT_OR_STRING):
         return isinstance(value, str) or (isinstance(value, (int, float)) and not isinstance(value, bool))
     return True
+
+
+def is_json(value) -> bool:
+    """Whether a free-form value could have come from JSON at all (an admin form can hand us anything)."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return True
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list):
+        return all(is_json(item) for item in value)
+    if isinstance(value, dict):
+        return all(isinstance(key, str) and is_json(item) for key, item in value.items())
+    return False
+
+
+def _is_base64(value: str) -> bool:
+    try:
+        base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return True
+
+
+def _base64_error_at(value: str) -> int:
+    """Where Go's base64 decoder gives up: the first character outside the alphabet, else the padding."""
+    alphabet = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
+    for index, character in enumerate(value):
+        if character not in alphabet:
+            return index
+    return len(value) - len(value) % 4

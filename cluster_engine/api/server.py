@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable
 from typing import NamedTuple
 
-from . import admission, errors, fields, patch, validation
+from . import admission, errors, fields, patch, schema, validation
 from .kinds import Kind, kind_named
 from .labels import SelectorError, matches, parse_selector_string
 
@@ -233,11 +233,14 @@ class ApiServer:
                 else f'{spec.kind} in version "{spec.version}" cannot be handled as a {spec.kind}: the kind in the body ({obj.get("kind")}) is not {spec.kind}'
             )
         obj["kind"], obj["apiVersion"] = spec.kind, spec.api_version
-        if not isinstance(obj.get("metadata", {}), dict):
+        if obj.get("metadata") is None:
+            obj["metadata"] = {}  # JSON null decodes to an empty ObjectMeta
+        if not isinstance(obj["metadata"], dict):
             raise errors.bad_request(
                 f'{spec.kind} in version "{spec.version}" cannot be handled as a {spec.kind}: metadata must be an object'
             )
         obj.setdefault("metadata", {})
+        schema.normalise(spec.kind, obj)
         problems = fields.decode_problems(spec, obj)
         if problems:
             raise errors.bad_request(

@@ -1,257 +1,79 @@
 """Validation: the 422 causes upstream's pkg/apis/*/validation would give, worded the same way.
 
 Each kind has a validator returning a list of FieldErrors; an empty list admits the object. Updates are also
-checked against the stored object for fields upstream makes immutable.
+checked against the stored object for fields upstream makes immutable. Names and metadata rules live in
+`names`, the pod spec (shared with every pod template) in `podspec`.
 """
 
+import base64
+import ipaddress
 import re
 
-from .errors import FieldError, duplicate, forbidden, invalid, not_supported, required
+from . import names
+from .errors import FieldError, duplicate, forbidden, invalid, not_supported, required, too_long
 from .kinds import Kind
-from .labels import SelectorError, requirements_from_selector, selector_matches
-from .quantity import QuantityError, parse_quantity
+from .labels import requirements_from_selector, selector_matches
+from .names import dns1035_label, dns1123_label, dns1123_subdomain
+from .podspec import PROTOCOLS, TAINT_EFFECTS, label_selector, non_negative, pod_spec, port_number_or_name
+
+__all__ = ["DEFAULT_MAX_REPLICAS", "validate", "dns1035_label", "dns1123_label", "dns1123_subdomain", "pod_spec"]
 
 # The most replicas one workload may ask for in a simulated cluster (a per-cluster setting; kept small so a typo
 # such as 3000 cannot swamp a classroom laptop).
 DEFAULT_MAX_REPLICAS = 500
-
-_DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-_DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-_DNS1035_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
-_QUALIFIED_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
-_LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
-_CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
+# upstream: core.MaxSecretSize, the most a Secret's or ConfigMap's data may hold (etcd's value limit in mind)
+MAX_DATA_BYTES = 1024 * 1024
+# upstream: the default --service-node-port-range
+NODE_PORT_RANGE = (30000, 32767)
 _PERCENT = re.compile(r"^[0-9]+%$")
-
-DNS1123_LABEL_MESSAGE = (
-    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end "
-    "with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is "
-    "'[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
-)
-DNS1123_SUBDOMAIN_MESSAGE = (
-    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start "
-    "and end with an alphanumeric character (e.g. 'example.com', regex used for validation is "
-    "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
-)
-DNS1035_LABEL_MESSAGE = (
-    "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic "
-    "character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation "
-    "is '[a-z]([-a-z0-9]*[a-z0-9])?')"
+_CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
+CONFIG_KEY_MESSAGE = (
+    "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or "
+    "'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"
 )
 POD_UPDATE_MESSAGE = (
     "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,"
     "`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),"
     "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"
 )
-TAINT_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
-RESTART_POLICIES = ("Always", "OnFailure", "Never")
-SERVICE_TYPES = ("ClusterIP", "NodePort", "LoadBalancer", "ExternalName")
-PROTOCOLS = ("SCTP", "TCP", "UDP")
-# Names that must be DNS-1123 labels (namespaces) or DNS-1035 labels (services); everything else is a subdomain.
-LABEL_NAMED = {"Namespace"}
-DNS1035_NAMED = {"Service"}
+SERVICE_TYPES = ("ClusterIP", "ExternalName", "LoadBalancer", "NodePort")
+SESSION_AFFINITIES = ("ClientIP", "None")
+IP_MESSAGE = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"
+CIDR_MESSAGE = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"
+# upstream: finalizers without a domain prefix must be one of these (IsStandardFinalizerName)
+STANDARD_FINALIZERS = ("kubernetes", "orphan", "foregroundDeletion")
+# Which DNS rule names a kind's objects (upstream's per-kind ValidateNameFunc); everything else is a subdomain.
+_NAME_RULES = {"Namespace": names.dns1123_label_messages, "Service": names.dns1035_label_messages}
 
 
 def validate(
     kind: Kind, obj: dict, old: dict | None = None, max_replicas: int = DEFAULT_MAX_REPLICAS
 ) -> list[FieldError]:
-    problems = _metadata(kind, obj["metadata"])
+    rule = _NAME_RULES.get(kind.kind, names.dns1123_subdomain_messages)
+    problems = names.object_meta(obj["metadata"], rule, kind.namespaced)
+    problems += _kube_finalizers(obj["metadata"].get("finalizers") or [], "metadata.finalizers")
     validator = _VALIDATORS.get(kind.kind)
     if validator:
         problems += validator(obj, max_replicas) if kind.kind in ("Deployment", "ReplicaSet") else validator(obj)
     if old is not None:
+        problems += names.object_meta_update(obj["metadata"], old["metadata"])
         problems += _immutable(kind, old, obj)
     return problems
 
 
-# ---- names and metadata ---------------------------------------------------------------------------------------
-def dns1123_label(value: str, path: str) -> list[FieldError]:
-    problems = []
-    if len(value) > 63:
-        problems.append(invalid(path, value, "must be no more than 63 characters"))
-    if not _DNS1123_LABEL.match(value):
-        problems.append(invalid(path, value, DNS1123_LABEL_MESSAGE))
-    return problems
+def _kube_finalizers(finalizers: list, path: str) -> list[FieldError]:
+    return [
+        invalid(path, name, "name is neither a standard finalizer name nor is it fully qualified")
+        for name in finalizers
+        if "/" not in name and name not in STANDARD_FINALIZERS and not names.qualified_name_messages(name)
+    ]
 
 
-def dns1123_subdomain(value: str, path: str) -> list[FieldError]:
-    problems = []
-    if len(value) > 253:
-        problems.append(invalid(path, value, "must be no more than 253 characters"))
-    if not _DNS1123_SUBDOMAIN.match(value):
-        problems.append(invalid(path, value, DNS1123_SUBDOMAIN_MESSAGE))
-    return problems
-
-
-def dns1035_label(value: str, path: str) -> list[FieldError]:
-    problems = []
-    if len(value) > 63:
-        problems.append(invalid(path, value, "must be no more than 63 characters"))
-    if not _DNS1035_LABEL.match(value):
-        problems.append(invalid(path, value, DNS1035_LABEL_MESSAGE))
-    return problems
-
-
-def _metadata(kind: Kind, metadata: dict) -> list[FieldError]:
-    name = metadata.get("name")
-    if not name:
-        return [required("metadata.name", "name or generateName is required")]
-    if kind.kind in LABEL_NAMED:
-        problems = dns1123_label(name, "metadata.name")
-    elif kind.kind in DNS1035_NAMED:
-        problems = dns1035_label(name, "metadata.name")
-    else:
-        problems = dns1123_subdomain(name, "metadata.name")
-    problems += _labels(metadata.get("labels") or {}, "metadata.labels")
-    for key in metadata.get("annotations") or {}:
-        problems += _qualified_name(key, "metadata.annotations")
-    return problems
-
-
-def _qualified_name(key: str, path: str) -> list[FieldError]:
-    prefix, _, name = key.rpartition("/")
-    problems = []
-    if prefix:
-        problems += dns1123_subdomain(prefix, path)
-    if not name or len(name) > 63 or not _QUALIFIED_NAME.match(name):
-        problems.append(
-            invalid(
-                path,
-                key,
-                "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
-                "alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is "
-                "'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
-            )
-        )
-    return problems
-
-
-def _labels(labels: dict, path: str) -> list[FieldError]:
-    problems = []
-    for key, value in labels.items():
-        problems += _qualified_name(key, path)
-        if len(value) > 63 or not _LABEL_VALUE.match(value):
-            problems.append(
-                invalid(
-                    path,
-                    value,
-                    "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', "
-                    "and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or "
-                    "'12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
-                )
-            )
-    return problems
-
-
-def _non_negative(value, path: str) -> list[FieldError]:
-    if isinstance(value, int) and value < 0:
-        return [invalid(path, value, "must be greater than or equal to 0")]
-    return []
-
-
-# ---- pods -----------------------------------------------------------------------------------------------------
+# ---- pods and workloads ---------------------------------------------------------------------------------------
 def _pod(obj: dict) -> list[FieldError]:
     return pod_spec(obj.get("spec") or {}, "spec")
 
 
-def pod_spec(spec: dict, path: str) -> list[FieldError]:
-    problems = []
-    containers = spec.get("containers")
-    if not containers:
-        problems.append(required(f"{path}.containers"))
-    seen = set()
-    for group in ("initContainers", "containers"):
-        for index, container in enumerate(spec.get(group) or []):
-            problems += _container(container, f"{path}.{group}[{index}]", seen)
-    policy = spec.get("restartPolicy")
-    if policy is not None and policy not in RESTART_POLICIES:
-        problems.append(not_supported(f"{path}.restartPolicy", policy, RESTART_POLICIES))
-    problems += _non_negative(spec.get("terminationGracePeriodSeconds"), f"{path}.terminationGracePeriodSeconds")
-    for index, toleration in enumerate(spec.get("tolerations") or []):
-        problems += _toleration(toleration, f"{path}.tolerations[{index}]")
-    problems += _labels(spec.get("nodeSelector") or {}, f"{path}.nodeSelector")
-    return problems
-
-
-def _container(container: dict, path: str, seen: set) -> list[FieldError]:
-    problems = []
-    name = container.get("name")
-    if not name:
-        problems.append(required(f"{path}.name"))
-    else:
-        problems += dns1123_label(name, f"{path}.name")
-        if name in seen:
-            problems.append(duplicate(f"{path}.name", name))
-        seen.add(name)
-    if not container.get("image"):
-        problems.append(required(f"{path}.image"))
-    for index, port in enumerate(container.get("ports") or []):
-        number = port.get("containerPort")
-        if number is None:
-            problems.append(required(f"{path}.ports[{index}].containerPort"))
-        elif not 1 <= number <= 65535:
-            problems.append(
-                invalid(f"{path}.ports[{index}].containerPort", number, "must be between 1 and 65535, inclusive")
-            )
-        if port.get("protocol") not in (None, *PROTOCOLS):
-            problems.append(not_supported(f"{path}.ports[{index}].protocol", port["protocol"], PROTOCOLS))
-    problems += _resources(container.get("resources") or {}, f"{path}.resources")
-    return problems
-
-
-def _resources(resources: dict, path: str) -> list[FieldError]:
-    problems, parsed = [], {}
-    for group in ("requests", "limits"):
-        for resource, value in (resources.get(group) or {}).items():
-            field_path = f"{path}.{group}[{resource}]"
-            try:
-                amount = parse_quantity(value)
-            except QuantityError as error:
-                problems.append(invalid(field_path, value, str(error)))
-                continue
-            if amount < 0:
-                problems.append(invalid(field_path, value, "must be greater than or equal to 0"))
-            parsed[(group, resource)] = (value, amount)
-    for (group, resource), (value, amount) in parsed.items():
-        if group == "requests" and ("limits", resource) in parsed:
-            limit_value, limit = parsed[("limits", resource)]
-            if amount > limit:
-                problems.append(
-                    invalid(
-                        f"{path}.requests[{resource}]",
-                        value,
-                        f"must be less than or equal to {resource} limit of {limit_value}",
-                    )
-                )
-    return problems
-
-
-def _toleration(toleration: dict, path: str) -> list[FieldError]:
-    problems = []
-    operator = toleration.get("operator", "Equal")
-    if operator not in ("Equal", "Exists"):
-        problems.append(not_supported(f"{path}.operator", operator, ("Equal", "Exists")))
-    if operator == "Exists" and toleration.get("value"):
-        problems.append(
-            invalid(f"{path}.operator", toleration["value"], "value must be empty when `operator` is 'Exists'")
-        )
-    if not toleration.get("key") and operator != "Exists":
-        problems.append(
-            invalid(
-                f"{path}.operator",
-                operator,
-                'operator must be Exists when `key` is empty, which means "match all values and all keys"',
-            )
-        )
-    effect = toleration.get("effect")
-    if effect and effect not in TAINT_EFFECTS:
-        problems.append(not_supported(f"{path}.effect", effect, TAINT_EFFECTS))
-    if toleration.get("tolerationSeconds") is not None and effect != "NoExecute":
-        problems.append(invalid(f"{path}.effect", effect, "effect must be 'NoExecute' when `tolerationSeconds` is set"))
-    return problems
-
-
-# ---- workloads ------------------------------------------------------------------------------------------------
 def _workload(obj: dict, max_replicas: int) -> list[FieldError]:
     spec = obj.get("spec") or {}
     problems = []
@@ -271,29 +93,27 @@ def _workload(obj: dict, max_replicas: int) -> list[FieldError]:
     if not selector:
         problems.append(required("spec.selector"))
     else:
-        try:
-            requirements = requirements_from_selector(selector)
-        except SelectorError as error:
-            problems.append(invalid("spec.selector", selector, str(error)))
-        else:
-            if not requirements:
+        selector_problems = label_selector(selector, "spec.selector")
+        problems += selector_problems
+        if not selector_problems:
+            if not requirements_from_selector(selector):
                 problems.append(invalid("spec.selector", selector, "empty selector is invalid for deployment"))
             elif not selector_matches(selector, labels):
                 problems.append(
                     invalid("spec.template.metadata.labels", labels, "`selector` does not match template `labels`")
                 )
-    problems += _labels(labels, "spec.template.metadata.labels")
+    problems += names.labels(labels, "spec.template.metadata.labels")
     problems += pod_spec(template.get("spec") or {}, "spec.template.spec")
     policy = (template.get("spec") or {}).get("restartPolicy")
     if policy not in (None, "Always"):
         problems.append(not_supported("spec.template.spec.restartPolicy", policy, ("Always",)))
     if obj["kind"] == "Deployment":
         problems += _deployment_strategy(spec)
-        problems += _non_negative(spec.get("revisionHistoryLimit"), "spec.revisionHistoryLimit")
+        problems += non_negative(spec.get("revisionHistoryLimit"), "spec.revisionHistoryLimit")
         deadline, min_ready = spec.get("progressDeadlineSeconds"), spec.get("minReadySeconds", 0)
         if isinstance(deadline, int) and deadline <= (min_ready or 0):
             problems.append(invalid("spec.progressDeadlineSeconds", deadline, "must be greater than minReadySeconds"))
-    problems += _non_negative(spec.get("minReadySeconds"), "spec.minReadySeconds")
+    problems += non_negative(spec.get("minReadySeconds"), "spec.minReadySeconds")
     return problems
 
 
@@ -321,7 +141,8 @@ def _deployment_strategy(spec: dict) -> list[FieldError]:
                     invalid(
                         path,
                         value,
-                        "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
+                        "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or "
+                        "'93%', regex used for validation is '[0-9]+%')",
                     )
                 )
                 continue
@@ -330,7 +151,7 @@ def _deployment_strategy(spec: dict) -> list[FieldError]:
         elif isinstance(value, int) and value < 0:
             problems.append(invalid(path, value, "must be greater than or equal to 0"))
         values[field] = value
-    if _is_zero(values.get("maxUnavailable")) and _is_zero(values.get("maxSurge")):
+    if values.get("maxUnavailable") in (0, "0%") and values.get("maxSurge") in (0, "0%"):
         problems.append(
             invalid(
                 "spec.strategy.rollingUpdate.maxUnavailable",
@@ -341,89 +162,270 @@ def _deployment_strategy(spec: dict) -> list[FieldError]:
     return problems
 
 
-def _is_zero(value) -> bool:
-    return value in (0, "0%")
-
-
-# ---- other kinds ----------------------------------------------------------------------------------------------
+# ---- services and endpoints -----------------------------------------------------------------------------------
 def _service(obj: dict) -> list[FieldError]:
     spec = obj.get("spec") or {}
-    problems = []
     kind = spec.get("type", "ClusterIP")
     if kind not in SERVICE_TYPES:
         return [not_supported("spec.type", kind, SERVICE_TYPES)]
+    problems = []
     ports = spec.get("ports") or []
-    if kind != "ExternalName" and not ports:
+    headless = spec.get("clusterIP") == "None"
+    if kind == "ExternalName":
+        external = spec.get("externalName", "")
+        problems += [
+            invalid("spec.externalName", external, message)
+            for message in names.dns1123_subdomain_messages(external.removesuffix("."))
+        ]
+        if spec.get("clusterIPs"):
+            problems.append(forbidden("spec.clusterIPs", "may not be set for ExternalName services"))
+    elif not ports and not headless:
         problems.append(required("spec.ports"))
-    names = set()
+    elif spec.get("clusterIP") not in (None, "", "None") and not _is_ip(spec["clusterIP"]):
+        problems.append(invalid("spec.clusterIPs[0]", spec["clusterIP"], IP_MESSAGE))
+    port_names, seen_ports, node_ports = set(), set(), set()
     for index, port in enumerate(ports):
-        number = port.get("port")
-        if not isinstance(number, int) or not 1 <= number <= 65535:
-            problems.append(invalid(f"spec.ports[{index}].port", number, "must be between 1 and 65535, inclusive"))
-        if len(ports) > 1 and not port.get("name"):
-            problems.append(required(f"spec.ports[{index}].name"))
-        if port.get("name") in names:
-            problems.append(duplicate(f"spec.ports[{index}].name", port["name"]))
-        names.add(port.get("name"))
-        if port.get("protocol") not in (None, *PROTOCOLS):
-            problems.append(not_supported(f"spec.ports[{index}].protocol", port["protocol"], PROTOCOLS))
-    problems += _labels(spec.get("selector") or {}, "spec.selector")
+        path = f"spec.ports[{index}]"
+        name = port.get("name", "")
+        if len(ports) > 1 and not name:
+            problems.append(required(f"{path}.name"))
+        elif name:
+            problems += dns1123_label(name, f"{path}.name")
+            if name in port_names:
+                problems.append(duplicate(f"{path}.name", name))
+            port_names.add(name)
+        number = port.get("port", 0)
+        if not 1 <= number <= 65535:
+            problems.append(invalid(f"{path}.port", number, "must be between 1 and 65535, inclusive"))
+        protocol = port.get("protocol", "TCP")
+        if protocol not in PROTOCOLS:
+            problems.append(not_supported(f"{path}.protocol", protocol, PROTOCOLS))
+        if port.get("targetPort") is not None:
+            problems += port_number_or_name(port["targetPort"], f"{path}.targetPort")
+        if (number, protocol) in seen_ports:
+            problems.append(duplicate(path, {"port": number, "protocol": protocol}))
+        seen_ports.add((number, protocol))
+        node_port = port.get("nodePort")
+        if node_port:
+            if kind in ("ClusterIP", "ExternalName"):
+                problems.append(forbidden(f"{path}.nodePort", f"may not be used when `type` is '{kind}'"))
+            elif not NODE_PORT_RANGE[0] <= node_port <= NODE_PORT_RANGE[1]:
+                problems.append(
+                    invalid(
+                        f"{path}.nodePort",
+                        node_port,
+                        "provided port is not in the valid range. The range of valid ports is "
+                        f"{NODE_PORT_RANGE[0]}-{NODE_PORT_RANGE[1]}",
+                    )
+                )
+            if (node_port, protocol) in node_ports:
+                problems.append(duplicate(f"{path}.nodePort", node_port))
+            node_ports.add((node_port, protocol))
+    affinity = spec.get("sessionAffinity")
+    if affinity is not None and affinity not in SESSION_AFFINITIES:
+        problems.append(not_supported("spec.sessionAffinity", affinity, SESSION_AFFINITIES))
+    problems += names.labels(spec.get("selector") or {}, "spec.selector")
     return problems
 
 
+def _endpoints(obj: dict) -> list[FieldError]:
+    problems = []
+    for index, subset in enumerate(obj.get("subsets") or []):
+        path = f"subsets[{index}]"
+        for group in ("addresses", "notReadyAddresses"):
+            for position, address in enumerate(subset.get(group) or []):
+                if not _is_ip(address.get("ip", "")):
+                    problems.append(invalid(f"{path}.{group}[{position}].ip", address.get("ip", ""), IP_MESSAGE))
+        ports = subset.get("ports") or []
+        for position, port in enumerate(ports):
+            port_path = f"{path}.ports[{position}]"
+            if len(ports) > 1 and not port.get("name"):
+                problems.append(required(f"{port_path}.name"))
+            elif port.get("name"):
+                problems += dns1123_label(port["name"], f"{port_path}.name")
+            if not 1 <= port.get("port", 0) <= 65535:
+                problems.append(
+                    invalid(f"{port_path}.port", port.get("port", 0), "must be between 1 and 65535, inclusive")
+                )
+            if port.get("protocol", "TCP") not in PROTOCOLS:
+                problems.append(not_supported(f"{port_path}.protocol", port["protocol"], PROTOCOLS))
+    return problems
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+# ---- nodes ----------------------------------------------------------------------------------------------------
 def _node(obj: dict) -> list[FieldError]:
     problems = []
+    spec = obj.get("spec") or {}
     seen = set()
-    for index, taint in enumerate((obj.get("spec") or {}).get("taints") or []):
+    for index, taint in enumerate(spec.get("taints") or []):
         path = f"spec.taints[{index}]"
         if not taint.get("key"):
             problems.append(required(f"{path}.key"))
         else:
-            problems += _qualified_name(taint["key"], f"{path}.key")
+            problems += names.qualified_name(taint["key"], f"{path}.key")
+        problems += [
+            invalid(f"{path}.value", taint.get("value", ""), m)
+            for m in names.label_value_messages(taint.get("value", ""))
+        ]
         if taint.get("effect") not in TAINT_EFFECTS:
-            problems.append(not_supported(f"{path}.effect", taint.get("effect"), TAINT_EFFECTS))
+            if not taint.get("effect"):
+                problems.append(required(f"{path}.effect"))
+            else:
+                problems.append(not_supported(f"{path}.effect", taint["effect"], TAINT_EFFECTS))
         signature = (taint.get("key"), taint.get("effect"))
         if signature in seen:
             problems.append(duplicate(path, f"{taint.get('key')}:{taint.get('effect')}"))
         seen.add(signature)
-    for group in ("capacity", "allocatable"):
-        for resource, value in ((obj.get("status") or {}).get(group) or {}).items():
-            try:
-                parse_quantity(value)
-            except QuantityError as error:
-                problems.append(invalid(f"status.{group}[{resource}]", value, str(error)))
+    for index, cidr in enumerate(spec.get("podCIDRs") or []):
+        try:
+            ipaddress.ip_network(cidr, strict=False)
+        except ValueError:
+            problems.append(invalid(f"spec.podCIDRs[{index}]", cidr, CIDR_MESSAGE))
+    if len(spec.get("podCIDRs") or []) > 1 and not _dual_stack(spec["podCIDRs"]):
+        problems.append(
+            invalid("spec.podCIDRs", spec["podCIDRs"], "may specify no more than one CIDR for each IP family")
+        )
     return problems
 
 
-def _data_keys(obj: dict) -> list[FieldError]:
+def _dual_stack(cidrs: list[str]) -> bool:
+    try:
+        families = [ipaddress.ip_network(cidr, strict=False).version for cidr in cidrs]
+    except ValueError:
+        return True  # already reported per CIDR
+    return len(cidrs) == 2 and families[0] != families[1]
+
+
+# ---- configuration, events, leases ----------------------------------------------------------------------------
+def config_key_messages(key: str) -> list[str]:
+    messages = ["must be no more than 253 characters"] if len(key) > 253 else []
+    if not _CONFIG_KEY.match(key):
+        messages.append(CONFIG_KEY_MESSAGE)
+    if key == ".":
+        messages.append("must not be '.'")
+    elif key == "..":
+        messages.append("must not be '..'")
+    elif key.startswith(".."):
+        messages.append("must not start with '..'")
+    return messages
+
+
+def _config_map(obj: dict) -> list[FieldError]:
+    problems, size = [], 0
+    data, binary = obj.get("data") or {}, obj.get("binaryData") or {}
+    for key, value in data.items():
+        problems += [invalid(f"data[{key}]", key, message) for message in config_key_messages(key)]
+        if key in binary:
+            problems.append(invalid(f"data[{key}]", key, "duplicate of key present in binaryData"))
+        size += len(value.encode())
+    for key, value in binary.items():
+        problems += [invalid(f"binaryData[{key}]", key, message) for message in config_key_messages(key)]
+        size += len(base64.b64decode(value))
+    if size > MAX_DATA_BYTES:
+        problems.append(too_long("", MAX_DATA_BYTES))
+    return problems
+
+
+def _secret(obj: dict) -> list[FieldError]:
+    problems, size = [], 0
+    data = obj.get("data") or {}
+    for key, value in data.items():
+        problems += [invalid(f"data[{key}]", key, message) for message in config_key_messages(key)]
+        size += len(base64.b64decode(value))
+    if size > MAX_DATA_BYTES:
+        problems.append(too_long("data", MAX_DATA_BYTES))
+    secret_type = obj.get("type", "Opaque")
+    if secret_type == "kubernetes.io/service-account-token":
+        if not (obj["metadata"].get("annotations") or {}).get("kubernetes.io/service-account.name"):
+            problems.append(required("metadata.annotations[kubernetes.io/service-account.name]"))
+    elif secret_type == "kubernetes.io/tls":
+        problems += [required(f"data[{key}]") for key in ("tls.crt", "tls.key") if key not in data]
+    elif secret_type == "kubernetes.io/basic-auth":
+        if "username" not in data and "password" not in data:
+            problems.append(required("data[username]"))
+    return problems
+
+
+def _event(obj: dict) -> list[FieldError]:
+    """upstream legacyValidateEvent for events.v1 objects written through core/v1."""
     problems = []
-    for field in ("data", "binaryData"):
-        for key in obj.get(field) or {}:
-            if len(key) > 253 or not _CONFIG_KEY.match(key):
-                problems.append(
-                    invalid(
-                        f"{field}[{key}]",
-                        key,
-                        "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
-                    )
-                )
+    namespace = obj["metadata"].get("namespace")
+    involved_namespace = (obj.get("involvedObject") or {}).get("namespace", "")
+    if obj.get("eventTime"):
+        for field in ("reportingComponent", "reportingInstance", "action", "reason"):
+            if not obj.get(field):
+                problems.append(required(field))
+        if len(obj.get("message", "")) > 1024:
+            problems.append(too_long("message", 1024))
+    if (
+        involved_namespace
+        and involved_namespace != namespace
+        or not involved_namespace
+        and namespace
+        not in (
+            None,
+            "",
+            "default",
+        )
+    ):
+        problems.append(invalid("involvedObject.namespace", involved_namespace, "does not match event.namespace"))
+    if obj.get("type") not in (None, "", "Normal", "Warning"):
+        problems.append(invalid("type", "", f"has invalid value: {obj['type']}"))
     return problems
 
 
+def _lease(obj: dict) -> list[FieldError]:
+    spec = obj.get("spec") or {}
+    problems = []
+    duration = spec.get("leaseDurationSeconds")
+    if duration is not None and duration <= 0:
+        problems.append(invalid("spec.leaseDurationSeconds", duration, "must be greater than 0"))
+    problems += non_negative(spec.get("leaseTransitions"), "spec.leaseTransitions")
+    if spec.get("strategy") is not None and spec["strategy"] != "OldestEmulationVersion":
+        problems.append(not_supported("spec.strategy", spec["strategy"], ("OldestEmulationVersion",)))
+    if spec.get("preferredHolder") and not spec.get("strategy"):
+        problems.append(forbidden("spec.preferredHolder", "may only be specified if `strategy` is defined"))
+    return problems
+
+
+def _namespace(obj: dict) -> list[FieldError]:
+    finalizers = (obj.get("spec") or {}).get("finalizers") or []
+    problems = []
+    for name in finalizers:
+        problems += names.qualified_name(name, "spec.finalizers")
+    return problems + _kube_finalizers(finalizers, "spec.finalizers")
+
+
+# ---- updates --------------------------------------------------------------------------------------------------
 def _immutable(kind: Kind, old: dict, new: dict) -> list[FieldError]:
     problems = []
     if old.get("immutable") and kind.kind in ("Secret", "ConfigMap"):
         for field in ("data", "binaryData", "immutable"):
             if old.get(field) != new.get(field):
                 problems.append(forbidden(field, "field is immutable when `immutable` is set"))
+    if kind.kind == "Secret" and new.get("type") != old.get("type"):
+        problems.append(invalid("type", new.get("type"), "field is immutable"))
     if kind.kind in ("Deployment", "ReplicaSet"):
         selector = (new.get("spec") or {}).get("selector")
         if selector != (old.get("spec") or {}).get("selector"):
             problems.append(invalid("spec.selector", selector, "field is immutable"))
     if kind.kind == "Service":
-        old_ip, new_ip = (old.get("spec") or {}).get("clusterIP"), (new.get("spec") or {}).get("clusterIP")
-        if old_ip and new_ip != old_ip:
-            problems.append(invalid("spec.clusterIP", new_ip, "field is immutable"))
+        old_spec, new_spec = old.get("spec") or {}, new.get("spec") or {}
+        old_ip, new_ip = old_spec.get("clusterIP"), new_spec.get("clusterIP")
+        if old_ip and new_spec.get("type") != "ExternalName" and new_ip != old_ip:
+            problems.append(invalid("spec.clusterIPs[0]", new_ip, "may not change once set"))
+    if kind.kind == "Node":
+        old_cidrs = (old.get("spec") or {}).get("podCIDRs") or []
+        if old_cidrs and (new.get("spec") or {}).get("podCIDRs") != old_cidrs:
+            problems.append(forbidden("spec.podCIDRs", 'node updates may not change podCIDR except from "" to valid'))
     if kind.kind == "Pod" and not _pod_update_allowed(old.get("spec") or {}, new.get("spec") or {}):
         problems.append(forbidden("spec", POD_UPDATE_MESSAGE))
     return problems
@@ -449,11 +451,15 @@ def _pod_update_allowed(old: dict, new: dict) -> bool:
 
 
 _VALIDATORS = {
+    "Namespace": _namespace,
     "Pod": _pod,
     "Deployment": _workload,
     "ReplicaSet": _workload,
     "Service": _service,
+    "Endpoints": _endpoints,
     "Node": _node,
-    "ConfigMap": _data_keys,
-    "Secret": _data_keys,
+    "ConfigMap": _config_map,
+    "Secret": _secret,
+    "Event": _event,
+    "Lease": _lease,
 }

@@ -1,0 +1,147 @@
+"""Valid manifests of every kind the API server serves: the starting point the API tests and fuzzing mutate."""
+
+import copy
+
+from cluster_engine.scenarios import node_manifest
+
+
+def pod(name: str = "web-1", namespace: str = "default", **spec) -> dict:
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": name, "namespace": namespace, "labels": {"app": "web"}},
+        "spec": {"containers": [{"name": "nginx", "image": "nginx:1.27"}], **spec},
+    }
+
+
+def deployment(name: str = "web", replicas: int = 3) -> dict:
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name, "namespace": "default", "labels": {"app": name}},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": {"app": name}},
+            "template": {
+                "metadata": {"labels": {"app": name}},
+                "spec": {
+                    "containers": [
+                        {
+                            "name": "nginx",
+                            "image": "nginx:1.27",
+                            "ports": [{"containerPort": 80}],
+                            "resources": {"requests": {"cpu": "250m", "memory": "256Mi"}, "limits": {"memory": "512Mi"}},
+                        }
+                    ]
+                },
+            },
+        },
+    }
+
+
+def replica_set(name: str = "web-5d4f8", replicas: int = 2) -> dict:
+    rs = deployment(name, replicas)
+    rs["kind"] = "ReplicaSet"
+    del rs["spec"]["template"]["spec"]["containers"][0]["resources"]
+    return rs
+
+
+def service(name: str = "web", service_type: str = "ClusterIP", **spec) -> dict:
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": name, "namespace": "default"},
+        "spec": {"type": service_type, "selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": 8080}], **spec},
+    }
+
+
+def namespace(name: str = "team-a") -> dict:
+    return {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}
+
+
+def node(name: str = "worker-1", index: int = 1) -> dict:
+    return node_manifest(name, index)
+
+
+def config_map(name: str = "settings", data: dict | None = None) -> dict:
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": name, "namespace": "default"},
+        "data": {"mode": "fast"} if data is None else data,
+    }
+
+
+def secret(name: str = "token", **fields) -> dict:
+    return {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": name, "namespace": "default"},
+        "data": {"password": "aHVudGVyMg=="},
+        **fields,
+    }
+
+
+def service_account(name: str = "builder", namespace: str = "default") -> dict:
+    return {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": name, "namespace": namespace}}
+
+
+def endpoints(name: str = "web") -> dict:
+    return {
+        "apiVersion": "v1",
+        "kind": "Endpoints",
+        "metadata": {"name": name, "namespace": "default"},
+        "subsets": [{"addresses": [{"ip": "10.244.1.5"}], "ports": [{"port": 8080, "protocol": "TCP"}]}],
+    }
+
+
+def event(name: str = "web-1.17f0", **fields) -> dict:
+    return {
+        "apiVersion": "v1",
+        "kind": "Event",
+        "metadata": {"name": name, "namespace": "default"},
+        "involvedObject": {"kind": "Pod", "namespace": "default", "name": "web-1"},
+        "reason": "Scheduled",
+        "message": "Successfully assigned default/web-1 to worker-1",
+        "source": {"component": "default-scheduler"},
+        **fields,
+    }
+
+
+def lease(name: str = "worker-1", **spec) -> dict:
+    return {
+        "apiVersion": "coordination.k8s.io/v1",
+        "kind": "Lease",
+        "metadata": {"name": name, "namespace": "kube-node-lease"},
+        "spec": {"holderIdentity": name, "leaseDurationSeconds": 40, **spec},
+    }
+
+
+def control_plane_component(name: str = "etcd-control-plane-1") -> dict:
+    return {
+        "apiVersion": "kubelab.io/v1alpha1",
+        "kind": "ControlPlaneComponent",
+        "metadata": {"name": name},
+        "spec": {"component": "etcd", "nodeName": "control-plane-1"},
+    }
+
+
+VALID = {
+    "Namespace": namespace,
+    "Node": node,
+    "Pod": pod,
+    "Service": service,
+    "Endpoints": endpoints,
+    "ServiceAccount": service_account,
+    "Secret": secret,
+    "ConfigMap": config_map,
+    "Event": event,
+    "ReplicaSet": replica_set,
+    "Deployment": deployment,
+    "Lease": lease,
+    "ControlPlaneComponent": control_plane_component,
+}
+
+
+def valid(kind: str) -> dict:
+    return copy.deepcopy(VALID[kind]())
