@@ -166,23 +166,28 @@ class ReplicaSetController(Controller):
         return self.ctx.client.update_status("ReplicaSet", {**rs, "status": status})
 
     def _set_failure_condition(self, status: dict, failure: tuple[str, ApiError] | None) -> None:
-        """upstream: a ReplicaFailure condition while creating or deleting pods fails, removed once it works."""
-        conditions = [c for c in status.get("conditions") or [] if c.get("type") != "ReplicaFailure"]
-        if failure is not None:
-            existing = next((c for c in status.get("conditions") or [] if c.get("type") == "ReplicaFailure"), None)
-            conditions.append(
-                {
-                    "type": "ReplicaFailure",
-                    "status": "True",
-                    "reason": failure[0],
-                    "message": failure[1].message,
-                    "lastTransitionTime": (existing or {}).get("lastTransitionTime") or self.ctx.clock.timestamp(),
-                }
-            )
-        if conditions:
-            status["conditions"] = conditions
-        else:
-            status.pop("conditions", None)
+        """upstream: a ReplicaFailure condition when creating or deleting pods first fails, removed once it works.
+
+        An existing condition is left as it is, so repeated failures do not rewrite the status each time.
+        """
+        conditions = status.get("conditions") or []
+        existing = next((c for c in conditions if c.get("type") == "ReplicaFailure"), None)
+        if failure is not None and existing is None:
+            reason, error = failure
+            condition = {
+                "type": "ReplicaFailure",
+                "status": "True",
+                "lastTransitionTime": self.ctx.clock.timestamp(),
+                "reason": reason,
+                "message": error.message,
+            }
+            status["conditions"] = [*conditions, condition]
+        elif failure is None and existing is not None:
+            remaining = [c for c in conditions if c.get("type") != "ReplicaFailure"]
+            if remaining:
+                status["conditions"] = remaining
+            else:
+                status.pop("conditions", None)
 
     def _next_availability_check(self, rs: dict, pods: list[dict]) -> float | None:
         """With minReadySeconds, come back when the next ready pod becomes available (upstream requeues then)."""

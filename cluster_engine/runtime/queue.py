@@ -50,7 +50,7 @@ class WorkQueue:
         """Re-add after this key's backoff, doubling on each consecutive failure; returns the delay used."""
         failures = self._failures.get(key, 0)
         self._failures[key] = failures + 1
-        delay = min(self.base_delay * 2**failures, self.max_delay)
+        delay = min(self.base_delay * 2 ** min(failures, 64), self.max_delay)  # the cap long reached, avoid overflow
         self.add_after(key, delay)
         return delay
 

@@ -81,3 +81,49 @@ def test_scale_down_deletes_in_upstream_victim_order():
         scale(sim, replicas)
         deleted_order += sorted(before - {pod["metadata"]["name"] for pod in pods(sim)})
     assert deleted_order == [unscheduled, pending, unknown, not_ready, costly, doubled, ready_new, ready_old]
+
+
+def test_adopts_matching_orphans_and_releases_pods_that_stop_matching():
+    sim = simulation([ReplicaSetController], [])
+    orphan = sim.operator.create(
+        "Pod",
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": "stray", "namespace": "default", "labels": {"app": "web"}},
+            "spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]},
+        },
+    )
+    sim.operator.create("ReplicaSet", replica_set(replicas=2))
+    sim.run_for(0)
+    rs = sim.get("ReplicaSet", "default/web")
+    adopted = sim.get("Pod", "default/stray")
+    assert adopted["metadata"]["uid"] == orphan["metadata"]["uid"]
+    assert adopted["metadata"]["ownerReferences"][0]["uid"] == rs["metadata"]["uid"]
+    assert len(pods(sim)) == 2  # the orphan counts: only one pod was created
+    sim.operator.patch("Pod", "default", "stray", {"metadata": {"labels": {"app": "debug"}}})
+    sim.run_for(0)
+    assert sim.get("Pod", "default/stray")["metadata"]["ownerReferences"] == []
+    assert len([pod for pod in pods(sim) if pod["metadata"]["labels"]["app"] == "web"]) == 2
+
+
+def test_failed_create_is_reported_once_and_retried_with_backoff():
+    sim = simulation([ReplicaSetController], [])
+    sim.operator.delete("ServiceAccount", "default", "default")  # pod admission will refuse every pod
+    sim.operator.create("ReplicaSet", replica_set(replicas=3))
+    sim.run_for(1)
+    status = sim.get("ReplicaSet", "default/web")["status"]
+    [failure] = status["conditions"]
+    assert (failure["type"], failure["status"], failure["reason"]) == ("ReplicaFailure", "True", "FailedCreate")
+    assert "error looking up service account default/default" in failure["message"]
+    failed = events(sim, "FailedCreate")
+    # slow start stops after the first failing batch of one; retries back off from 5 ms, doubling:
+    # attempts at 0, 0.005, 0.015, 0.035, 0.075, 0.155, 0.315 and 0.635 s fall within the first second
+    assert len(failed) == 8
+    assert all(message.startswith("Error creating: pods ") for _, message in failed)
+    sim.operator.create(
+        "ServiceAccount", {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default"}}
+    )
+    sim.run_for(2000)  # past the longest backoff (1000 s)
+    assert len(pods(sim)) == 3
+    assert "conditions" not in sim.get("ReplicaSet", "default/web")["status"]
