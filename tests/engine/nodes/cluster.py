@@ -38,9 +38,11 @@ def pod_manifest(name: str, image: str = "nginx:1.27", annotations: dict | None 
 
 
 def run_pod(sim: Simulation, manifest: dict, node: str = "worker-1") -> dict:
-    """Create a pod and bind it the way the scheduler would."""
+    """Create a pod and bind it the way the scheduler would; the kubelet admits it at once."""
     sim.operator.create("Pod", manifest)
-    return sim.server.bind("default", manifest["metadata"]["name"], node)
+    sim.server.bind("default", manifest["metadata"]["name"], node)
+    sim.run_for(0)
+    return sim.get("Pod", f"default/{manifest['metadata']['name']}")
 
 
 def annotate(sim: Simulation, kind: str, key: str, annotations: dict) -> dict:
@@ -50,6 +52,7 @@ def annotate(sim: Simulation, kind: str, key: str, annotations: dict) -> dict:
 
 def step_until(sim: Simulation, predicate, limit: float = 3600.0) -> float:
     """Advance to the first simulated instant at which `predicate()` holds; returns that time."""
+    sim.run_for(0)  # settle what was just written before asking when the next thing happens
     while not predicate():
         due = sim.step()
         assert due is not None and due <= limit, "nothing left to happen before the condition held"
