@@ -4,6 +4,7 @@ PostgreSQL refuses to run as root, so when the tests run as root (as CI does) it
 unprivileged `nobody` user and its commands run through `runuser`.
 """
 
+import glob
 import os
 import shutil
 import socket
@@ -35,7 +36,16 @@ def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 30) -> 
     raise TimeoutError(f"nothing listened on port {port} within {seconds} s")
 
 
+def postgres_binary(name: str) -> str:
+    """PostgreSQL's server programs: on PATH, or where Debian's postgresql package keeps them."""
+    found = shutil.which(name) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)), None)
+    if found is None:
+        raise RuntimeError(f"{name} not found: ./kubelab test installs Debian's postgresql package when it is missing")
+    return found
+
+
 def as_postgres_user(command: list[str]) -> list[str]:
+    command = [postgres_binary(command[0]), *command[1:]]
     return ["runuser", "-u", "nobody", "--", *command] if os.geteuid() == 0 else command
 
 
@@ -83,7 +93,9 @@ def database_url(tmp_path_factory):
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "kubelab"], check=True)
+    subprocess.run(
+        [postgres_binary("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "kubelab"], check=True
+    )
     yield f"postgres://postgres@127.0.0.1:{port}/kubelab"
     subprocess.run(as_postgres_user(["pg_ctl", "-D", str(data), "-m", "immediate", "stop"]), stdout=subprocess.DEVNULL)
 
