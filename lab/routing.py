@@ -1,3 +1,9 @@
-"""WebSocket routes (the watch stream consumers)."""
+"""WebSocket routes: the diagram's list-then-watch stream of one cluster."""
 
-websocket_urlpatterns = []
+from django.urls import path
+
+from .consumers import ClusterConsumer
+
+websocket_urlpatterns = [
+    path("ws/clusters/<int:cluster_id>/", ClusterConsumer.as_asgi()),
+]

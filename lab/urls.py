@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("", include("lab.kubeapi.urls")),
+    path("", include("lab.page_urls")),
 ]

@@ -1,9 +1,19 @@
-"""Pages: the home page lists the simulated clusters."""
+"""Pages: the list of simulated clusters, and one live diagram per cluster."""
 
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+
+from cluster_engine.runtime.clock import MAX_SPEED, MIN_SPEED
 
 from .models import Cluster
+
+SPEEDS = [speed for speed in (0.25, 0.5, 1, 2, 5, 10, 20, 50, 100) if MIN_SPEED <= speed <= MAX_SPEED]
 
 
 def home(request):
     return render(request, "lab/home.html", {"clusters": Cluster.objects.all()})
+
+
+def cluster_page(request, name: str):
+    """The diagram page; everything on it arrives over the cluster's WebSocket (list, then watch)."""
+    cluster = get_object_or_404(Cluster, name=name)
+    return render(request, "lab/cluster.html", {"cluster": cluster, "speeds": SPEEDS})

@@ -28,7 +28,7 @@ WINDOW = 10_000
 MAX_BACKLOG = 2_000
 
 
-@dataclass
+@dataclass(eq=False)  # watchers live in a set: each is its own identity
 class Watcher:
     """One client's view of the stream: batches of events, plus the newest clock state."""
 

@@ -1,0 +1,162 @@
+"""The diagram's WebSocket: one cluster's list, then its watch stream, plus the page's requests.
+
+On connect the browser either gets a snapshot (every object it draws and the resourceVersion it stands at) or,
+when it reconnects with `?resourceVersion=N` still inside the watch cache's window, just the events it missed;
+a version that has left the window gets a fresh snapshot instead (upstream answers 410 Gone and the client
+re-lists; we re-list on its behalf). Events come from the process's watch cache, so a classroom of browsers costs
+one channel-layer subscription, and each message is encoded once however many sockets send it.
+
+The page's requests are JSON frames {"id": n, "action": ...}. Each answer is {"type": "result", "id": n, ...} or
+{"type": "error", "id": n, "status": <Kubernetes Status>}; a frame that is not a request at all gets a 400 Status
+and changes nothing, and the socket stays open.
+"""
+
+import asyncio
+import contextlib
+import json
+from collections import OrderedDict
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from cluster_engine.api import errors
+
+from . import live_actions
+from .clockcontrol import set_clock, step
+from .live_snapshot import DIAGRAM_KIND_SET, cluster_snapshot
+from .models import Cluster
+from .watchcache import watch_cache
+
+MAX_FRAME_BYTES = 64 * 1024  # a request is a few hundred bytes; anything this big is not one
+NOT_FOUND_CLOSE_CODE = 4404
+ENCODED_MEMORY = 256
+
+
+class ClusterConsumer(AsyncWebsocketConsumer):
+    async def connect(self):
+        self.cluster_id = self.scope["url_route"]["kwargs"]["cluster_id"]
+        self.watcher = None
+        self.pump = None
+        await self.accept()
+        if not await database_sync_to_async(Cluster.objects.filter(pk=self.cluster_id).exists)():
+            error = errors.ApiError(404, "NotFound", f"cluster {self.cluster_id} not found")
+            await self._send_json({"type": "error", "status": error.status()})
+            await self.close(code=NOT_FOUND_CLOSE_CODE)
+            return
+        self.cache = await watch_cache(self.cluster_id)
+        since = _requested_version(self.scope.get("query_string", b""))
+        if since is None or not await self._resume(since):
+            await self._list()
+        self.pump = asyncio.create_task(self._forward())
+
+    async def disconnect(self, code):
+        if self.pump is not None:
+            self.pump.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.pump
+        if self.watcher is not None:
+            self.cache.unwatch(self.watcher)
+
+    async def _resume(self, since: int) -> bool:
+        """Continue from a version the browser already has; False when it has left the window (re-list)."""
+        try:
+            self.watcher = self.cache.watch(since=since)
+        except errors.ApiError:
+            return False
+        await self._send_json({"type": "resumed", "resourceVersion": since})
+        return True
+
+    async def _list(self) -> None:
+        if self.watcher is not None:
+            self.cache.unwatch(self.watcher)
+        snapshot = await database_sync_to_async(cluster_snapshot)(self.cluster_id)
+        if self.cache.clock is not None:
+            snapshot["clock"] = self.cache.clock
+        self.watcher = self.cache.watch(since=snapshot["resourceVersion"])
+        await self._send_json(snapshot)
+
+    async def _forward(self) -> None:
+        """Send what the watch cache hands us; whatever queued up meanwhile goes out in the same frame."""
+        while True:
+            messages = [await self.watcher.next_batch()]
+            while not self.watcher.queue.empty():
+                messages.append(self.watcher.queue.get_nowait())
+            if any(message["type"] == "gone" for message in messages):
+                await self._list()  # this browser fell too far behind: start it over from a fresh list
+                continue
+            texts = [text for text in map(encoded, messages) if text]
+            if len(texts) == 1:
+                await self.send(text_data=texts[0])
+            elif texts:
+                await self.send(text_data="[" + ",".join(texts) + "]")
+
+    async def receive(self, text_data=None, bytes_data=None):
+        request_id = None
+        try:
+            request = _parse_request(text_data, bytes_data)
+            request_id = request.get("id")
+            reply = await self._perform(request)
+            await self._send_json({"type": "result", "id": request_id, **reply})
+        except errors.ApiError as error:
+            await self._send_json({"type": "error", "id": request_id, "status": error.status()})
+
+    async def _perform(self, request: dict) -> dict:
+        action = request.get("action")
+        if action == "step":
+            await step(self.cluster_id)
+            return {}
+        if action == "clock":
+            await set_clock(self.cluster_id, paused=request.get("paused"), speed=request.get("speed"))
+            return {}
+        return await database_sync_to_async(live_actions.perform)(self.cluster_id, request)
+
+    async def _send_json(self, message: dict) -> None:
+        await self.send(text_data=json.dumps(message, separators=(",", ":")))
+
+
+def _requested_version(query_string: bytes) -> int | None:
+    values = parse_qs(query_string.decode("latin-1")).get("resourceVersion")
+    if not values:
+        return None
+    try:
+        return int(values[0])
+    except ValueError:
+        return None
+
+
+def _parse_request(text_data: str | None, bytes_data: bytes | None) -> dict:
+    if text_data is None:
+        raise errors.bad_request("binary frames are not accepted; send a JSON object as text")
+    if len(text_data) > MAX_FRAME_BYTES:
+        raise errors.request_too_large(MAX_FRAME_BYTES)
+    try:
+        request = json.loads(text_data)
+    except ValueError as error:
+        raise errors.bad_request(f"the request is not valid JSON: {error}") from None
+    if not isinstance(request, dict):
+        raise errors.bad_request('a request is a JSON object such as {"id": 1, "action": "scale", ...}')
+    return request
+
+
+_encoded: OrderedDict[int, tuple[dict, str | None]] = OrderedDict()
+
+
+def encoded(message: dict) -> str | None:
+    """The frame for a watch-cache message, encoded once for every socket it goes to; None if nothing to send.
+
+    The watch cache hands the same dict to each watcher, so it is remembered by identity (the entry keeps the
+    dict alive, so its id cannot be reused while remembered)."""
+    remembered = _encoded.get(id(message))
+    if remembered is not None and remembered[0] is message:
+        return remembered[1]
+    if message["type"] == "events":
+        events = [event for event in message["events"] if event["object"].get("kind") in DIAGRAM_KIND_SET]
+        body = {**message, "events": events} if events else None
+    else:
+        body = message
+    text = json.dumps(body, separators=(",", ":")) if body is not None else None
+    _encoded[id(message)] = (message, text)
+    if len(_encoded) > ENCODED_MEMORY:
+        _encoded.popitem(last=False)
+    return text

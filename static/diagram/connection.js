@@ -1,0 +1,111 @@
+// The WebSocket to one cluster: list, then watch; resume after a drop; requests with replies.
+//
+// Messages are queued as they arrive and applied together once per animation frame, so a burst of hundreds of
+// watch events costs one redraw. A dropped connection retries with backoff and asks to resume from the last
+// resourceVersion it applied; the server answers with the missed events, or with a fresh list when that version
+// has left its window (upstream's "410 Gone" advice).
+
+const MAX_BACKOFF_MS = 5000;
+const FLUSH_FALLBACK_MS = 250; // requestAnimationFrame stops in background tabs; keep applying anyway
+
+export class Connection {
+  constructor(url, store, onStatus) {
+    this.url = url;
+    this.store = store;
+    this.onStatus = onStatus;
+    this.pending = [];
+    this.flushScheduled = false;
+    this.requests = new Map();
+    this.nextId = 1;
+    this.backoff = 250;
+    this.listed = false;
+  }
+
+  open() {
+    const resume = this.listed ? `?resourceVersion=${this.store.resourceVersion}` : "";
+    const socket = new WebSocket(this.url + resume);
+    this.socket = socket;
+    this.onStatus(this.listed ? "reconnecting" : "connecting");
+    socket.onopen = () => {
+      this.backoff = 250;
+    };
+    socket.onmessage = (message) => this.receive(JSON.parse(message.data));
+    socket.onclose = () => {
+      if (this.socket !== socket) return;
+      this.onStatus("offline");
+      for (const { reject } of this.requests.values()) reject(offlineStatus());
+      this.requests.clear();
+      setTimeout(() => this.open(), this.backoff);
+      this.backoff = Math.min(MAX_BACKOFF_MS, this.backoff * 2);
+    };
+  }
+
+  receive(message) {
+    if (message.type === "result" || (message.type === "error" && message.id !== undefined)) {
+      const request = this.requests.get(message.id);
+      if (!request) return;
+      this.requests.delete(message.id);
+      if (message.type === "result") request.resolve(message);
+      else request.reject(message.status);
+      return;
+    }
+    this.pending.push(message);
+    this.scheduleFlush();
+  }
+
+  scheduleFlush() {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    const flush = () => {
+      if (!this.flushScheduled) return;
+      this.flushScheduled = false;
+      this.flush();
+    };
+    requestAnimationFrame(flush);
+    setTimeout(flush, FLUSH_FALLBACK_MS);
+  }
+
+  flush() {
+    const messages = this.pending;
+    this.pending = [];
+    let events = [];
+    let resourceVersion = 0;
+    const applyEvents = () => {
+      if (events.length) this.store.apply(events, resourceVersion);
+      events = [];
+    };
+    for (const message of messages) {
+      if (message.type === "snapshot") {
+        applyEvents();
+        this.listed = true;
+        this.store.reset(message.objects, message.resourceVersion);
+        if (message.clock) this.store.setClock(message.clock);
+        this.onStatus("live");
+      } else if (message.type === "resumed") {
+        this.onStatus("live");
+      } else if (message.type === "events") {
+        events = events.concat(message.events);
+        resourceVersion = Math.max(resourceVersion, message.resourceVersion || 0);
+      } else if (message.type === "clock") {
+        this.store.setClock(message.clock);
+      } else if (message.type === "error") {
+        this.onStatus("error", message.status);
+      }
+    }
+    applyEvents();
+  }
+
+  // Send a request ({action: ...}); resolves with the server's result, rejects with a Kubernetes Status.
+  request(body) {
+    if (!this.socket || this.socket.readyState !== WebSocket.OPEN) return Promise.reject(offlineStatus());
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.requests.set(id, { resolve, reject });
+      this.socket.send(JSON.stringify({ ...body, id }));
+    });
+  }
+}
+
+function offlineStatus() {
+  return { kind: "Status", status: "Failure", code: 0, reason: "Offline", message: "Not connected to the lab server; retrying." };
+}

@@ -1,0 +1,144 @@
+// The inspector: any object's YAML, conditions and owner chain; for a pod, the scheduler's verdict on every node.
+
+import { controllerOf, decisionOf, nodeStatusText, podStatusText, poweredOn } from "./model.js";
+import { esc } from "./text.js";
+import { toYaml } from "./yaml.js";
+
+const OWNER_KINDS = { ReplicaSet: "ReplicaSet", Deployment: "Deployment" };
+
+export class Inspector {
+  constructor(container, store, actions, onEvents) {
+    this.container = container;
+    this.store = store;
+    this.actions = actions;
+    this.onEvents = onEvents;
+    this.selected = null;
+    this.shownVersion = null;
+    container.addEventListener("click", (click) => {
+      const button = click.target.closest("button[data-act]");
+      if (button) this.act(button.dataset.act);
+      const link = click.target.closest("[data-goto-kind]");
+      if (link) this.select(link.dataset.gotoKind, link.dataset.gotoKey);
+    });
+  }
+
+  select(kind, key) {
+    this.selected = { kind, key };
+    this.shownVersion = null;
+    this.render();
+  }
+
+  render() {
+    if (!this.selected) return;
+    const { kind, key } = this.selected;
+    const obj = this.store.get(kind, key);
+    const version = obj ? obj.metadata.resourceVersion : "gone";
+    if (version === this.shownVersion) return;
+    this.shownVersion = version;
+    if (!obj) {
+      this.container.innerHTML = `<h2>${esc(kind)} ${esc(key)}</h2><p class="hint">This object no longer exists.</p>`;
+      return;
+    }
+    this.container.innerHTML = `
+      <h2 class="inspect-title">${esc(kind)} <span>${esc(key)}</span></h2>
+      <p class="inspect-status">${esc(statusLine(kind, obj))}</p>
+      <div class="inspect-actions">${this.buttons(kind, obj)}<button type="button" data-act="events">Events of this object</button></div>
+      ${ownerChain(this.store, obj)}
+      ${conditions(obj)}
+      ${kind === "Pod" ? schedulerVerdicts(obj) : ""}
+      <details class="yaml" open><summary>YAML</summary><pre>${esc(toYaml(obj))}</pre></details>`;
+  }
+
+  buttons(kind, obj) {
+    const button = (act, label) => `<button type="button" data-act="${act}">${label}</button>`;
+    if (kind === "Node") {
+      return [
+        button(poweredOn(obj) ? "power-off" : "power-on", poweredOn(obj) ? "Power off" : "Power on"),
+        button(obj.spec?.unschedulable ? "uncordon" : "cordon", obj.spec?.unschedulable ? "Uncordon" : "Cordon"),
+        button("drain", "Drain"),
+      ].join("");
+    }
+    if (kind === "Pod") return button("delete-pod", "Delete pod") + button("crash", "Crash container");
+    if (kind === "Deployment") return button("scale-up", "Scale +1") + button("scale-down", "Scale −1");
+    if (kind === "ControlPlaneComponent") {
+      const down = (obj.metadata.annotations || {})["kubelab.io/state"] === "down";
+      return button(down ? "component-up" : "component-down", down ? "Bring up" : "Take down");
+    }
+    return "";
+  }
+
+  act(act) {
+    const { kind, key } = this.selected;
+    const obj = this.store.get(kind, key);
+    if (act === "events") return this.onEvents(`${kind}/${obj?.metadata.name ?? key}`);
+    if (!obj) return;
+    const { name, namespace } = obj.metadata;
+    const requests = {
+      "power-off": { action: "power", node: name, state: "off" },
+      "power-on": { action: "power", node: name, state: "on" },
+      cordon: { action: "cordon", node: name, unschedulable: true },
+      uncordon: { action: "cordon", node: name, unschedulable: false },
+      drain: { action: "drain", node: name },
+      "delete-pod": { action: "delete-pod", namespace, name },
+      crash: { action: "crash", namespace, name },
+      "scale-up": { action: "scale", namespace, name, replicas: (obj.spec?.replicas ?? 1) + 1 },
+      "scale-down": { action: "scale", namespace, name, replicas: Math.max(0, (obj.spec?.replicas ?? 1) - 1) },
+      "component-down": { action: "component", component: obj.spec.component, name, state: "down" },
+      "component-up": { action: "component", component: obj.spec.component, name, state: "up" },
+    };
+    this.actions.run(requests[act]);
+  }
+}
+
+function statusLine(kind, obj) {
+  if (kind === "Pod") return `${podStatusText(obj)} · node ${obj.spec?.nodeName || "(none yet)"}`;
+  if (kind === "Node") return `${nodeStatusText(obj)} · power ${poweredOn(obj) ? "on" : "off"}`;
+  if (kind === "Deployment" || kind === "ReplicaSet") {
+    return `${obj.status?.readyReplicas ?? 0}/${obj.spec?.replicas ?? 0} ready`;
+  }
+  if (kind === "ControlPlaneComponent") return `${obj.status?.phase || "?"}${obj.status?.leader ? " · leader" : ""} on ${obj.spec?.nodeName}`;
+  return "";
+}
+
+function ownerChain(store, obj) {
+  const chain = [];
+  let current = obj;
+  while (current) {
+    const owner = controllerOf(current);
+    if (!owner) break;
+    const key = current.metadata.namespace ? `${current.metadata.namespace}/${owner.name}` : owner.name;
+    chain.push({ kind: owner.kind, key, name: owner.name });
+    current = OWNER_KINDS[owner.kind] ? store.get(owner.kind, key) : null;
+  }
+  if (!chain.length) return "";
+  const links = chain.map((link) => `<a href="#" data-goto-kind="${esc(link.kind)}" data-goto-key="${esc(link.key)}">${esc(link.kind)}/${esc(link.name)}</a>`);
+  return `<p class="owners">Owned by ${links.join(" ← owned by ")}</p>`;
+}
+
+function conditions(obj) {
+  const list = obj.status?.conditions || [];
+  if (!list.length) return "";
+  const rows = list
+    .map((c) => `<tr class="cond-${esc(c.status)}"><td>${esc(c.type)}</td><td>${esc(c.status)}</td><td>${esc(c.reason || "")}</td><td>${esc(c.message || "")}</td></tr>`)
+    .join("");
+  return `<table class="conditions"><thead><tr><th>Condition</th><th>Status</th><th>Reason</th><th>Message</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+function schedulerVerdicts(pod) {
+  const decision = decisionOf(pod);
+  if (!decision) return `<p class="hint">No scheduling decision recorded yet.</p>`;
+  const rows = [];
+  for (const [node, verdict] of Object.entries(decision.verdicts || {})) {
+    rows.push(`<tr class="rejected"><td>${esc(node)}</td><td>✕ ${esc(verdict.plugin)}</td><td>${esc((verdict.reasons || []).join("; "))}</td></tr>`);
+  }
+  for (const score of decision.scores || []) {
+    const plugins = Object.entries(score.plugins || {}).map(([plugin, value]) => `${plugin} ${value}`).join(", ");
+    const chosen = score.node === decision.node;
+    rows.push(`<tr class="${chosen ? "chosen" : "scored"}"><td>${esc(score.node)}</td><td>${chosen ? "✓ chosen, " : ""}score ${esc(score.total)}</td><td>${esc(plugins)}</td></tr>`);
+  }
+  const summary = decision.node
+    ? `Scheduled on ${decision.node}: ${decision.feasible} of ${decision.nodes} nodes passed the filters.`
+    : decision.message || "Not scheduled yet.";
+  return `<h3>Scheduler's decision</h3><p>${esc(summary)}</p>
+    <table class="verdicts"><thead><tr><th>Node</th><th>Verdict</th><th>Why</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+}

@@ -1,0 +1,251 @@
+// The SVG renderer for classroom-size clusters: every element is addressable, clickable and animated with CSS.
+//
+// The static picture (control plane, queue, node cards) is redrawn from the model whenever it changes; pods are
+// long-lived elements keyed by uid, so when a pod's place changes its chip glides there (queue → node), and a
+// deleted pod fades where it stood. Packets travelling along the links show who talks to the API server.
+
+import { CHIPS, WIDTH, layout } from "./layout.js";
+import {
+  CATEGORY_GLYPH, CONTROLLERS, componentState, nodeReady, nodeStatusText, nodeTimers, nodeUsage, podCategory,
+  podStatusText, poweredOn,
+} from "./model.js";
+import { formatBytes, formatCpu } from "./quantity.js";
+import { duration, esc, shortTaint, truncate } from "./text.js";
+
+const NS = "http://www.w3.org/2000/svg";
+const FADE_MS = 700;
+const SHORT_NAMES = {
+  etcd: "etcd", "kube-apiserver": "apiserver", "kube-scheduler": "scheduler",
+  "kube-controller-manager": "controller-mgr", "cloud-controller-manager": "cloud-ctrl-mgr",
+};
+
+export class SvgRenderer {
+  constructor(container) {
+    this.container = container;
+    this.svg = document.createElementNS(NS, "svg");
+    this.svg.setAttribute("class", "diagram-svg");
+    this.svg.setAttribute("role", "img");
+    this.svg.setAttribute("aria-label", "Cluster diagram");
+    this.staticLayer = this.layer("static");
+    this.podLayer = this.layer("pods");
+    this.packetLayer = this.layer("packets");
+    container.appendChild(this.svg);
+    this.chips = new Map();
+    this.links = new Map();
+  }
+
+  layer(name) {
+    const group = document.createElementNS(NS, "g");
+    group.setAttribute("class", `layer-${name}`);
+    this.svg.appendChild(group);
+    return group;
+  }
+
+  destroy() {
+    this.svg.remove();
+  }
+
+  render(model, spotlight) {
+    const geometry = layout(model, CHIPS.svg);
+    this.geometry = geometry;
+    this.svg.setAttribute("viewBox", `0 0 ${WIDTH} ${Math.max(geometry.height, 400)}`);
+    this.links = new Map();
+    const parts = [];
+    for (const plane of geometry.controlPlanes) parts.push(this.controlPlane(plane, model));
+    parts.push(this.queueBox(geometry.queue, model));
+    for (const box of geometry.nodes) parts.push(this.nodeCard(box, model, spotlight));
+    this.staticLayer.innerHTML = parts.join("");
+    this.renderPods(model, geometry, spotlight);
+  }
+
+  controlPlane(plane, model) {
+    const { x, y, width, height, node } = plane;
+    const name = node ? node.metadata.name : "control plane";
+    const status = node ? nodeStatusText(node) : "";
+    const off = node && !poweredOn(node);
+    const narrow = width < 360;
+    const label = (component) => (narrow ? SHORT_NAMES[component] : component);
+    const mine = model.components.filter((c) => !node || c.spec?.nodeName === node.metadata.name);
+    const pill = (component, fx1, fx2, row) => {
+      const object = mine.find((c) => c.spec?.component === component);
+      const px = x + width * fx1;
+      const py = y + (row === 0 ? 34 : 104);
+      const pw = width * (fx2 - fx1);
+      const state = object ? componentState(object, model.nodesByName) : { running: false, leader: false };
+      const key = object ? object.metadata.name : "";
+      this.links.set(`${name}:${component}`, { x: px, y: py, width: pw, height: 34 });
+      return `<g class="component ${state.running ? "up" : "down"}" data-kind="ControlPlaneComponent" data-key="${esc(key)}">
+        <title>${esc(component)}: ${state.running ? "running" : "down"}${state.leader ? ", leader" : ""}</title>
+        <rect x="${px}" y="${py}" width="${pw}" height="34" rx="6"/>
+        <text class="component-name" x="${px + 8}" y="${py + 15}">${esc(label(component))}</text>
+        <text class="component-state" x="${px + 8}" y="${py + 29}">${state.running ? "✓ running" : "✕ down"}${state.leader ? " · leader" : ""}</text>
+        </g>`;
+    };
+    const parts = [
+      `<g class="plane ${off ? "off" : ""}" data-kind="Node" data-key="${esc(node ? node.metadata.name : "")}">
+        <rect class="plane-box" x="${x}" y="${y}" width="${width}" height="${height}" rx="8"/>
+        <text class="plane-title" x="${x + 10}" y="${y + 20}">${esc(name)}</text>
+        <text class="plane-status" x="${x + width - 10}" y="${y + 20}" text-anchor="end">${off ? "powered off · " : ""}${esc(status)}</text></g>`,
+      pill("etcd", 0.03, 0.33, 0),
+      pill("kube-apiserver", 0.45, 0.97, 0),
+      pill("kube-scheduler", 0.03, 0.31, 1),
+      pill("kube-controller-manager", 0.34, 0.66, 1),
+      pill("cloud-controller-manager", 0.69, 0.97, 1),
+    ];
+    const box = (id) => this.links.get(`${name}:${id}`);
+    const linkPath = (from, to) => {
+      const a = box(from);
+      const b = box(to);
+      if (a.y === b.y) return `M ${a.x + a.width} ${a.y + 17} L ${b.x} ${b.y + 17}`;
+      return `M ${b.x + b.width / 2} ${b.y} L ${a.x + a.width / 2} ${a.y + 34}`;
+    };
+    const paths = {
+      etcd: linkPath("etcd", "kube-apiserver"),
+      "kube-scheduler": linkPath("kube-apiserver", "kube-scheduler"),
+      "kube-controller-manager": linkPath("kube-apiserver", "kube-controller-manager"),
+      "cloud-controller-manager": linkPath("kube-apiserver", "cloud-controller-manager"),
+    };
+    const apiBox = box("kube-apiserver");
+    paths.kubelet = `M ${apiBox.x + apiBox.width - 12} ${apiBox.y + 34} L ${apiBox.x + apiBox.width - 12} ${y + height + 18}`;
+    this.paths = this.paths || new Map();
+    for (const [peer, d] of Object.entries(paths)) {
+      this.paths.set(`${name}:${peer}`, d);
+      parts.unshift(`<path class="link" d="${d}"/>`);
+    }
+    const kcm = box("kube-controller-manager");
+    parts.push(`<text class="controllers" x="${kcm.x + 4}" y="${kcm.y + 48}">${esc(CONTROLLERS.slice(0, 3).join(" · "))}</text>`);
+    parts.push(`<text class="controllers" x="${kcm.x + 4}" y="${kcm.y + 61}">${esc(CONTROLLERS.slice(3).join(" · "))} controllers</text>`);
+    return parts.join("");
+  }
+
+  queueBox(queue, model) {
+    const { x, y, width, height } = queue;
+    const first = model.queue.find((pod) => pod.status?.conditions?.some((c) => c.type === "PodScheduled" && c.reason === "Unschedulable"));
+    const message = first ? (first.status.conditions.find((c) => c.type === "PodScheduled").message || "") : "";
+    return `<g class="queue">
+      <rect class="queue-box" x="${x}" y="${y}" width="${width}" height="${height}" rx="8"/>
+      <text class="queue-title" x="${x + 10}" y="${y + 20}">Scheduling queue · ${model.queue.length} pod${model.queue.length === 1 ? "" : "s"}</text>
+      ${model.queue.length ? "" : `<text class="hint" x="${x + 10}" y="${y + 52}">Empty: every pod has a node.</text>`}
+      ${message ? `<text class="queue-message" x="${x + 10}" y="${y + height - 10}">${esc(truncate(message, 70))}<title>${esc(message)}</title></text>` : ""}
+    </g>`;
+  }
+
+  nodeCard(box, model, spotlight) {
+    const { node, x, y, width, height } = box;
+    const name = node.metadata.name;
+    const ready = nodeReady(node);
+    const off = !poweredOn(node);
+    const timers = nodeTimers(model.store, node, model.now);
+    const usage = nodeUsage(node, model.podsByNode.get(name) || []);
+    const state = off ? "off" : ready === "True" ? "ready" : ready === "False" ? "notready" : "unknown";
+    const heartbeat = timers.age === null ? "no heartbeat yet" : `♥ ${duration(timers.age)} ago`;
+    let countdown = "";
+    if (timers.toUnknown !== null) countdown = `Unknown in ${duration(timers.toUnknown)}`;
+    else if (timers.toEviction !== null) countdown = timers.toEviction > 0 ? `evicting pods in ${duration(timers.toEviction)}` : "evicting pods";
+    const bar = (label, used, total, format, by) => {
+      const fraction = total ? Math.min(1, used / total) : 0;
+      const bw = width - 120;
+      return `<text class="bar-label" x="${x + 10}" y="${by + 10}">${label}</text>
+        <rect class="bar-track" x="${x + 46}" y="${by}" width="${bw}" height="12" rx="3"/>
+        <rect class="bar-fill ${fraction > 0.9 ? "high" : ""}" x="${x + 46}" y="${by}" width="${bw * fraction}" height="12" rx="3"/>
+        <text class="bar-value" x="${x + width - 8}" y="${by + 10}" text-anchor="end">${format(used)}/${format(total)}</text>`;
+    };
+    const taints = (node.spec?.taints || []).map(shortTaint).join(", ");
+    const verdict = spotlight ? this.verdict(box, spotlight) : "";
+    const groups = box.groups
+      .map((group) => `<text class="group-label" x="${group.x}" y="${group.y + 15}">${esc(truncate((group.owner.split("/")[1] || "no owner"), 10))}<title>${esc(group.owner || "no owner")}</title></text>`)
+      .join("");
+    return `<g class="node ${state}" data-kind="Node" data-key="${esc(name)}">
+      <rect class="node-box" x="${x}" y="${y}" width="${width}" height="${height}" rx="8"/>
+      <text class="node-name" x="${x + 10}" y="${y + 20}">${esc(name)}</text>
+      <text class="node-status" x="${x + width - 8}" y="${y + 20}" text-anchor="end">${off ? "powered off · " : ""}${esc(nodeStatusText(node))}</text>
+      <text class="heartbeat" x="${x + 10}" y="${y + 40}">${heartbeat}</text>
+      <text class="countdown" x="${x + width - 8}" y="${y + 40}" text-anchor="end">${esc(countdown)}</text>
+      ${bar("CPU", usage.cpu, usage.cpuAllocatable, formatCpu, y + 50)}
+      ${bar("Mem", usage.memory, usage.memoryAllocatable, formatBytes, y + 68)}
+      <text class="taints" x="${x + 10}" y="${y + 100}">${taints ? `taints: ${esc(truncate(taints, Math.floor(width / 6.5)))}` : "no taints"}<title>${esc(taints)}</title></text>
+      ${groups}${verdict}
+    </g>`;
+  }
+
+  // The scheduler's reasoning on each node while a pod is being placed: filtered out (why) or scored (how much).
+  verdict(box, spotlight) {
+    const name = box.node.metadata.name;
+    const { decision } = spotlight;
+    const rejected = decision.verdicts?.[name];
+    const score = (decision.scores || []).find((entry) => entry.node === name);
+    const { x, y, width } = box;
+    if (rejected) {
+      const reason = (rejected.reasons || []).join("; ");
+      return `<g class="verdict rejected"><rect x="${x + 4}" y="${y + 26}" width="${width - 8}" height="58" rx="6"/>
+        <text x="${x + 12}" y="${y + 48}">✕ filtered out by ${esc(rejected.plugin)}</text>
+        <text class="verdict-reason" x="${x + 12}" y="${y + 70}">${esc(truncate(reason, Math.floor(width / 7)))}</text></g>`;
+    }
+    if (score) {
+      const chosen = decision.node === name;
+      const plugins = Object.entries(score.plugins || {}).map(([plugin, value]) => `${plugin} ${value}`).join(", ");
+      return `<g class="verdict ${chosen ? "chosen" : "scored"}"><rect x="${x + 4}" y="${y + 26}" width="${width - 8}" height="58" rx="6"/>
+        <text x="${x + 12}" y="${y + 48}">${chosen ? "✓ chosen · " : ""}score ${esc(score.total)}</text>
+        <text class="verdict-reason" x="${x + 12}" y="${y + 70}">${esc(truncate(plugins, Math.floor(width / 7)))}</text></g>`;
+    }
+    return "";
+  }
+
+  renderPods(model, geometry, spotlight) {
+    const seen = new Set();
+    const entry = geometry.queue;
+    for (const pod of model.pods) {
+      const uid = pod.metadata.uid;
+      const target = geometry.targets.get(uid);
+      if (!target) continue;
+      seen.add(uid);
+      const category = podCategory(pod);
+      let chip = this.chips.get(uid);
+      const fresh = !chip;
+      if (fresh) {
+        chip = document.createElementNS(NS, "g");
+        chip.innerHTML = `<rect width="${CHIPS.svg.width}" height="${CHIPS.svg.height}" rx="5"/><text x="${CHIPS.svg.width / 2}" y="${CHIPS.svg.height / 2 + 5}" text-anchor="middle"></text><title></title>`;
+        chip.dataset.kind = "Pod";
+        // A pod is born in the queue: even one created and bound in the same burst travels from there.
+        chip.style.transform = `translate(${entry.x + 10}px, ${entry.y + 34}px)`;
+        this.podLayer.appendChild(chip);
+        this.chips.set(uid, chip);
+        chip.getBoundingClientRect();
+      }
+      chip.dataset.key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+      chip.dataset.node = pod.spec?.nodeName || "";
+      chip.setAttribute("class", `pod cat-${category}`);
+      chip.querySelector("text").textContent = CATEGORY_GLYPH[category];
+      chip.querySelector("title").textContent = `${pod.metadata.name} · ${podStatusText(pod)}`;
+      const delayed = spotlight && spotlight.pod === uid && spotlight.fresh;
+      chip.style.transitionDelay = delayed ? `${spotlight.holdMs}ms` : "0ms";
+      const transform = `translate(${target.x}px, ${target.y}px)`;
+      if (chip.style.transform !== transform) chip.style.transform = transform;
+    }
+    for (const [uid, chip] of this.chips) {
+      if (seen.has(uid)) continue;
+      this.chips.delete(uid);
+      chip.classList.add("leaving");
+      setTimeout(() => chip.remove(), FADE_MS);
+    }
+  }
+
+  // A packet travelling along a link: the API server reading from or writing to etcd, a component calling it.
+  pulse(peer) {
+    if (!this.paths) return;
+    for (const [key, d] of this.paths) {
+      if (!key.endsWith(`:${peer}`)) continue;
+      const packet = document.createElementNS(NS, "circle");
+      packet.setAttribute("r", "5");
+      packet.setAttribute("class", `packet packet-${peer}`);
+      const motion = document.createElementNS(NS, "animateMotion");
+      motion.setAttribute("dur", "0.6s");
+      motion.setAttribute("path", d);
+      motion.setAttribute("fill", "freeze");
+      packet.appendChild(motion);
+      this.packetLayer.appendChild(packet);
+      motion.beginElement?.();
+      setTimeout(() => packet.remove(), 650);
+    }
+  }
+}
