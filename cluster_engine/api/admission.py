@@ -11,7 +11,7 @@ import copy
 import ipaddress
 
 from . import errors
-from .kinds import Kind
+from .kinds import Kind, kind_named
 
 # upstream: DefaultTolerationSeconds admission, --default-not-ready-toleration-seconds=300 and unreachable 300
 DEFAULT_TOLERATION_SECONDS = 300
@@ -35,21 +35,32 @@ def admit_update(kind: Kind, old: dict, new: dict, server) -> None:
     elif kind.kind == "Pod":
         _default_pod_spec(new.setdefault("spec", {}))
     elif kind.kind == "Service":
-        _default_service_update(old, new)
+        _default_service_update(old, new, server)
+    elif kind.kind == "Node":
+        _sync_pod_cidrs(new)
     elif kind.kind == "Secret":
         _fold_string_data(new)
 
 
 def merge_for_update(kind: Kind, current: dict, new: dict, subresource: str | None) -> dict:
-    """What an update may change: the main resource leaves status alone, the status subresource only status."""
+    """What an update may change: the main resource leaves status alone, the status subresource only status,
+    namespaces/finalize only spec.finalizers."""
     merged = copy.deepcopy(new)
     if subresource == "status":
         merged = copy.deepcopy(current)
         merged["status"] = copy.deepcopy(new.get("status", {}))
-    elif "status" in kind.subresources and "status" in current:
-        merged["status"] = copy.deepcopy(current["status"])
-    elif "status" in kind.subresources:
-        merged.pop("status", None)
+    elif subresource == "finalize" and kind.kind == "Namespace":
+        # namespaces/finalize: the namespace controller's way to drop spec.finalizers once the namespace is empty
+        merged = copy.deepcopy(current)
+        merged.setdefault("spec", {})["finalizers"] = copy.deepcopy((new.get("spec") or {}).get("finalizers") or [])
+    elif kind.kind == "Namespace":
+        # upstream namespace strategy: a plain update never changes spec.finalizers (only namespaces/finalize does)
+        merged.setdefault("spec", {})["finalizers"] = copy.deepcopy((current.get("spec") or {}).get("finalizers") or [])
+    if subresource not in ("status", "finalize") and "status" in kind.subresources:
+        if "status" in current:
+            merged["status"] = copy.deepcopy(current["status"])
+        else:
+            merged.pop("status", None)
     for field in SERVER_OWNED_METADATA:
         if field in current["metadata"]:
             merged["metadata"][field] = current["metadata"][field]
@@ -223,37 +234,104 @@ def _default_service(obj, server):
             port.setdefault("targetPort", port.get("port"))
     if spec["type"] == "ExternalName":
         return
+    _allocate_service(obj, server, exclude=None)
+    obj.setdefault("status", {}).setdefault("loadBalancer", {})
+
+
+def _allocate_service(obj, server, exclude: str | None) -> None:
+    """Cluster IP and node ports, as the service registry's allocators do: a requested value must be in range and
+    free (else 422, in upstream's words); a missing one is the lowest free value, so lessons replay the same."""
+    spec = obj["spec"]
+    others = [svc for svc in _all_services(server) if svc["metadata"].get("uid") != exclude]
+    name = obj["metadata"].get("name", "")
+    kind = kind_named("Service")
     if spec.get("clusterIP") != "None":
-        spec["clusterIP"] = spec.get("clusterIP") or _allocate_cluster_ip(server)
+        requested = spec.get("clusterIP")
+        if requested:
+            problem = _cluster_ip_problem(requested, {svc["spec"].get("clusterIP") for svc in others})
+            if problem:
+                raise errors.invalid_object(kind, name, [errors.invalid("spec.clusterIPs", [requested], problem)])
+        spec["clusterIP"] = requested or _allocate_cluster_ip(others)
         spec["clusterIPs"] = [spec["clusterIP"]]
     spec.setdefault("ipFamilies", ["IPv4"])
     spec.setdefault("ipFamilyPolicy", "SingleStack")
     spec.setdefault("internalTrafficPolicy", "Cluster")
     if spec["type"] in ("NodePort", "LoadBalancer"):
         spec.setdefault("externalTrafficPolicy", "Cluster")
-        used = _node_ports_in_use(server)
-        for port in spec.get("ports") or []:
-            if isinstance(port, dict) and not port.get("nodePort"):
+        used = _node_ports_in_use(others)
+        for index, port in enumerate(spec.get("ports") or []):
+            if not isinstance(port, dict):
+                continue
+            requested = port.get("nodePort")
+            if requested and requested in used and requested in NODE_PORT_RANGE:
+                raise errors.invalid_object(
+                    kind,
+                    name,
+                    [errors.invalid(f"spec.ports[{index}].nodePort", requested, "provided port is already allocated")],
+                )
+            if not requested:
                 port["nodePort"] = next(p for p in NODE_PORT_RANGE if p not in used)
-                used.add(port["nodePort"])
+            used.add(port["nodePort"])
     if spec["type"] == "LoadBalancer":
         spec.setdefault("allocateLoadBalancerNodePorts", True)
-    obj.setdefault("status", {}).setdefault("loadBalancer", {})
 
 
-def _default_service_update(old, new):
+def _cluster_ip_problem(requested: str, used: set) -> str:
+    try:
+        address = ipaddress.ip_address(requested)
+    except ValueError:
+        return ""  # validation words the malformed address
+    if address not in SERVICE_CIDR:
+        return (
+            f"failed to allocate IP {requested}: the provided IP ({requested}) is not in the valid range. "
+            f"The range of valid IPs is {SERVICE_CIDR}"
+        )
+    if requested in used:
+        return f"failed to allocate IP {requested}: provided IP is already allocated"
+    return ""
+
+
+def _default_service_update(old, new, server):
+    """upstream service strategy on update: keep allocated values the client left out, drop what a type change
+    makes meaningless (an ExternalName service has no cluster IP or node ports), allocate what it newly needs."""
     spec, old_spec = new.setdefault("spec", {}), old.get("spec", {})
-    for field in ("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"):
-        if field in old_spec and field not in spec:
-            spec[field] = old_spec[field]
+    spec.setdefault("type", "ClusterIP")
+    spec.setdefault("sessionAffinity", "None")
     for port in spec.get("ports") or []:
         if isinstance(port, dict):
             port.setdefault("protocol", "TCP")
             port.setdefault("targetPort", port.get("port"))
+    if spec["type"] == "ExternalName":
+        for field in ("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy", "internalTrafficPolicy"):
+            spec.pop(field, None)
+        for port in spec.get("ports") or []:
+            if isinstance(port, dict):
+                port.pop("nodePort", None)
+        return
+    if not spec.get("clusterIP"):
+        for field in ("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"):
+            if field in old_spec:
+                spec[field] = old_spec[field]
+    if spec["type"] in ("NodePort", "LoadBalancer"):
+        previous = {
+            (port.get("port"), port.get("protocol", "TCP")): port.get("nodePort")
+            for port in old_spec.get("ports") or []
+            if isinstance(port, dict) and port.get("nodePort")
+        }
+        for port in spec.get("ports") or []:
+            if isinstance(port, dict) and not port.get("nodePort"):
+                reused = previous.get((port.get("port"), port.get("protocol")))
+                if reused:
+                    port["nodePort"] = reused
+    elif old_spec.get("type") in ("NodePort", "LoadBalancer"):
+        for port in spec.get("ports") or []:
+            if isinstance(port, dict):
+                port.pop("nodePort", None)
+    _allocate_service(new, server, exclude=old["metadata"].get("uid"))
 
 
-def _allocate_cluster_ip(server) -> str:
-    used = {svc["spec"].get("clusterIP") for svc in _all_services(server)}
+def _allocate_cluster_ip(others: list[dict]) -> str:
+    used = {svc["spec"].get("clusterIP") for svc in others}
     # .1 is the kubernetes service and .10 kube-dns on AKS; allocate upward from .11 in order for stable lessons
     for offset in range(11, SERVICE_CIDR.num_addresses - 1):
         address = str(SERVICE_CIDR[offset])
@@ -264,12 +342,12 @@ def _allocate_cluster_ip(server) -> str:
     )
 
 
-def _node_ports_in_use(server) -> set[int]:
+def _node_ports_in_use(others: list[dict]) -> set[int]:
     return {
         port.get("nodePort")
-        for svc in _all_services(server)
+        for svc in others
         for port in svc["spec"].get("ports") or []
-        if isinstance(port, dict)
+        if isinstance(port, dict) and port.get("nodePort")
     }
 
 
@@ -295,7 +373,16 @@ def _default_node(obj, server):
     status = obj.setdefault("status", {})
     if "capacity" in status and "allocatable" not in status:
         status["allocatable"] = dict(status["capacity"])
-    obj.setdefault("spec", {})
+    _sync_pod_cidrs(obj)
+
+
+def _sync_pod_cidrs(obj) -> None:
+    """v1 conversion keeps spec.podCIDR as the first of spec.podCIDRs; either one given fills the other."""
+    spec = obj.setdefault("spec", {})
+    if spec.get("podCIDR") and not spec.get("podCIDRs"):
+        spec["podCIDRs"] = [spec["podCIDR"]]
+    elif spec.get("podCIDRs") and isinstance(spec["podCIDRs"], list):
+        spec["podCIDR"] = spec["podCIDRs"][0]
 
 
 def _default_event(obj, server):

@@ -40,7 +40,7 @@ class Kind:
 KUBELAB_GROUP = "kubelab.io"
 
 ALL_KINDS = (
-    Kind("Namespace", "v1", "namespaces", False, ("ns",), ("status",)),
+    Kind("Namespace", "v1", "namespaces", False, ("ns",), ("status", "finalize")),
     Kind("Node", "v1", "nodes", False, ("no",), ("status",)),
     Kind("Pod", "v1", "pods", True, ("po",), ("status", "eviction", "log", "binding")),
     Kind("Service", "v1", "services", True, ("svc",), ("status",)),

@@ -20,6 +20,14 @@ DEFAULT_GRACE_SECONDS = 30
 FOREGROUND = "foregroundDeletion"
 ORPHAN = "orphan"
 KINDS_WITH_GENERATION = {"Deployment", "ReplicaSet", "Pod", "Service", "Namespace", "Node"}
+SERVER_OWNED_ON_CREATE = ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "generation")
+# upstream: names.SimpleNameGenerator keeps 63 - 5 characters of generateName
+MAX_GENERATED_PREFIX = 58
+# upstream: a generateName create retries on a name clash (RetryGenerateName, GA in 1.32), eight tries in all
+GENERATE_NAME_ATTEMPTS = 8
+# upstream: --max-request-body-bytes defaults to 3 MiB; the HTTP layer refuses bigger bodies with
+# errors.request_too_large(MAX_REQUEST_BYTES) before they reach the API server
+MAX_REQUEST_BYTES = 3 * 1024 * 1024
 
 
 class DeleteResult(NamedTuple):
@@ -86,15 +94,23 @@ class ApiServer:
             metadata["namespace"] = namespace or body_namespace or "default"
         else:
             metadata.pop("namespace", None)
-        if not metadata.get("name") and metadata.get("generateName"):
-            metadata["name"] = metadata["generateName"] + self._random_suffix()
-        for server_owned in ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "generation"):
+        generated = not metadata.get("name") and bool(metadata.get("generateName"))
+        if generated:
+            metadata["name"] = self._generated_name(metadata["generateName"])
+        for server_owned in SERVER_OWNED_ON_CREATE:
             metadata.pop(server_owned, None)
+        # upstream order: NamespaceLifecycle admission refuses first, then the other admission plugins, then validation
+        self._require_namespace(spec, metadata.get("namespace"), metadata.get("name") or "")
         admission.admit_create(spec, obj, self)
         self._validate(spec, obj)
         with self.storage.transaction():
             self._require_namespace(spec, metadata.get("namespace"), metadata["name"])
-            if self.storage.get(spec.kind, metadata.get("namespace"), metadata["name"]) is not None:
+            for _ in range(GENERATE_NAME_ATTEMPTS if generated else 1):
+                if self.storage.get(spec.kind, metadata.get("namespace"), metadata["name"]) is None:
+                    break
+                if generated:
+                    metadata["name"] = self._generated_name(metadata["generateName"])
+            else:
                 raise errors.already_exists(spec, metadata["name"])
             metadata["uid"] = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
             metadata["creationTimestamp"] = self.clock.timestamp()
@@ -201,7 +217,7 @@ class ApiServer:
                 finalizers.append(ORPHAN)
             grace = self._grace_seconds(spec, current, grace_period_seconds)
             if dry_run:
-                return DeleteResult(current, not finalizers and not grace)
+                return DeleteResult(current, not finalizers and not grace and not _namespace_finalizers(current))
             if finalizers or grace or _namespace_finalizers(current):
                 return self._begin_deletion(spec, current, finalizers, grace)
             return DeleteResult(self._remove(spec, current), True)
@@ -333,10 +349,10 @@ class ApiServer:
         self.storage.on_commit(lambda: self.storage.publish({"type": "DELETED", "object": published}))
         return obj
 
-    def _random_suffix(self) -> str:
-        # upstream: utilrand.String(5) over consonants and digits that cannot spell words
+    def _generated_name(self, prefix: str) -> str:
+        """upstream SimpleNameGenerator: the prefix cut to 58 characters, then 5 random ones that spell no words."""
         alphabet = "bcdfghjklmnpqrstvwxz2456789"
-        return "".join(self.rng.choice(alphabet) for _ in range(5))
+        return prefix[:MAX_GENERATED_PREFIX] + "".join(self.rng.choice(alphabet) for _ in range(5))
 
 
 def _same(current: dict, merged: dict) -> bool:
