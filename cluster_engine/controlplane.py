@@ -15,6 +15,7 @@ from .leaderelection import LeaderElection
 from .machines import Machines
 from .nodes.kubelet import Kubelets
 from .nodes.lifecycle import NodeLifecycleController
+from .nodes.podgc import PodGC
 from .nodes.taint_eviction import TaintEvictionController
 from .scheduler.component import Scheduler
 
@@ -26,6 +27,7 @@ def default_components() -> list[type]:
         Kubelets,  # node agents
         NodeLifecycleController,
         TaintEvictionController,
+        PodGC,
         ServiceAccountController,  # kube-controller-manager: accounts first, pods need them
         NamespaceController,
         GarbageCollector,

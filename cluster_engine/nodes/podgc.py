@@ -1,0 +1,83 @@
+"""PodGC: force-deletes pods no kubelet will ever confirm (upstream pkg/controller/podgc).
+
+Every 20 s (gcCheckPeriod) it looks for pods bound to a Node that no longer exists; after a 40 s quarantine
+(quarantineTime, in case the node is only slow to appear in the cache) and a check against the API server, it marks
+them Failed with the DisruptionTarget condition (DeletionByPodGC) and deletes them with zero grace. It also
+force-deletes terminating pods on a not-ready node that an operator tainted node.kubernetes.io/out-of-service,
+the documented way to free the pods of a node that is known to be dead.
+"""
+
+import copy
+
+from ..api.admission import set_condition
+from ..api.errors import ApiError
+from ..runtime.component import Component
+from . import taints as t
+
+GC_PERIOD = 20.0  # upstream: gcCheckPeriod
+QUARANTINE_SECONDS = 40.0  # upstream: quarantineTime
+
+
+class PodGC(Component):
+    name = "pod-garbage-collector"
+    leader_of = "kube-controller-manager"
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self.missing_since: dict[str, float] = {}
+
+    def start(self) -> None:
+        self.every(GC_PERIOD, self.collect, first=0)
+
+    def collect(self) -> None:
+        if not self.acting():
+            return
+        cache, now = self.ctx.cache, self.ctx.clock.now
+        pods = cache.informer("Pod").items()
+        orphaned_nodes = {pod["spec"]["nodeName"] for pod in pods if pod["spec"].get("nodeName")}
+        orphaned_nodes = {name for name in orphaned_nodes if cache.get("Node", name) is None}
+        self.missing_since = {name: self.missing_since.get(name, now) for name in orphaned_nodes}
+        gone = {
+            name
+            for name, since in self.missing_since.items()
+            if now - since >= QUARANTINE_SECONDS and self._absent(name)
+        }
+        for pod in pods:
+            node_name = pod["spec"].get("nodeName")
+            if node_name in gone:
+                self._force_delete(pod, ("DeletionByPodGC", "PodGC: node no longer exists"))
+            elif node_name and pod["metadata"].get("deletionTimestamp") and self._out_of_service(node_name):
+                self._force_delete(pod, None)
+
+    def _absent(self, name: str) -> bool:
+        try:
+            self.ctx.client.get("Node", None, name)
+        except ApiError as error:
+            return error.code == 404
+        return False
+
+    def _out_of_service(self, name: str) -> bool:
+        node = self.ctx.cache.get("Node", name)
+        if node is None or t.ready_status(node) == "True":
+            return False
+        return any(taint.get("key") == t.OUT_OF_SERVICE for taint in t.node_taints(node))
+
+    def _force_delete(self, pod: dict, disruption: tuple[str, str] | None) -> None:
+        """upstream markFailedAndDeletePod: a terminal phase (and why) first, then a zero-grace delete."""
+        metadata = pod["metadata"]
+        try:
+            if pod.get("status", {}).get("phase") not in ("Succeeded", "Failed"):
+                updated = copy.deepcopy(pod)
+                updated["status"]["phase"] = "Failed"
+                if disruption:
+                    set_condition(updated, "DisruptionTarget", "True", self.ctx.clock.timestamp(), *disruption)
+                self.ctx.client.update_status("Pod", updated)
+            self.ctx.client.delete(
+                "Pod",
+                metadata.get("namespace"),
+                metadata["name"],
+                grace_period_seconds=0,
+                preconditions={"uid": metadata["uid"]},
+            )
+        except ApiError:
+            pass  # gone already, or the API server is down: the next pass tries again
