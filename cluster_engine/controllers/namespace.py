@@ -43,7 +43,7 @@ class NamespaceController(Controller):
             # upstream requeues after half the longest remaining grace period, plus one second
             return max(self._longest_grace(key) / 2, 0) + 1
         finalizers = [f for f in namespace["spec"]["finalizers"] if f != FINALIZER]
-        self.ctx.client.update("Namespace", {**namespace, "spec": {**namespace["spec"], "finalizers": finalizers}})
+        self.ctx.client.finalize({**namespace, "spec": {**namespace["spec"], "finalizers": finalizers}})
         return None
 
     def _delete_contents(self, namespace: str) -> dict[str, int]:

@@ -24,6 +24,10 @@ class Client:
     def update_status(self, kind: str, obj: dict) -> dict:
         return self._applied("MODIFIED", self.server.update(kind, obj, subresource="status"))
 
+    def finalize(self, namespace: dict) -> dict:
+        """namespaces/finalize: the only way to change a namespace's spec.finalizers, as upstream."""
+        return self._applied("MODIFIED", self.server.update("Namespace", namespace, subresource="finalize"))
+
     def patch(self, kind: str, namespace: str | None, name: str, patch, patch_type: str = "merge", subresource=None):
         return self._applied(
             "MODIFIED", self.server.patch(kind, namespace, name, patch, patch_type, subresource=subresource)
