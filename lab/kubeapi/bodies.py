@@ -11,8 +11,12 @@ import yaml
 from cluster_engine.api import errors
 from cluster_engine.api.patch import PATCH_TYPES
 
+from . import protobuf
+
 # upstream: apiserver's MaxRequestBodyBytes, 3 MiB
 MAX_BODY_BYTES = 3 * 1024 * 1024
+JSON_TYPES = ("application/json",)
+YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml")
 
 
 def read(request) -> bytes:
@@ -32,10 +36,19 @@ def media_type(request) -> str:
 
 
 def decode(request):
-    """The JSON value of a create/update body (JSON, or YAML as kubectl --raw and curl may send)."""
-    body = read(request)
+    """The JSON value of a create/update body: JSON, YAML (curl, kubectl --raw) or protobuf (kubectl's typed
+    commands)."""
     kind = media_type(request)
-    if kind in ("application/yaml", "application/x-yaml", "text/yaml"):
+    if kind == protobuf.MEDIA_TYPE:
+        return protobuf.decode(read(request))
+    if kind not in JSON_TYPES + YAML_TYPES:
+        raise errors.ApiError(
+            415,
+            "UnsupportedMediaType",
+            f"the body of the request was in an unknown format - accepted media types include: {', '.join(JSON_TYPES + YAML_TYPES)}",
+        )
+    body = read(request)
+    if kind in YAML_TYPES:
         return _from_yaml(body)
     return _from_json(body)
 

@@ -2,9 +2,10 @@
 
 from django.urls import path, re_path
 
-from . import views
+from . import openapi, views
 
 urlpatterns = [
     path("k8s/clusters/<slug:cluster>/version", views.version),
+    re_path(r"^k8s/clusters/(?P<cluster>[-a-zA-Z0-9_]+)/openapi/(?P<rest>.*)$", openapi.document),
     re_path(r"^k8s/clusters/(?P<cluster>[-a-zA-Z0-9_]+)/(?P<root>apis?)(?:/(?P<rest>.*))?$", views.api),
 ]
