@@ -56,7 +56,7 @@ def parse_quantity(value) -> Fraction:
     amount = Fraction(number)
     if suffix in _BINARY:
         return _bounded(amount * _BINARY[suffix])
-    if suffix[:1] in ("e", "E"):
+    if len(suffix) > 1 and suffix[0] in "eE":
         digits = suffix[1:].lstrip("+-").lstrip("0") or "0"
         exponent = int(digits) if len(digits) <= 4 else 10**4  # a longer exponent is past either bound anyway
         exponent = -exponent if suffix[1] == "-" else exponent
