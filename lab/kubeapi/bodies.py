@@ -10,11 +10,11 @@ import yaml
 
 from cluster_engine.api import errors
 from cluster_engine.api.patch import PATCH_TYPES
+from cluster_engine.api.server import MAX_REQUEST_BYTES
 
 from . import protobuf
 
-# upstream: apiserver's MaxRequestBodyBytes, 3 MiB
-MAX_BODY_BYTES = 3 * 1024 * 1024
+MAX_BODY_BYTES = MAX_REQUEST_BYTES  # upstream: --max-request-body-bytes, 3 MiB
 JSON_TYPES = ("application/json",)
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml")
 

@@ -26,6 +26,7 @@ class Subresource:
 # What each subresource of a stored kind accepts, and the kind of its body when that is not the parent's own.
 SUBRESOURCES = {
     "status": Subresource("status", "", ("get", "patch", "update")),
+    "finalize": Subresource("finalize", "", ("update",)),
     "scale": Subresource("scale", "Scale", ("get", "patch", "update"), "autoscaling", "v1"),
     "eviction": Subresource("eviction", "Eviction", ("create",), "policy", "v1"),
     "log": Subresource("log", "Pod", ("get",)),

@@ -155,7 +155,10 @@ def delete(request, server, kind: Kind, target: Target, now) -> HttpResponse:
 
 COLLECTION_VERBS = {"GET": get_collection, "POST": create}
 OBJECT_VERBS = {"GET": get_object, "PUT": update, "PATCH": patch, "DELETE": delete}
-STATUS_VERBS = {"GET": get_object, "PUT": update, "PATCH": patch}
+SUBRESOURCE_VERBS = {
+    "status": {"GET": get_object, "PUT": update, "PATCH": patch},
+    "finalize": {"PUT": update},  # namespaces/finalize: how the namespace controller releases a namespace
+}
 
 
 def handle(request, cluster, server, kind: Kind, target: Target, now) -> HttpResponse:
@@ -164,8 +167,8 @@ def handle(request, cluster, server, kind: Kind, target: Target, now) -> HttpRes
         raise not_found_path()
     if target.collection:
         verbs = COLLECTION_VERBS
-    elif target.subresource == "status":
-        verbs = STATUS_VERBS
+    elif target.subresource in SUBRESOURCE_VERBS:
+        verbs = SUBRESOURCE_VERBS[target.subresource]
     elif target.subresource:
         return subresources.handle(request, cluster, server, kind, target)
     else:
