@@ -30,7 +30,10 @@ def deployment(name: str = "web", replicas: int = 3) -> dict:
                             "name": "nginx",
                             "image": "nginx:1.27",
                             "ports": [{"containerPort": 80}],
-                            "resources": {"requests": {"cpu": "250m", "memory": "256Mi"}, "limits": {"memory": "512Mi"}},
+                            "resources": {
+                                "requests": {"cpu": "250m", "memory": "256Mi"},
+                                "limits": {"memory": "512Mi"},
+                            },
                         }
                     ]
                 },

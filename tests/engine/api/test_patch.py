@@ -114,7 +114,10 @@ DOC = {"a": {"b": [1, 2, 3]}, "s": "x", "k~/": 1}
         ([{"op": "remove", "path": "/k~0~1"}], {"a": {"b": [1, 2, 3]}, "s": "x"}),
         ([{"op": "move", "from": "/s", "path": "/t"}], {"a": {"b": [1, 2, 3]}, "t": "x", "k~/": 1}),
         ([{"op": "copy", "from": "/a/b/2", "path": "/n"}], {**DOC, "n": 3}),
-        ([{"op": "test", "path": "/s", "value": "x"}, {"op": "replace", "path": "/s", "value": "z"}], {**DOC, "s": "z"}),
+        (
+            [{"op": "test", "path": "/s", "value": "x"}, {"op": "replace", "path": "/s", "value": "z"}],
+            {**DOC, "s": "z"},
+        ),
     ],
 )
 def test_json_patch_operations(operations, expected):
@@ -130,17 +133,32 @@ def test_json_patch_operations(operations, expected):
             [{"op": "replace", "path": "/nope", "value": 1}],
             "replace operation does not apply: doc is missing key: /nope: missing value",
         ),
-        ([{"op": "remove", "path": "/a/b/7"}], 'remove operation does not apply: doc is missing path: "/a/b/7": missing value'),
+        (
+            [{"op": "remove", "path": "/a/b/7"}],
+            'remove operation does not apply: doc is missing path: "/a/b/7": missing value',
+        ),
         (
             [{"op": "add", "path": "/x/y", "value": 1}],
             'add operation does not apply: doc is missing path: "/x/y": missing value',
         ),
-        ([{"op": "add", "path": "/a/b/9", "value": 1}], 'add operation does not apply: doc is missing path: "/a/b/9": missing value'),
-        ([{"op": "move", "from": "/nope", "path": "/x"}], "move operation does not apply: doc is missing from path: /nope"),
-        ([{"op": "copy", "from": "/nope", "path": "/x"}], "copy operation does not apply: doc is missing from path: /nope"),
+        (
+            [{"op": "add", "path": "/a/b/9", "value": 1}],
+            'add operation does not apply: doc is missing path: "/a/b/9": missing value',
+        ),
+        (
+            [{"op": "move", "from": "/nope", "path": "/x"}],
+            "move operation does not apply: doc is missing from path: /nope",
+        ),
+        (
+            [{"op": "copy", "from": "/nope", "path": "/x"}],
+            "copy operation does not apply: doc is missing from path: /nope",
+        ),
         ([{"op": "frobnicate", "path": "/s"}], "Unexpected kind: frobnicate: unknown object type"),
         ([{"op": "add", "path": "a", "value": 1}], 'JSON pointer must be empty or start with a "/": "a"'),
-        ([{"op": "remove", "path": "/a/b/01"}], 'remove operation does not apply: doc is missing path: "/a/b/01": missing value'),
+        (
+            [{"op": "remove", "path": "/a/b/01"}],
+            'remove operation does not apply: doc is missing path: "/a/b/01": missing value',
+        ),
     ],
 )
 def test_json_patch_that_cannot_apply_is_422_with_the_cause(operations, cause):
@@ -189,9 +207,7 @@ def test_kubectl_label_and_annotate_merge_patches(server):
     assert labelled["metadata"]["labels"] == {"app": "web", "tier": "front"}
     unlabelled = server.patch("Pod", "default", "web-1", {"metadata": {"labels": {"app": None}}}, "merge")
     assert unlabelled["metadata"]["labels"] == {"tier": "front"}
-    annotated = server.patch(
-        "Pod", "default", "web-1", {"metadata": {"annotations": {"owner": "team-a"}}}, "merge"
-    )
+    annotated = server.patch("Pod", "default", "web-1", {"metadata": {"annotations": {"owner": "team-a"}}}, "merge")
     assert annotated["metadata"]["annotations"] == {"owner": "team-a"}
     # `kubectl label --resource-version` sends the version as a precondition
     stale = {"metadata": {"labels": {"x": "y"}, "resourceVersion": labelled["metadata"]["resourceVersion"]}}

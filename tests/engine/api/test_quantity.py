@@ -71,7 +71,10 @@ def test_bad_quantities_are_refused_with_upstreams_message(bad):
     with pytest.raises(QuantityError) as refused:
         parse_quantity(bad)
     assert str(refused.value) == QUANTITY_MESSAGE
-    assert QUANTITY_MESSAGE == "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
+    assert (
+        QUANTITY_MESSAGE
+        == "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
+    )
 
 
 @pytest.mark.parametrize(

@@ -106,7 +106,9 @@ def test_server_owned_metadata_cannot_be_written(server):
 
 # ---- admission defaults ---------------------------------------------------------------------------------------
 def test_a_three_line_pod_gets_what_admission_adds(server):
-    created = server.create("Pod", {"metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}})
+    created = server.create(
+        "Pod", {"metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}}
+    )
     assert created["apiVersion"] == "v1"
     assert created["metadata"]["namespace"] == "default"
     assert len(created["metadata"]["uid"]) == 36
@@ -115,9 +117,18 @@ def test_a_three_line_pod_gets_what_admission_adds(server):
     assert spec["serviceAccountName"] == spec["serviceAccount"] == "default"
     assert spec["tolerations"] == [
         {"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300},
-        {"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300},
+        {
+            "key": "node.kubernetes.io/unreachable",
+            "operator": "Exists",
+            "effect": "NoExecute",
+            "tolerationSeconds": 300,
+        },
     ]
-    assert (spec["restartPolicy"], spec["terminationGracePeriodSeconds"], spec["dnsPolicy"]) == ("Always", 30, "ClusterFirst")
+    assert (spec["restartPolicy"], spec["terminationGracePeriodSeconds"], spec["dnsPolicy"]) == (
+        "Always",
+        30,
+        "ClusterFirst",
+    )
     assert spec["containers"][0]["imagePullPolicy"] == "Always"
     assert created["status"] == {"phase": "Pending", "qosClass": "BestEffort"}
 
@@ -246,7 +257,10 @@ def test_bind_sets_the_node_and_refuses_a_second_binding(server):
     assert bound["spec"]["nodeName"] == "worker-1"
     assert bound["status"]["conditions"][0]["type"] == "PodScheduled"
     error = _refused(server, server.bind, "default", "web-1", "worker-2")
-    assert error.message == 'Operation cannot be fulfilled on pods "web-1": pod web-1 is already assigned to node "worker-1"'
+    assert (
+        error.message
+        == 'Operation cannot be fulfilled on pods "web-1": pod web-1 is already assigned to node "worker-1"'
+    )
 
 
 # ---- watch events ---------------------------------------------------------------------------------------------
