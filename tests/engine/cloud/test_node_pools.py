@@ -1,6 +1,7 @@
 """Node pools: scaling up boots machines that register Nodes after the provisioning delay; scaling down drains."""
 
 from cluster_engine.cloud import MACHINE_ANNOTATION, PROVISION_JITTER_SECONDS, PROVISION_SECONDS
+from cluster_engine.nodes.kubelet import Kubelets
 
 from .cluster import events, node_names, pools, scale, started
 
@@ -40,6 +41,16 @@ def test_raising_the_count_registers_new_nodes_after_the_provisioning_delay():
     for name in NEW:
         booted = sim.clock.seconds_since_epoch(sim.get("Node", name)["metadata"]["creationTimestamp"])
         assert 10 + PROVISION_SECONDS <= booted <= 10 + PROVISION_SECONDS + PROVISION_JITTER_SECONDS
+
+
+def test_a_new_node_turns_ready_as_soon_as_its_kubelet_has_registered_it():
+    sim = started(pools(nodepool1=3), components=(Kubelets,))
+    scale(sim, "nodepool1", "count: 4")
+    sim.run_until(PROVISION_SECONDS + PROVISION_JITTER_SECONDS)
+    node = sim.get("Node", NEW[0])
+    ready = next(condition for condition in node["status"]["conditions"] if condition["type"] == "Ready")
+    assert ready["status"] == "True"
+    assert ready["lastTransitionTime"] == node["metadata"]["creationTimestamp"]
 
 
 def test_lowering_the_count_cordons_drains_and_deletes_the_newest_nodes():
