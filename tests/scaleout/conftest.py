@@ -10,6 +10,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -76,9 +77,10 @@ def redis_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
+def database_url():
     port = free_port()
-    base = tmp_path_factory.mktemp("postgres")
+    # Not under pytest's temporary root: that is private to root, and the server runs as `nobody`.
+    base = Path(tempfile.mkdtemp(prefix="kubelab-postgres-"))
     if os.geteuid() == 0:
         shutil.chown(base, "nobody")
     data = base / "data"
@@ -98,6 +100,7 @@ def database_url(tmp_path_factory):
     )
     yield f"postgres://postgres@127.0.0.1:{port}/kubelab"
     subprocess.run(as_postgres_user(["pg_ctl", "-D", str(data), "-m", "immediate", "stop"]), stdout=subprocess.DEVNULL)
+    shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
