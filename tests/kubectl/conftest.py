@@ -1,0 +1,74 @@
+"""A live KubeLab for the real kubectl and the official Python client: one server process for the session."""
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+KUBECTL = "/usr/bin/kubectl"
+SPEED = 50  # simulated seconds per wall second, so rollouts finish in a blink
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Lab:
+    def __init__(self, var_dir: Path, port: int):
+        self.var_dir = var_dir
+        self.port = port
+        self.base = f"https://127.0.0.1:{port}"
+        self.env = {**os.environ, "KUBELAB_VAR_DIR": str(var_dir)}
+
+    def manage(self, *args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True, text=True, check=True
+        )
+        return done.stdout
+
+    def kubeconfig(self, cluster: str = "demo", role: str = "admin") -> Path:
+        path = self.var_dir / f"{cluster}-{role}.kubeconfig"
+        if not path.exists():
+            path.write_text(self.manage("kubeconfig", cluster, "--role", role, "--server", self.base))
+        return path
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory):
+    var_dir = tmp_path_factory.mktemp("kubelab-var")
+    port = free_port()
+    started = Lab(var_dir, port)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.kubectl.server", str(port), str(SPEED)],
+        cwd=ROOT,
+        env=started.env,
+        stdout=subprocess.PIPE,
+        stderr=open(var_dir / "server.log", "w"),  # noqa: SIM115 - lives as long as the server
+        text=True,
+    )
+    assert process.stdout.readline().strip() == "ready"
+    yield started
+    process.kill()
+    process.wait()
+
+
+@pytest.fixture(scope="session")
+def kubectl(lab):
+    """Run kubectl as an admin of the demo cluster; returns the CompletedProcess (stdout, stderr, returncode)."""
+
+    def run(*args: str, config: Path | None = None, stdin: str | None = None, timeout: float = 120):
+        return subprocess.run(
+            [KUBECTL, "--kubeconfig", str(config or lab.kubeconfig()), *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    return run
