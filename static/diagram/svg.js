@@ -88,9 +88,9 @@ export class SvgRenderer {
         <text class="plane-status" x="${x + width - 10}" y="${y + 20}" text-anchor="end">${off ? "powered off · " : ""}${esc(status)}</text></g>`,
       pill("etcd", 0.03, 0.33, 0),
       pill("kube-apiserver", 0.45, 0.97, 0),
-      pill("kube-scheduler", 0.03, 0.31, 1),
-      pill("kube-controller-manager", 0.34, 0.66, 1),
-      pill("cloud-controller-manager", 0.69, 0.97, 1),
+      pill("kube-scheduler", 0.03, 0.27, 1),
+      pill("kube-controller-manager", 0.3, 0.63, 1),
+      pill("cloud-controller-manager", 0.66, 0.97, 1),
     ];
     const box = (id) => this.links.get(`${name}:${id}`);
     const linkPath = (from, to) => {
@@ -110,7 +110,7 @@ export class SvgRenderer {
     this.paths = this.paths || new Map();
     for (const [peer, d] of Object.entries(paths)) {
       this.paths.set(`${name}:${peer}`, d);
-      parts.unshift(`<path class="link" d="${d}"/>`);
+      parts.splice(1, 0, `<path class="link" d="${d}"/>`);
     }
     const kcm = box("kube-controller-manager");
     parts.push(`<text class="controllers" x="${kcm.x + 4}" y="${kcm.y + 48}">${esc(CONTROLLERS.slice(0, 3).join(" · "))}</text>`);
@@ -151,6 +151,7 @@ export class SvgRenderer {
         <text class="bar-value" x="${x + width - 8}" y="${by + 10}" text-anchor="end">${format(used)}/${format(total)}</text>`;
     };
     const taints = (node.spec?.taints || []).map(shortTaint).join(", ");
+    const fullTaints = (node.spec?.taints || []).map((t) => `${t.key}:${t.effect}`).join(", ");
     const verdict = spotlight ? this.verdict(box, spotlight) : "";
     const groups = box.groups
       .map((group) => `<text class="group-label" x="${group.x}" y="${group.y + 15}">${esc(truncate((group.owner.split("/")[1] || "no owner"), 10))}<title>${esc(group.owner || "no owner")}</title></text>`)
@@ -163,7 +164,7 @@ export class SvgRenderer {
       <text class="countdown" x="${x + width - 8}" y="${y + 40}" text-anchor="end">${esc(countdown)}</text>
       ${bar("CPU", usage.cpu, usage.cpuAllocatable, formatCpu, y + 50)}
       ${bar("Mem", usage.memory, usage.memoryAllocatable, formatBytes, y + 68)}
-      <text class="taints" x="${x + 10}" y="${y + 100}">${taints ? `taints: ${esc(truncate(taints, Math.floor(width / 6.5)))}` : "no taints"}<title>${esc(taints)}</title></text>
+      <text class="taints" x="${x + 10}" y="${y + 100}">${taints ? `taints: ${esc(truncate(taints, Math.floor(width / 6.5)))}` : "no taints"}<title>${esc(fullTaints)}</title></text>
       ${groups}${verdict}
     </g>`;
   }
