@@ -23,6 +23,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from cluster_engine.api import errors
 
 from . import live_actions
+from .classroom.permissions import authorize_scope
 from .clockcontrol import set_clock, step
 from .live_snapshot import DIAGRAM_KIND_SET, cluster_snapshot
 from .models import Cluster
@@ -103,6 +104,7 @@ class ClusterConsumer(AsyncWebsocketConsumer):
 
     async def _perform(self, request: dict) -> dict:
         action = request.get("action")
+        await database_sync_to_async(authorize_scope)(self.scope, self.cluster_id, action)
         if action == "step":
             await step(self.cluster_id)
             return {}

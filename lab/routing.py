@@ -2,8 +2,10 @@
 
 from django.urls import path
 
+from .classroom.routing import websocket_urlpatterns as classroom_websocket_urlpatterns
 from .consumers import ClusterConsumer
 
 websocket_urlpatterns = [
     path("ws/clusters/<int:cluster_id>/", ClusterConsumer.as_asgi()),
+    *classroom_websocket_urlpatterns,
 ]

@@ -42,3 +42,8 @@ __all__ = [
     "Topology",
     "model_for",
 ]
+
+# The classroom's tables belong to this app too; imported last, they may use the models above.
+from lab.classroom.models import Answer, Classroom, Student  # noqa: E402
+
+__all__ += ["Answer", "Classroom", "Student"]

@@ -1,0 +1,1 @@
+"""The classroom: an instructor's live demo cluster on every student's screen, lessons, sandboxes and questions."""

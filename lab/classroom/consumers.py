@@ -1,0 +1,302 @@
+"""The classroom's WebSocket: follow me, lesson steps, predictions, sandboxes and the instructor's live grid.
+
+Each classroom has one channel-layer group. A change (a step, a focus, a spotlight, a pause) is written to the
+database first and then announced to the group as "changed"; every socket answers by sending its own person a
+fresh screen state in their language (lab/classroom/room.py), so a socket that missed an announcement, or a page
+that reloads, is never out of date for longer than its next state. Answers are announced only to the instructor's
+sockets. Requests are {"id": n, "action": ...} frames answered with {"type": "result"|"error", "id": n, ...}, as
+on the diagram's socket.
+"""
+
+import asyncio
+import contextlib
+import json
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.utils import translation
+
+from cluster_engine.api import errors
+from lab.clockcontrol import set_clock, step
+from lab.lessons import actions as lesson_actions
+from lab.lessons import lesson_for
+from lab.lessons.base import ClusterState
+
+from .clusters import cluster_objects_by_kind, open_sandbox, start_demo
+from .language import language_of
+from .models import Answer, Classroom, Student
+from .permissions import actor_for, authorize
+from .room import current_step, grid, state_for
+
+GRID_SECONDS = 2.0  # how often the instructor's grid of sandboxes refreshes
+FORBIDDEN_CLOSE_CODE = 4403
+CHANGED = "classroom.changed"
+ANSWERED = "classroom.answered"
+
+
+def classroom_group(classroom_id: int) -> str:
+    return f"classroom-{classroom_id}"
+
+
+class ClassroomConsumer(AsyncWebsocketConsumer):
+    async def connect(self):
+        self.grid_task = None
+        self.group = None
+        self.language = language_of(self.scope)
+        await self.accept()
+        joined = await database_sync_to_async(self._identify)(self.scope["url_route"]["kwargs"]["code"])
+        if not joined:
+            error = errors.ApiError(403, "Forbidden", "join this classroom first")
+            await self.send(text_data=json.dumps({"type": "error", "status": error.status()}))
+            await self.close(code=FORBIDDEN_CLOSE_CODE)
+            return
+        self.group = classroom_group(self.classroom_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self._send_state()
+        if self.student_id is None:
+            self.grid_task = asyncio.create_task(self._grid_loop())
+
+    def _identify(self, code: str) -> bool:
+        classroom = Classroom.objects.filter(join_code=code.upper()).first()
+        if classroom is None:
+            return False
+        self.classroom_id = classroom.pk
+        self.actor = actor_for(self.scope.get("user"), self.scope.get("session"))
+        if self.actor.student is not None and self.actor.student.classroom_id == classroom.pk:
+            self.student_id = self.actor.student.pk
+            return True
+        self.student_id = None
+        return self.actor.is_admin or (self.actor.is_instructor and classroom.instructor_id == self.actor.user.pk)
+
+    async def disconnect(self, code):
+        if self.grid_task is not None:
+            self.grid_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.grid_task
+        if self.group is not None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    # ---- what the group announces ------------------------------------------------------------------------------
+    async def classroom_changed(self, message):
+        await self._send_state()
+
+    async def classroom_answered(self, message):
+        if self.student_id is None:
+            await self._send_state()
+
+    async def _send_state(self):
+        state = await database_sync_to_async(self._state)()
+        await self._send_json(state)
+
+    def _state(self) -> dict:
+        with translation.override(self.language):
+            classroom = Classroom.objects.select_related("demo_cluster").get(pk=self.classroom_id)
+            student = Student.objects.select_related("sandbox").get(pk=self.student_id) if self.student_id else None
+            return state_for(classroom, student)
+
+    async def _grid_loop(self):
+        while True:
+            classroom = await database_sync_to_async(Classroom.objects.get)(pk=self.classroom_id)
+            await self._send_json(await database_sync_to_async(grid)(classroom))
+            await asyncio.sleep(GRID_SECONDS)
+
+    # ---- requests ----------------------------------------------------------------------------------------------
+    async def receive(self, text_data=None, bytes_data=None):
+        request_id = None
+        try:
+            request = _parse_request(text_data)
+            request_id = request.get("id")
+            action = request.get("action")
+            handlers = STUDENT_ACTIONS if self.student_id else INSTRUCTOR_ACTIONS
+            if action not in handlers:
+                raise errors.ApiError(
+                    403, "Forbidden", f"{'students' if self.student_id else 'instructors'} cannot {action!r} here"
+                )
+            reply = await handlers[action](self, request) or {}
+            await self._send_json({"type": "result", "id": request_id, **reply})
+        except errors.ApiError as error:
+            await self._send_json({"type": "error", "id": request_id, "status": error.status()})
+
+    async def _announce(self, kind: str = CHANGED):
+        await self.channel_layer.group_send(self.group, {"type": kind})
+
+    async def _update(self, **fields):
+        await database_sync_to_async(Classroom.objects.filter(pk=self.classroom_id).update)(**fields)
+        await self._announce()
+
+    async def _send_json(self, message: dict):
+        await self.send(text_data=json.dumps(message, separators=(",", ":")))
+
+    def _sync(self, function):
+        """Run `function()` in a thread with the database, in this socket's language."""
+
+        def call():
+            with translation.override(self.language):
+                return function()
+
+        return database_sync_to_async(call)()
+
+    # instructor ---------------------------------------------------------------------------------------------------
+    async def goto(self, request):
+        number = request.get("step")
+        classroom = await database_sync_to_async(Classroom.objects.get)(pk=self.classroom_id)
+        lesson = lesson_for(classroom.lesson)
+        if lesson is None or isinstance(number, bool) or not isinstance(number, int):
+            raise errors.bad_request('"step" must be a step number of the current lesson')
+        if not 0 <= number < len(lesson.steps):
+            raise errors.bad_request(f"this lesson has steps 0 to {len(lesson.steps) - 1}")
+        focus = lesson.steps[number].focus
+        await self._update(step=number, revealed=False, focus={"kind": focus[0], "key": focus[1]} if focus else None)
+
+    async def choose_lesson(self, request):
+        lesson = lesson_for(request.get("lesson") or "")
+        if lesson is None:
+            raise errors.bad_request(f"unknown lesson {request.get('lesson')!r}")
+        await self._sync(lambda: start_demo(Classroom.objects.get(pk=self.classroom_id), lesson))
+        await self._announce()
+
+    async def follow(self, request):
+        if not isinstance(request.get("on"), bool):
+            raise errors.bad_request('"on" must be true or false')
+        await self._update(follow_me=request["on"])
+
+    async def focus(self, request):
+        kind, key = request.get("kind"), request.get("key")
+        if not (isinstance(kind, str) and isinstance(key, str)):
+            raise errors.bad_request('"kind" and "key" must be strings')
+        await self._update(focus={"kind": kind, "key": key})
+
+    async def spotlight(self, request):
+        cluster_id = request.get("cluster")
+        if cluster_id is not None:
+            owned = await database_sync_to_async(
+                Student.objects.filter(classroom_id=self.classroom_id, sandbox_id=cluster_id).exists
+            )()
+            if not owned:
+                raise errors.bad_request("only a sandbox of this classroom can be put on everyone's screen")
+        await self._update(spotlight_id=cluster_id)
+
+    async def reveal(self, request):
+        await self._update(revealed=bool(request.get("on", True)))
+
+    async def clock(self, request):
+        classroom = await self._authorized_demo("pause")
+        await set_clock(classroom.demo_cluster_id, paused=request.get("paused"), speed=request.get("speed"))
+
+    async def step_clock(self, request):
+        classroom = await self._authorized_demo("step")
+        await set_clock(classroom.demo_cluster_id, paused=True)
+        await step(classroom.demo_cluster_id)
+
+    async def run_on_demo(self, request):
+        classroom = await self._authorized_demo("run")
+        return await self._run_step_action(classroom, classroom.demo_cluster)
+
+    async def _authorized_demo(self, action: str) -> Classroom:
+        def check():
+            classroom = Classroom.objects.select_related("demo_cluster").get(pk=self.classroom_id)
+            if classroom.demo_cluster is None:
+                raise errors.ApiError(404, "NotFound", "this classroom has no demo cluster; choose a lesson")
+            authorize(self.actor, classroom.demo_cluster, action)
+            return classroom
+
+        return await self._sync(check)
+
+    async def _run_step_action(self, classroom: Classroom, cluster) -> dict:
+        _lesson, current = current_step(classroom)
+        if current is None or current.action is None:
+            raise errors.bad_request("this step has no action")
+        result = await self._sync(lambda: lesson_actions.run(cluster, current.action))
+        return {"objects": len(result["objects"])}
+
+    # student ------------------------------------------------------------------------------------------------------
+    async def answer(self, request):
+        def save():
+            student = Student.objects.select_related("classroom").get(pk=self.student_id)
+            classroom = student.classroom
+            _lesson, current = current_step(classroom)
+            if current is None or current.question is None:
+                raise errors.bad_request("this step asks no question")
+            if classroom.revealed:
+                raise errors.ApiError(409, "Conflict", "the answer has been revealed; predictions are closed")
+            choice = request.get("choice")
+            if choice not in {value for value, _label in current.question.choices}:
+                raise errors.bad_request(f"{choice!r} is not one of this question's choices")
+            Answer.objects.update_or_create(
+                student=student, lesson=classroom.lesson, step=classroom.step, defaults={"choice": choice}
+            )
+
+        await self._sync(save)
+        await self._announce(ANSWERED)
+        await self._send_state()
+
+    async def sandbox(self, request):
+        def create():
+            student = Student.objects.select_related("classroom", "sandbox").get(pk=self.student_id)
+            lesson = lesson_for(student.classroom.lesson)
+            if lesson is None:
+                raise errors.bad_request("the instructor has not chosen a lesson yet")
+            return open_sandbox(student, lesson)
+
+        cluster = await self._sync(create)
+        await self._send_state()
+        return {"sandbox": {"id": cluster.pk, "name": cluster.name}}
+
+    async def check(self, request):
+        def judge():
+            student = Student.objects.select_related("classroom", "sandbox").get(pk=self.student_id)
+            _lesson, current = current_step(student.classroom)
+            if current is None or current.checkpoint is None:
+                raise errors.bad_request("this step has no checkpoint")
+            if student.sandbox is None:
+                raise errors.bad_request("open your sandbox first: checkpoints are checked there")
+            passed = current.checkpoint.check(ClusterState(cluster_objects_by_kind(student.sandbox)))
+            key = f"{student.classroom.lesson}:{student.classroom.step}"
+            if passed and key not in student.passed:
+                student.passed = [*student.passed, key]
+                student.save(update_fields=["passed"])
+            return passed
+
+        passed = await self._sync(judge)
+        await self._send_state()
+        return {"passed": passed}
+
+    async def run_on_sandbox(self, request):
+        def target():
+            student = Student.objects.select_related("classroom", "sandbox").get(pk=self.student_id)
+            if student.sandbox is None:
+                raise errors.bad_request("open your sandbox first")
+            authorize(self.actor, student.sandbox, "run")
+            return student.classroom, student.sandbox
+
+        classroom, cluster = await self._sync(target)
+        return await self._run_step_action(classroom, cluster)
+
+
+def _parse_request(text_data: str | None) -> dict:
+    try:
+        request = json.loads(text_data or "")
+    except ValueError as error:
+        raise errors.bad_request(f"the request is not valid JSON: {error}") from None
+    if not isinstance(request, dict):
+        raise errors.bad_request('a request is a JSON object such as {"id": 1, "action": "goto", "step": 2}')
+    return request
+
+
+INSTRUCTOR_ACTIONS = {
+    "goto": ClassroomConsumer.goto,
+    "lesson": ClassroomConsumer.choose_lesson,
+    "follow": ClassroomConsumer.follow,
+    "focus": ClassroomConsumer.focus,
+    "spotlight": ClassroomConsumer.spotlight,
+    "reveal": ClassroomConsumer.reveal,
+    "clock": ClassroomConsumer.clock,
+    "step": ClassroomConsumer.step_clock,
+    "run": ClassroomConsumer.run_on_demo,
+}
+STUDENT_ACTIONS = {
+    "answer": ClassroomConsumer.answer,
+    "sandbox": ClassroomConsumer.sandbox,
+    "check": ClassroomConsumer.check,
+    "run": ClassroomConsumer.run_on_sandbox,
+}
