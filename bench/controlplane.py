@@ -7,7 +7,7 @@ lists. Two phases of simulated time per size:
 A round is one step of the loop: the timers due at one instant, then the work queues drained until quiet. The
 engine should cost per change, not per object: round cost flat across sizes at the same churn, and a 100-node
 cluster running at least 100 times faster than real time.
-Run: .venv/bin/python -m bench.controlplane [--profile] [node counts...]
+Run: .venv/bin/python -m bench.controlplane [--profile] [--seconds=S] [node counts...]
 """
 
 import cProfile
@@ -137,20 +137,21 @@ def report(nodes: int, phase: str, figures: dict) -> None:
 def main(argv: list[str]) -> None:
     profile = "--profile" in argv
     sizes = [int(arg) for arg in argv if arg.isdigit()] or list(SIZES)
+    seconds = next((float(arg.partition("=")[2]) for arg in argv if arg.startswith("--seconds=")), PHASE_SECONDS)
     available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"cores: 1 used (the control plane is one thread) of {available} available")
     print("components: " + ", ".join(component.__name__ for component in default_components()))
-    print(f"{PODS_PER_NODE} pods per node; {PHASE_SECONDS:.0f} simulated s per phase; churn: 0 <-> {CHURN_REPLICAS}")
+    print(f"{PODS_PER_NODE} pods per node; {seconds:.0f} simulated s per phase; churn: 0 <-> {CHURN_REPLICAS}")
     print(f"{'nodes':>6} {'phase':<6} {'sim/wall':>10} {'rounds':>7} {'mean ms':>9} {'p95 ms':>9} {'max ms':>9} ")
     print(f"{'':>6} {'':<6} {'':>10} {'':>7} {'/round':>9} {'/round':>9} {'/round':>9} {'writes':>7} {'ms/write':>10}")
     for nodes in sizes:
         sim, setup = build(nodes)
         print(f"{nodes:>6} setup  {setup:.1f} s wall to seed {nodes * PODS_PER_NODE} pods and warm up")
-        report(nodes, "idle", measure(sim, PHASE_SECONDS, churn=False))
+        report(nodes, "idle", measure(sim, seconds, churn=False))
         if profile:
             profiler = cProfile.Profile()
             profiler.enable()
-        report(nodes, "churn", measure(sim, PHASE_SECONDS, churn=True))
+        report(nodes, "churn", measure(sim, seconds, churn=True))
         if profile:
             profiler.disable()
             print(f"--- hot spots under churn, {nodes} nodes (own time) ---")
