@@ -12,6 +12,7 @@ from cluster_engine.api import errors
 
 from ..apiserver import api_server_for, clock_for
 from ..models import Cluster
+from ..watchcache import watch_cache
 from . import auth, catalog, discovery, handlers, reviews, routes
 from .activity import announce
 from .handlers import include_object
@@ -49,9 +50,8 @@ def verb_of(request, target: routes.Target) -> str:
     return METHOD_VERBS.get(request.method, request.method.lower())
 
 
-def serve(request, cluster_name: str, root: str, segments: list[str]):
+def serve(request, cluster: Cluster, root: str, segments: list[str]):
     """Everything up to the response: an HttpResponse, or a WatchPlan for the async view to stream."""
-    cluster = cluster_named(cluster_name)
     identity = auth.authenticate(cluster, request.META.get("HTTP_AUTHORIZATION"))
     if root == "api":
         if not segments:
@@ -119,7 +119,11 @@ async def api(request, cluster: str, root: str, rest: str | None = None):
     if segments and segments[-1] == "":
         segments.pop()
     try:
-        outcome = await sync_to_async(serve)(request, cluster, root, segments)
+        found = await sync_to_async(cluster_named)(cluster)
+        # The watch cache follows the cluster from before any list is answered, so a client that lists and then
+        # watches from the list's resourceVersion always finds that version in the window.
+        await watch_cache(found.pk)
+        outcome = await sync_to_async(serve)(request, found, root, segments)
         if isinstance(outcome, WatchPlan):
             return await stream(outcome)
         return outcome

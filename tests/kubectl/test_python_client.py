@@ -1,0 +1,136 @@
+"""The official `kubernetes` Python client against a live lab; and bad request bodies, refused as upstream does."""
+
+import json
+
+import pytest
+import requests
+import yaml
+from kubernetes import client, watch
+from kubernetes.client.rest import ApiException
+
+DEMO = "/k8s/clusters/demo"
+
+
+@pytest.fixture(scope="session")
+def credentials(lab):
+    config = yaml.safe_load(lab.kubeconfig().read_text())
+    token = config["users"][0]["user"]["token"]
+    return token, str(lab.var_dir / "kubeapi-tls" / "apiserver.crt")
+
+
+@pytest.fixture(scope="session")
+def api_client(lab, credentials):
+    token, ca = credentials
+    configuration = client.Configuration(host=lab.base + DEMO)
+    configuration.ssl_ca_cert = ca
+    configuration.api_key = {"authorization": f"Bearer {token}"}
+    return client.ApiClient(configuration)
+
+
+def deployment(name: str, replicas: int = 1) -> dict:
+    labels = {"app": name}
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": labels},
+            "template": {
+                "metadata": {"labels": labels},
+                "spec": {"containers": [{"name": "app", "image": "nginx:1.27"}]},
+            },
+        },
+    }
+
+
+def test_create_patch_scale_watch_and_delete(api_client):
+    apps = client.AppsV1Api(api_client)
+    created = apps.create_namespaced_deployment("default", deployment("pyclient"))
+    assert (created.metadata.name, created.spec.replicas, created.spec.strategy.type) == (
+        "pyclient",
+        1,
+        "RollingUpdate",
+    )
+    patched = apps.patch_namespaced_deployment("pyclient", "default", {"metadata": {"labels": {"team": "blue"}}})
+    assert patched.metadata.labels == {"team": "blue"}
+    scaled = apps.patch_namespaced_deployment_scale("pyclient", "default", {"spec": {"replicas": 2}})
+    assert (scaled.kind, scaled.spec.replicas, scaled.status.selector) == ("Scale", 2, "app=pyclient")
+    version = apps.list_namespaced_deployment("default").metadata.resource_version
+    apps.patch_namespaced_deployment("pyclient", "default", [{"op": "replace", "path": "/spec/replicas", "value": 3}])
+    seen = []
+    for event in watch.Watch().stream(
+        apps.list_namespaced_deployment,
+        "default",
+        field_selector="metadata.name=pyclient",
+        resource_version=version,
+        timeout_seconds=30,
+    ):
+        seen.append((event["type"], event["object"].spec.replicas))
+        if event["object"].spec.replicas == 3:
+            break
+    assert seen[0] == ("MODIFIED", 3)
+    apps.delete_namespaced_deployment("pyclient", "default")
+    with pytest.raises(ApiException) as missing:
+        apps.read_namespaced_deployment("pyclient", "default")
+    assert missing.value.status == 404
+    assert json.loads(missing.value.body)["message"] == 'deployments.apps "pyclient" not found'
+
+
+def post(lab, credentials, path: str, body: bytes, content_type: str = "application/json") -> requests.Response:
+    token, ca = credentials
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": content_type}
+    return requests.post(lab.base + DEMO + path, data=body, headers=headers, verify=ca, timeout=30)
+
+
+DEPLOYMENTS = "/apis/apps/v1/namespaces/default/deployments"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "code", "reason", "message"),
+    [
+        (b'{"apiVersion": "apps/v1", "kind": "Deployment", ', "application/json", 400, "BadRequest",
+         "couldn't get version/kind; json parse error: unexpected end of JSON input"),
+        (b"kind: Deployment\nmetadata: [unclosed\n", "application/yaml", 400, "BadRequest",
+         "error converting YAML to JSON: yaml: line 3: expected ',' or ']', but got '<stream end>'"),
+        (json.dumps({**deployment("typed"), "spec": {**deployment("typed")["spec"], "replicas": "three"}}).encode(),
+         "application/json", 400, "BadRequest", None),
+        (json.dumps(deployment("negative", replicas=-1)).encode(), "application/json", 422, "Invalid",
+         'Deployment.apps "negative" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0'),
+        (json.dumps({**deployment("unknown"), "colour": "blue"}).encode(), "application/json", 400, "BadRequest",
+         'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "colour"'),
+        (b"x" * (3 * 1024 * 1024 + 1), "application/json", 413, "RequestEntityTooLarge",
+         "Request entity too large: limit is 3145728"),
+    ],
+    ids=["invalid-json", "invalid-yaml", "wrong-type", "negative-replicas", "unknown-field", "oversized"],
+)  # fmt: skip
+def test_bad_bodies_are_refused_and_change_nothing(lab, credentials, body, content_type, code, reason, message):
+    token, ca = credentials
+    listing = requests.get(lab.base + DEMO + DEPLOYMENTS, headers={"Authorization": f"Bearer {token}"}, verify=ca)
+    before = listing.json()["metadata"]["resourceVersion"]
+    response = post(lab, credentials, DEPLOYMENTS, body, content_type)
+    status = response.json()
+    assert (response.status_code, status["kind"], status["status"], status["reason"], status["code"]) == (
+        code, "Status", "Failure", reason, code,
+    )  # fmt: skip
+    if message is not None:
+        assert status["message"] == message
+    names = [
+        item["metadata"]["name"]
+        for item in requests.get(
+            lab.base + DEMO + DEPLOYMENTS, headers={"Authorization": f"Bearer {token}"}, verify=ca
+        ).json()["items"]
+    ]
+    assert not {"typed", "negative", "unknown"} & set(names)
+    assert int(before) > 0
+
+
+def test_requests_without_a_valid_token_are_unauthorized(lab, credentials):
+    _, ca = credentials
+    for headers in ({}, {"Authorization": "Bearer forged.token"}):
+        response = requests.get(lab.base + DEMO + "/api/v1/pods", headers=headers, verify=ca, timeout=30)
+        assert response.status_code == 401
+        assert response.json() == {
+            "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+            "message": "Unauthorized", "reason": "Unauthorized", "code": 401,
+        }  # fmt: skip
