@@ -6,6 +6,8 @@ has not yet heard of its own last write (upstream guards the same race with "exp
 arrives later carries the same resourceVersion and is ignored.
 """
 
+from ..api.errors import ApiError
+
 
 class Client:
     def __init__(self, server, cache):
@@ -39,8 +41,16 @@ class Client:
         self.cache.apply("DELETED" if result.finished else "MODIFIED", result.object)
         return None if result.finished else result.object
 
-    def bind(self, namespace: str, name: str, node_name: str) -> dict:
-        return self._applied("MODIFIED", self.server.bind(namespace, name, node_name))
+    def bind(self, namespace: str, name: str, node_name: str, annotations: dict | None = None) -> dict:
+        return self._applied("MODIFIED", self.server.bind(namespace, name, node_name, annotations))
+
+    def bind_many(self, bindings: list[tuple]) -> list:
+        """(namespace, name, node, annotations) bindings in one request; per binding the bound pod or its ApiError."""
+        results = self.server.bind_many(bindings)
+        for result in results:
+            if not isinstance(result, ApiError):
+                self.cache.apply("MODIFIED", result)
+        return results
 
     def _applied(self, event_type: str, obj: dict) -> dict:
         self.cache.apply(event_type, obj)

@@ -105,30 +105,30 @@ class Scheduler(Component):
     # ---- writes ------------------------------------------------------------------------------------------------
 
     def _bind(self, bindings: list[tuple[PodInfo, Decision]]) -> None:
-        client = self.ctx.client
-        bound = []
-        for pod, decision in bindings:
-            try:
-                client.patch(
-                    "Pod", pod.namespace, pod.name, {"metadata": {"annotations": {ANNOTATION: decision.to_json()}}}
-                )
-                if not hasattr(client, "bind_many"):
-                    client.bind(pod.namespace, pod.name, decision.node)
-                bound.append((pod, decision))
-            except ApiError:
-                self._forget(pod)
-        if hasattr(client, "bind_many") and bound:
-            client.bind_many([(pod.namespace, pod.name, decision.node) for pod, decision in bound])
-        for pod, decision in bound:
+        """Bind the pass's placements in one request; each Binding carries the decision annotation, as upstream's
+        binding storage copies a Binding's annotations onto the pod."""
+        if not bindings:
+            return
+        requests = [
+            (pod.namespace, pod.name, decision.node, {ANNOTATION: decision.to_json()}) for pod, decision in bindings
+        ]
+        results = self.ctx.client.bind_many(requests)
+        for (pod, decision), result in zip(bindings, results, strict=True):
+            if isinstance(result, ApiError):
+                self._binding_failed(pod, result)
+                continue
             message = f"Successfully assigned {pod.namespace}/{pod.name} to {decision.node}"
             self.ctx.events.record(pod.pod, "Normal", "Scheduled", message, SCHEDULER_NAME, explain_scheduled(decision))
 
-    def _forget(self, pod: PodInfo) -> None:
-        """A binding the API server refused: drop the assumption; the informer tells us what the pod became."""
+    def _binding_failed(self, pod: PodInfo, error: ApiError) -> None:
+        """Upstream handleBindingCycleError: forget the assumption, report, and retry after backoff if still pending."""
         self.snapshot.remove_pod(pod.key)
+        message = f'running Bind plugin "DefaultBinder": {error.message}'
+        explanation = "The API server refused to place the pod on the chosen node; the scheduler will try again."
+        self.ctx.events.record(pod.pod, "Warning", "FailedScheduling", message, SCHEDULER_NAME, explanation)
         current = self.ctx.cache.get("Pod", pod.key)
         if current is not None and is_pending_for_us(current):
-            self.queue.add(pod_info(current))
+            self.queue.add_after_error(pod_info(current))
 
     def _unschedulable(self, pod: PodInfo, decision: Decision) -> None:
         self.queue.add_unschedulable(pod.key, self.queue.scheduling_cycle, decision.rejected_by)

@@ -113,6 +113,15 @@ class SchedulingQueue:
             self._where[key] = "unschedulable"
             self._unschedulable[key] = entry
 
+    def add_after_error(self, info: PodInfo) -> None:
+        """A pod that failed with an error no plugin stands for (a refused binding): straight to backoffQ, as
+        upstream requeues a pod without rejector plugins."""
+        entry = self._entries.get(info.key)
+        if entry is None:
+            entry = self._entries[info.key] = QueuedPod(info, self.now(), attempts=1)
+        entry.info, entry.timestamp = info, self.now()
+        self._push_backoff(entry)
+
     def move_all_to_active_or_backoff(self, plugins: tuple | None = None) -> None:
         """A cluster event happened that may make unschedulable pods schedulable.
 

@@ -2,6 +2,7 @@
 
 import json
 
+from cluster_engine.api.errors import service_unavailable
 from cluster_engine.scenarios import cluster_objects
 from cluster_engine.scheduler.component import Scheduler
 from cluster_engine.scheduler.decision import ANNOTATION
@@ -9,14 +10,15 @@ from cluster_engine.simulation import Simulation
 
 from .objects import node, pod
 
+NAMESPACE = [
+    {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "default"}},
+    {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default", "namespace": "default"}},
+]
+
 
 def start(*objects, seed=1):
     sim = Simulation(seed=seed, components=[Scheduler])
-    namespace = [
-        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "default"}},
-        {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default", "namespace": "default"}},
-    ]
-    sim.apply(namespace + list(objects))
+    sim.apply(NAMESPACE + list(objects))
     sim.start()
     return sim
 
@@ -89,3 +91,52 @@ def test_a_pod_that_just_failed_waits_out_its_one_second_backoff():
     sim.run_for(0.25)
     assert sim.now == 1.0
     assert sim.get("Pod", "default/web-1")["spec"]["nodeName"] == "large"
+
+
+def test_a_pass_binds_every_pod_in_one_commit_with_its_decision_in_the_binding():
+    sim = Simulation(seed=1, components=[Scheduler])
+    sim.apply([*NAMESPACE, node("node-1")])
+    sim.apply([manifest(pod(f"web-{index}", cpu="100m")) for index in range(3)])
+    commits = []
+    sim.storage.subscribers.append(lambda event: commits.append((sim.storage.resource_version(), event)))
+    sim.start()
+    pod_events = [
+        (version, event["type"], event["object"]) for version, event in commits if event["object"]["kind"] == "Pod"
+    ]
+    # one MODIFIED per pod (no separate annotation patch), all published after the same commit
+    assert [(event_type, obj["metadata"]["name"]) for _, event_type, obj in pod_events] == [
+        ("MODIFIED", "web-0"),
+        ("MODIFIED", "web-1"),
+        ("MODIFIED", "web-2"),
+    ]
+    assert len({version for version, _, _ in pod_events}) == 1
+    for _, _, obj in pod_events:
+        assert obj["spec"]["nodeName"] == "node-1"
+        assert json.loads(obj["metadata"]["annotations"][ANNOTATION])["node"] == "node-1"
+
+
+def test_a_refused_binding_is_reported_forgotten_and_retried_after_its_backoff():
+    sim = Simulation(seed=1, components=[Scheduler])
+    sim.apply([*NAMESPACE, node("node-1", cpu="1")])
+    sim.apply([manifest(pod("web-1", cpu="800m"))])
+    open_gate = sim.server.gate
+    refusal = service_unavailable("the server is currently unable to handle the request (kube-apiserver is down)")
+    # pods/binding is a create on pods: refuse exactly that request, as an overloaded API server might
+    sim.server.gate = lambda verb, kind: refusal if (verb, kind.kind) == ("create", "Pod") else open_gate(verb, kind)
+    sim.start()
+    assert not sim.get("Pod", "default/web-1")["spec"].get("nodeName")
+    assert events(sim, "FailedScheduling") == [
+        (
+            "web-1",
+            'running Bind plugin "DefaultBinder": '
+            "the server is currently unable to handle the request (kube-apiserver is down)",
+        )
+    ]
+    scheduler = sim.control_plane.components[0]
+    assert scheduler.snapshot.node_info("node-1").pods == {}  # the assumed 800m were given back
+    assert scheduler.queue.listing()["backoff"] == ["default/web-1"]
+    sim.server.gate = open_gate
+    sim.run_for(0.5)
+    assert not sim.get("Pod", "default/web-1")["spec"].get("nodeName")
+    sim.run_for(0.5)  # the 1 s backoff after an error, as upstream's backoffQ
+    assert sim.get("Pod", "default/web-1")["spec"]["nodeName"] == "node-1"
