@@ -31,7 +31,7 @@ LESSON = Lesson(
             title=_("A new version of web"),
             narration=_(
                 "Changing a Deployment's pod template starts a rollout: a new ReplicaSet grows while the old one "
-                "shrinks. By default at most 25% extra pods (rounded up) may exist, and at most 25% (rounded down) "
+                "shrinks. By default at most 25 percent extra pods (rounded up) may exist, and at most 25 percent (rounded down) "
                 "may be unavailable."
             ),
             action={
@@ -48,7 +48,7 @@ LESSON = Lesson(
                 choices=(("0", _("0")), ("2", _("2")), ("3", _("3"))),
                 answer="3",
                 why=_(
-                    "25% of 3 rounded down is 0 unavailable, and 25% rounded up is 1 surge pod: a new pod must be "
+                    "25 percent of 3 rounded down is 0 unavailable, and 25 percent rounded up is 1 surge pod: a new pod must be "
                     "ready before an old one goes."
                 ),
             ),
