@@ -4,6 +4,7 @@ A row stores each field of the object in its snake_case column; an absent field 
 Kubernetes omits when empty), so `to_kube(from_kube(obj))` gives back the same object.
 """
 
+import functools
 import re
 from datetime import UTC, datetime
 
@@ -32,8 +33,9 @@ METADATA = (
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # metav1.Time: RFC 3339 at second precision, always UTC
 
 
+@functools.cache
 def column(json_name: str) -> str:
-    """`ownerReferences` → `owner_references`."""
+    """`ownerReferences` → `owner_references` (cached: every row read and written asks for every field)."""
     return re.sub(r"(?<!^)(?=[A-Z])", "_", json_name).lower()
 
 
@@ -72,9 +74,16 @@ def _fields(row: KubeObject, names) -> dict:
 
 
 def _set(row: KubeObject, attribute: str, value) -> None:
-    field = row._meta.get_field(attribute)
-    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+    is_time, is_text = _field_types(type(row), attribute)
+    if is_time and isinstance(value, str):
         value = datetime.strptime(value, TIME_FORMAT).replace(tzinfo=UTC)
-    elif value is None and isinstance(field, (models.CharField, models.TextField)):
+    elif value is None and is_text:
         value = ""
     setattr(row, attribute, value)
+
+
+@functools.cache
+def _field_types(model: type[KubeObject], attribute: str) -> tuple[bool, bool]:
+    """Whether a column holds a time, and whether it is text (where "" stands for absent)."""
+    field = model._meta.get_field(attribute)
+    return isinstance(field, models.DateTimeField), isinstance(field, (models.CharField, models.TextField))

@@ -30,7 +30,9 @@ def api_server_available(storage) -> bool:
     components = [c for c in storage.list("ControlPlaneComponent") if c["spec"].get("component") == "kube-apiserver"]
     if not components:
         return True  # a cluster without modelled components (a unit test's) is always reachable
-    nodes = {node["metadata"]["name"]: node for node in storage.list("Node")}
+    # Only the nodes hosting an instance matter: reading them by name keeps each request's check cheap at any size.
+    names = {component["spec"].get("nodeName") for component in components} - {None, ""}
+    nodes = {name: node for name in names if (node := storage.get("Node", None, name)) is not None}
     return any(component_running(component, nodes) for component in components)
 
 
