@@ -4,10 +4,11 @@ The contract is small on purpose: reads and writes inside a transaction, a per-c
 once per write, and callbacks that run only once the transaction has committed (that is when watchers hear).
 """
 
-import copy
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Protocol
+
+from .clone import clone
 
 
 class Storage(Protocol):
@@ -34,7 +35,8 @@ class MemoryStorage:
     """Objects in dictionaries; a transaction buffers its writes and applies them only if it completes."""
 
     def __init__(self):
-        self._objects: dict[tuple[str, str | None, str], dict] = {}
+        # kind -> (namespace, name) -> object, so listing one kind never walks the others
+        self._objects: dict[str, dict[tuple[str | None, str], dict]] = {}
         self._revision = 0
         self._pending: dict | None = None
         self._pending_revision = 0
@@ -54,11 +56,12 @@ class MemoryStorage:
             raise
         pending, callbacks = self._pending, self._callbacks
         self._pending, self._callbacks = None, []
-        for key, obj in pending.items():
+        for (kind, namespace, name), obj in pending.items():
+            objects = self._objects.setdefault(kind, {})
             if obj is None:
-                self._objects.pop(key, None)
+                objects.pop((namespace, name), None)
             else:
-                self._objects[key] = obj
+                objects[(namespace, name)] = obj
         self._revision = self._pending_revision
         for callback in callbacks:
             callback()
@@ -76,18 +79,18 @@ class MemoryStorage:
         if self._pending is not None and key in self._pending:
             found = self._pending[key]
         else:
-            found = self._objects.get(key)
-        return copy.deepcopy(found) if found is not None else None
+            found = self._objects.get(kind, {}).get((namespace, name))
+        return clone(found) if found is not None else None
 
     def list(self, kind, namespace=None):
-        keys = {key for key in self._objects if key[0] == kind}
+        keys = set(self._objects.get(kind, ()))
         if self._pending:
-            keys |= {key for key in self._pending if key[0] == kind}
+            keys |= {(key[1], key[2]) for key in self._pending if key[0] == kind}
         found = []
-        for key in sorted(keys, key=lambda key: (key[1] or "", key[2])):
-            if namespace is not None and key[1] != namespace:
+        for key_namespace, name in sorted(keys, key=lambda key: (key[0] or "", key[1])):
+            if namespace is not None and key_namespace != namespace:
                 continue
-            obj = self.get(*key)
+            obj = self.get(kind, key_namespace, name)
             if obj is not None:
                 found.append(obj)
         return found
@@ -95,7 +98,7 @@ class MemoryStorage:
     def save(self, kind, obj):
         self._require_transaction()
         metadata = obj["metadata"]
-        self._pending[(kind, metadata.get("namespace"), metadata["name"])] = copy.deepcopy(obj)
+        self._pending[(kind, metadata.get("namespace"), metadata["name"])] = clone(obj)
 
     def remove(self, kind, namespace, name):
         self._require_transaction()

@@ -6,8 +6,8 @@ its status) always writes on top of its own previous write. It finds or creates 
 """
 
 import contextlib
-import copy
 
+from ..api.clone import clone
 from ..api.errors import ApiError
 from . import owners, rollout
 from .template_hash import pod_template_hash
@@ -22,7 +22,7 @@ EXPLANATIONS = {
 class DeploymentSync:
     def __init__(self, ctx, deployment: dict, replica_sets: list[dict]):
         self.ctx = ctx
-        self.d = copy.deepcopy(deployment)
+        self.d = clone(deployment)
         self.replica_sets = replica_sets
         self.requeue_after: float | None = None
 
@@ -47,11 +47,11 @@ class DeploymentSync:
         if not create:
             return None
         d = self.d
-        template = copy.deepcopy(d["spec"]["template"])
+        template = clone(d["spec"]["template"])
         collisions = (d.get("status") or {}).get("collisionCount")
         template_hash = pod_template_hash(template, collisions)
         template.setdefault("metadata", {}).setdefault("labels", {})[rollout.HASH_LABEL] = template_hash
-        selector = copy.deepcopy(d["spec"]["selector"])
+        selector = clone(d["spec"]["selector"])
         selector.setdefault("matchLabels", {})[rollout.HASH_LABEL] = template_hash
         name = f"{d['metadata']['name']}-{template_hash}"
         rs = {
@@ -90,7 +90,7 @@ class DeploymentSync:
 
     def _sync_existing(self, existing: dict, new_revision: int) -> dict:
         d = self.d
-        rs = copy.deepcopy(existing)
+        rs = clone(existing)
         annotations_updated = rollout.set_new_replica_set_annotations(d, rs, new_revision, exists=True)
         min_ready = d["spec"].get("minReadySeconds", 0)
         if annotations_updated or rs["spec"].get("minReadySeconds", 0) != min_ready:
@@ -191,7 +191,7 @@ class DeploymentSync:
         if not size_changes and not rollout.replicas_annotations_need_update(rs, wanted, maximum):
             return False, rs
         old_scale = rollout.replicas(rs)
-        changed = copy.deepcopy(rs)
+        changed = clone(rs)
         changed["spec"]["replicas"] = new_scale
         rollout.set_replicas_annotations(changed, wanted, maximum)
         updated = self.ctx.client.update("ReplicaSet", changed)
@@ -265,7 +265,7 @@ class DeploymentSync:
             "collisionCount": (d.get("status") or {}).get("collisionCount", 0),
         }
         status = {key: value for key, value in counts.items() if value}
-        status["conditions"] = copy.deepcopy((d.get("status") or {}).get("conditions") or [])
+        status["conditions"] = clone((d.get("status") or {}).get("conditions") or [])
         if available >= rollout.replicas(d) - rollout.max_unavailable(d):
             condition = rollout.new_condition(
                 self.ctx.clock, "Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability."

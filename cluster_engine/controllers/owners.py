@@ -6,7 +6,7 @@ ControllerRefManager does. The references are what the garbage collector follows
 """
 
 from ..api.errors import ApiError
-from ..api.labels import selector_matches
+from ..api.labels import matches, requirements_from_selector
 
 CONTROLLER_INDEX = "controllers:controller-uid"
 
@@ -31,9 +31,23 @@ def new_controller_ref(owner: dict) -> dict:
 
 
 def controller_index(obj: dict) -> list[str]:
-    """Index value: the controlling owner's uid, or "orphan/<namespace>" for an object nobody controls."""
+    """Index values: the controlling owner's uid; for an object nobody controls, "orphan/<namespace>" and one
+    "orphan/<namespace>/<label>=<value>" per label, so adoption looks only at orphans that share a selector's label
+    instead of every orphan in the namespace."""
     reference = controller_ref(obj)
-    return [reference["uid"]] if reference else [f"orphan/{obj['metadata'].get('namespace')}"]
+    if reference:
+        return [reference["uid"]]
+    namespace = obj["metadata"].get("namespace")
+    labels = obj["metadata"].get("labels") or {}
+    return [f"orphan/{namespace}", *(f"orphan/{namespace}/{key}={value}" for key, value in labels.items())]
+
+
+def _orphan_candidates(informer, namespace: str | None, requirements) -> list[dict]:
+    """Orphans that could match: those carrying the selector's first exact label, else the whole namespace."""
+    for key, operator, values in requirements:
+        if operator == "In" and len(values) == 1:
+            return informer.by_index(CONTROLLER_INDEX, f"orphan/{namespace}/{key}={values[0]}")
+    return informer.by_index(CONTROLLER_INDEX, f"orphan/{namespace}")
 
 
 def claim(ctx, owner: dict, kind: str, selector: dict) -> list[dict]:
@@ -43,17 +57,18 @@ def claim(ctx, owner: dict, kind: str, selector: dict) -> list[dict]:
     """
     informer = ctx.cache.informer(kind)
     metadata = owner["metadata"]
+    requirements = requirements_from_selector(selector)  # parsed once, matched against every candidate
     claimed = []
     for obj in informer.by_index(CONTROLLER_INDEX, metadata["uid"]):
         labels = obj["metadata"].get("labels")
-        if selector_matches(selector, labels):
+        if matches(requirements, labels):
             claimed.append(obj)
         elif not metadata.get("deletionTimestamp"):
             _release(ctx, kind, obj, metadata["uid"])
     if metadata.get("deletionTimestamp"):
         return claimed
-    for obj in informer.by_index(CONTROLLER_INDEX, f"orphan/{metadata.get('namespace')}"):
-        if obj["metadata"].get("deletionTimestamp") or not selector_matches(selector, obj["metadata"].get("labels")):
+    for obj in _orphan_candidates(informer, metadata.get("namespace"), requirements):
+        if obj["metadata"].get("deletionTimestamp") or not matches(requirements, obj["metadata"].get("labels")):
             continue
         adopted = _adopt(ctx, owner, kind, obj)
         if adopted is not None:

@@ -6,8 +6,7 @@ the ones upstream's ranking says matter least. The status counts what the pods r
 reads it to pace a rollout.
 """
 
-import copy
-
+from ..api.clone import clone
 from ..api.errors import ApiError
 from ..api.labels import selector_matches
 from ..runtime.cache import key_of
@@ -121,8 +120,8 @@ class ReplicaSetController(Controller):
         }
         for field in ("annotations", "finalizers"):
             if template_meta.get(field):
-                metadata[field] = copy.deepcopy(template_meta[field])
-        return {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": copy.deepcopy(template.get("spec"))}
+                metadata[field] = clone(template_meta[field])
+        return {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": clone(template.get("spec"))}
 
     def _related_pods(self, rs: dict) -> list[dict]:
         """Active pods of every ReplicaSet with the same controlling owner (a Deployment's old and new sets)."""
@@ -145,7 +144,7 @@ class ReplicaSetController(Controller):
 
     # ---- status ----------------------------------------------------------------------------------------------
     def _update_status(self, rs: dict, pods: list[dict], failure: tuple[str, ApiError] | None) -> dict:
-        status = copy.deepcopy(rs.get("status") or {})
+        status = clone(rs.get("status") or {})
         template_labels = ((rs["spec"].get("template") or {}).get("metadata") or {}).get("labels") or {}
         min_ready = rs["spec"].get("minReadySeconds", 0)
         status["replicas"] = len(pods)

@@ -5,9 +5,9 @@ maxUnavailable becomes 1 so a rollout can always make progress. ReplicaSets carr
 current at and the deployment size they were scaled for, which proportional scaling uses.
 """
 
-import copy
 import math
 
+from ..api.clone import clone
 from ..runtime.clock import SimClock
 
 HASH_LABEL = "pod-template-hash"
@@ -91,7 +91,7 @@ def created_order(rs: dict) -> tuple:
 
 # ---- templates and revisions ------------------------------------------------------------------------------------
 def without_hash(template: dict) -> dict:
-    stripped = copy.deepcopy(template or {})
+    stripped = clone(template or {})
     labels = (stripped.get("metadata") or {}).get("labels")
     if labels is not None:
         labels.pop(HASH_LABEL, None)

@@ -21,11 +21,11 @@ The machine (its image cache, container logs and pod IP allocations) survives re
 (crash-loop back-off, probe counters) does not.
 """
 
-import copy
 import ipaddress
 import uuid
 import zlib
 
+from ..api.clone import clone
 from ..api.errors import ApiError
 from ..runtime.cache import key_of
 from ..runtime.component import Controller
@@ -204,7 +204,7 @@ class NodeAgent:
                     },
                 )
             else:
-                renewed = copy.deepcopy(lease)
+                renewed = clone(lease)
                 renewed["metadata"].pop("resourceVersion", None)
                 renewed["spec"].update(
                     holderIdentity=self.node_name, leaseDurationSeconds=LEASE_DURATION_SECONDS, renewTime=renew_time
@@ -219,7 +219,7 @@ class NodeAgent:
             return
         now = self.clock.timestamp()
         old_status = node.get("status") or {}
-        status = copy.deepcopy(old_status)
+        status = clone(old_status)
         owned = {condition_type for condition_type, *_ in NODE_CONDITIONS}
         before = {item["type"]: item for item in old_status.get("conditions") or []}
         conditions = [item for item in status.get("conditions") or [] if item.get("type") not in owned]
@@ -246,7 +246,7 @@ class NodeAgent:
         due = self._last_report is None or self.clock.now - self._last_report >= STATUS_REPORT_SECONDS
         if not (force or due or _without_heartbeats(status) != _without_heartbeats(old_status)):
             return
-        updated = copy.deepcopy(node)
+        updated = clone(node)
         updated["metadata"].pop("resourceVersion", None)
         updated["status"] = status
         try:
@@ -308,7 +308,7 @@ class NodeAgent:
         if status == pod.get("status"):
             runtime.dirty = False
             return
-        updated = copy.deepcopy(pod)
+        updated = clone(pod)
         updated["metadata"].pop("resourceVersion", None)
         updated["status"] = status
         try:
@@ -345,7 +345,7 @@ class NodeAgent:
 
 
 def _without_heartbeats(status: dict) -> dict:
-    stripped = copy.deepcopy(status)
+    stripped = clone(status)
     for condition in stripped.get("conditions") or []:
         condition.pop("lastHeartbeatTime", None)
     return stripped

@@ -14,9 +14,9 @@ keeps the normal rate, and when every zone has no ready node all NoExecute taint
 taints of TaintNodesByCondition and spec.unschedulable follow the conditions at once, on every node update.
 """
 
-import copy
 from dataclasses import dataclass
 
+from ..api.clone import clone
 from ..api.errors import ApiError
 from ..runtime.cache import key_of
 from ..runtime.component import Controller
@@ -171,7 +171,7 @@ class NodeLifecycleController(Controller):
             grace = GRACE_PERIOD
         saved = health.ready if health else None
         if health is None or (saved is None and current is not None):
-            health = NodeHealth(self.now, self.now, copy.deepcopy(current), health.lease_renew if health else None)
+            health = NodeHealth(self.now, self.now, clone(current), health.lease_renew if health else None)
         elif (
             saved is not None
             and current is not None
@@ -180,7 +180,7 @@ class NodeLifecycleController(Controller):
             transition = health.ready_transition_timestamp
             if saved.get("lastTransitionTime") != current.get("lastTransitionTime"):
                 transition = self.now
-            health = NodeHealth(self.now, transition, copy.deepcopy(current), health.lease_renew)
+            health = NodeHealth(self.now, transition, clone(current), health.lease_renew)
         lease = self.ctx.cache.get("Lease", f"{LEASE_NAMESPACE}/{name}")
         renew = self._seconds((lease or {}).get("spec", {}).get("renewTime"))
         if renew is not None and (health.lease_renew is None or health.lease_renew < renew):
@@ -189,7 +189,7 @@ class NodeLifecycleController(Controller):
         self.health[name] = health
         if not self.now > health.probe_timestamp + grace:
             return observed, current
-        updated = copy.deepcopy(node)
+        updated = clone(node)
         now = self.ctx.clock.timestamp()
         conditions = updated.setdefault("status", {}).setdefault("conditions", [])
         for condition_type in MONITORED_CONDITIONS:
@@ -216,7 +216,7 @@ class NodeLifecycleController(Controller):
         if new_ready == current:
             return observed, current
         written = self.ctx.client.update_status("Node", updated)
-        health.ready = copy.deepcopy(t.condition(written, "Ready"))
+        health.ready = clone(t.condition(written, "Ready"))
         health.ready_transition_timestamp = self.now
         return observed, new_ready
 
@@ -234,7 +234,7 @@ class NodeLifecycleController(Controller):
             (x.get("key"), x.get("effect")) for x in t.node_taints(node)
         ]:
             return True
-        updated = copy.deepcopy(node)
+        updated = clone(node)
         updated["spec"]["taints"] = new_taints
         if not new_taints:
             updated["spec"].pop("taints")
@@ -383,7 +383,7 @@ class NodeLifecycleController(Controller):
             ready = t.condition(pod, "Ready")
             if ready is None or ready.get("status") == "False":
                 continue
-            updated = copy.deepcopy(pod)
+            updated = clone(pod)
             t.condition(updated, "Ready").update(status="False", lastTransitionTime=self.ctx.clock.timestamp())
             try:
                 self.ctx.client.update_status("Pod", updated)

@@ -4,10 +4,10 @@ Phase follows upstream getPhase; conditions PodReadyToStartContainers, Initializ
 the kubelet's status generators; conditions other components own (PodScheduled, DisruptionTarget) are kept.
 """
 
-import copy
 import hashlib
 
 from ..api.admission import set_condition
+from ..api.clone import clone
 
 KUBELET_CONDITIONS = ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady")
 
@@ -86,7 +86,7 @@ def _state(container, timestamp) -> dict:
 
 def pod_status(pod: dict, runtime, now: str, timestamp) -> dict:
     """The pod's new status; `timestamp(seconds)` renders a simulated second as an object timestamp."""
-    status = copy.deepcopy(pod.get("status") or {})
+    status = clone(pod.get("status") or {})
     containers = runtime.ordered_containers()
     status["phase"] = phase(containers, pod["spec"].get("restartPolicy", "Always"), runtime.terminal)
     status["hostIP"] = runtime.host_ip

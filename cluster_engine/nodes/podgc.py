@@ -7,9 +7,8 @@ force-deletes terminating pods on a not-ready node that an operator tainted node
 the documented way to free the pods of a node that is known to be dead.
 """
 
-import copy
-
 from ..api.admission import set_condition
+from ..api.clone import clone
 from ..api.errors import ApiError
 from ..runtime.component import Component
 from . import taints as t
@@ -67,7 +66,7 @@ class PodGC(Component):
         metadata = pod["metadata"]
         try:
             if pod.get("status", {}).get("phase") not in ("Succeeded", "Failed"):
-                updated = copy.deepcopy(pod)
+                updated = clone(pod)
                 updated["status"]["phase"] = "Failed"
                 if disruption:
                     set_condition(updated, "DisruptionTarget", "True", self.ctx.clock.timestamp(), *disruption)

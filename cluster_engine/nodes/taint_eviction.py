@@ -8,9 +8,8 @@ cancels a scheduled deletion. Each deletion records TaintManagerEviction and mar
 DisruptionTarget condition before the (graceful) delete, so the pod's controller replaces it.
 """
 
-import copy
-
 from ..api.admission import set_condition
+from ..api.clone import clone
 from ..api.errors import ApiError
 from ..runtime.cache import key_of, split_key
 from ..runtime.component import Controller
@@ -167,7 +166,7 @@ class TaintEvictionController(Controller):
             "The pod's node has a NoExecute taint the pod does not tolerate (any longer), so it is evicted.",
         )
         namespace, name = split_key(key)
-        updated = copy.deepcopy(pod)
+        updated = clone(pod)
         set_condition(
             updated,
             "DisruptionTarget",
