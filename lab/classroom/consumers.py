@@ -127,7 +127,7 @@ class ClassroomConsumer(AsyncWebsocketConsumer):
     async def _send_json(self, message: dict):
         await self.send(text_data=json.dumps(message, separators=(",", ":")))
 
-    def _sync(self, function):
+    def _in_thread(self, function):
         """Run `function()` in a thread with the database, in this socket's language."""
 
         def call():
@@ -152,7 +152,7 @@ class ClassroomConsumer(AsyncWebsocketConsumer):
         lesson = lesson_for(request.get("lesson") or "")
         if lesson is None:
             raise errors.bad_request(f"unknown lesson {request.get('lesson')!r}")
-        await self._sync(lambda: start_demo(Classroom.objects.get(pk=self.classroom_id), lesson))
+        await self._in_thread(lambda: start_demo(Classroom.objects.get(pk=self.classroom_id), lesson))
         await self._announce()
 
     async def follow(self, request):
@@ -200,13 +200,13 @@ class ClassroomConsumer(AsyncWebsocketConsumer):
             authorize(self.actor, classroom.demo_cluster, action)
             return classroom
 
-        return await self._sync(check)
+        return await self._in_thread(check)
 
     async def _run_step_action(self, classroom: Classroom, cluster) -> dict:
         _lesson, current = current_step(classroom)
         if current is None or current.action is None:
             raise errors.bad_request("this step has no action")
-        result = await self._sync(lambda: lesson_actions.run(cluster, current.action))
+        result = await self._in_thread(lambda: lesson_actions.run(cluster, current.action))
         return {"objects": len(result["objects"])}
 
     # student ------------------------------------------------------------------------------------------------------
@@ -226,7 +226,7 @@ class ClassroomConsumer(AsyncWebsocketConsumer):
                 student=student, lesson=classroom.lesson, step=classroom.step, defaults={"choice": choice}
             )
 
-        await self._sync(save)
+        await self._in_thread(save)
         await self._announce(ANSWERED)
         await self._send_state()
 
@@ -238,7 +238,7 @@ class ClassroomConsumer(AsyncWebsocketConsumer):
                 raise errors.bad_request("the instructor has not chosen a lesson yet")
             return open_sandbox(student, lesson)
 
-        cluster = await self._sync(create)
+        cluster = await self._in_thread(create)
         await self._send_state()
         return {"sandbox": {"id": cluster.pk, "name": cluster.name}}
 
@@ -257,7 +257,7 @@ class ClassroomConsumer(AsyncWebsocketConsumer):
                 student.save(update_fields=["passed"])
             return passed
 
-        passed = await self._sync(judge)
+        passed = await self._in_thread(judge)
         await self._send_state()
         return {"passed": passed}
 
@@ -269,7 +269,7 @@ class ClassroomConsumer(AsyncWebsocketConsumer):
             authorize(self.actor, student.sandbox, "run")
             return student.classroom, student.sandbox
 
-        classroom, cluster = await self._sync(target)
+        classroom, cluster = await self._in_thread(target)
         return await self._run_step_action(classroom, cluster)
 
 
