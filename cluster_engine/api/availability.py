@@ -39,8 +39,15 @@ def api_server_available(storage) -> bool:
 def gate_for(storage):
     """The ApiServer gate: a 503 Status while no kube-apiserver instance runs."""
 
+    # The answer can only change with a write, so it is kept per resourceVersion: a burst of requests between two
+    # writes reads the components and their nodes once.
+    known = {"version": None, "available": True}
+
     def gate(verb: str, kind: Kind):
-        if api_server_available(storage):
+        version = storage.resource_version()
+        if version != known["version"]:
+            known["version"], known["available"] = version, api_server_available(storage)
+        if known["available"]:
             return None
         return errors.service_unavailable(UNAVAILABLE_MESSAGE)
 
