@@ -7,10 +7,10 @@ the cluster filled in.
 """
 
 import base64
-import copy
 import ipaddress
 
 from . import errors
+from .clone import clone
 from .kinds import Kind, kind_named
 
 # upstream: DefaultTolerationSeconds admission, --default-not-ready-toleration-seconds=300 and unreachable 300
@@ -45,20 +45,20 @@ def admit_update(kind: Kind, old: dict, new: dict, server) -> None:
 def merge_for_update(kind: Kind, current: dict, new: dict, subresource: str | None) -> dict:
     """What an update may change: the main resource leaves status alone, the status subresource only status,
     namespaces/finalize only spec.finalizers."""
-    merged = copy.deepcopy(new)
+    merged = clone(new)
     if subresource == "status":
-        merged = copy.deepcopy(current)
-        merged["status"] = copy.deepcopy(new.get("status", {}))
+        merged = clone(current)
+        merged["status"] = clone(new.get("status", {}))
     elif subresource == "finalize" and kind.kind == "Namespace":
         # namespaces/finalize: the namespace controller's way to drop spec.finalizers once the namespace is empty
-        merged = copy.deepcopy(current)
-        merged.setdefault("spec", {})["finalizers"] = copy.deepcopy((new.get("spec") or {}).get("finalizers") or [])
+        merged = clone(current)
+        merged.setdefault("spec", {})["finalizers"] = clone((new.get("spec") or {}).get("finalizers") or [])
     elif kind.kind == "Namespace":
         # upstream namespace strategy: a plain update never changes spec.finalizers (only namespaces/finalize does)
-        merged.setdefault("spec", {})["finalizers"] = copy.deepcopy((current.get("spec") or {}).get("finalizers") or [])
+        merged.setdefault("spec", {})["finalizers"] = clone((current.get("spec") or {}).get("finalizers") or [])
     if subresource not in ("status", "finalize") and "status" in kind.subresources:
         if "status" in current:
-            merged["status"] = copy.deepcopy(current["status"])
+            merged["status"] = clone(current["status"])
         else:
             merged.pop("status", None)
     for field in SERVER_OWNED_METADATA:

@@ -7,11 +7,11 @@
 - JSON patch (RFC 6902, `application/json-patch+json`): a list of add/remove/replace/move/copy/test operations.
 """
 
-import copy
 import json
 import re
 
 from . import errors, schema
+from .clone import clone
 from .kinds import Kind
 
 PATCH_TYPES = {
@@ -70,8 +70,8 @@ def apply(kind: Kind, current: dict, body, patch_type: str) -> dict:
 
 def merge_patch(target, patch):
     if not isinstance(patch, dict):
-        return copy.deepcopy(patch)
-    result = copy.deepcopy(target) if isinstance(target, dict) else {}
+        return clone(patch)
+    result = clone(target) if isinstance(target, dict) else {}
     for key, value in patch.items():
         if value is None:
             result.pop(key, None)
@@ -82,10 +82,10 @@ def merge_patch(target, patch):
 
 def strategic_merge(target, patch, field: str = ""):
     if not isinstance(patch, dict):
-        return copy.deepcopy(patch)
+        return clone(patch)
     directive = patch.get("$patch")
     if directive == "replace":
-        return {key: copy.deepcopy(value) for key, value in patch.items() if key != "$patch"}
+        return {key: clone(value) for key, value in patch.items() if key != "$patch"}
     if directive == "delete":
         return {}  # upstream handleDirectiveInMergeMap: the whole map goes
     if directive not in (None, "merge"):
@@ -93,7 +93,7 @@ def strategic_merge(target, patch, field: str = ""):
     retain = patch.get("$retainKeys")
     if retain is not None and (not isinstance(retain, list) or not all(isinstance(key, str) for key in retain)):
         raise errors.bad_request("invalid $retainKeys: must be a list of strings")
-    result = copy.deepcopy(target) if isinstance(target, dict) else {}
+    result = clone(target) if isinstance(target, dict) else {}
     for key, value in patch.items():
         if key.startswith("$setElementOrder/") or key in ("$patch", "$retainKeys"):
             continue
@@ -113,7 +113,7 @@ def strategic_merge(target, patch, field: str = ""):
         elif isinstance(value, dict):
             result[key] = strategic_merge(result.get(key), value, key)
         else:
-            result[key] = copy.deepcopy(value)
+            result[key] = clone(value)
     if retain is not None:
         keep = set(retain)
         result = {key: value for key, value in result.items() if key in keep}
@@ -147,7 +147,7 @@ def _merge_list(field: str, current: list, patch: list) -> list:
         return [
             {k: v for k, v in entry.items() if k != "$patch"} for entry in patch if entry.get("$patch") != "replace"
         ]
-    result = copy.deepcopy(current)
+    result = clone(current)
     for item in patch:
         position = next(
             (
@@ -190,7 +190,7 @@ def json_patch(target: dict, operations) -> dict:
             f"Request entity too large: The allowed maximum operations in a JSON patch is {MAX_JSON_PATCH_OPERATIONS}, "
             f"got {len(operations)}",
         )
-    document = copy.deepcopy(target)
+    document = clone(target)
     for operation in operations:
         if not isinstance(operation, dict):
             raise errors.bad_request(
@@ -200,7 +200,7 @@ def json_patch(target: dict, operations) -> dict:
         if not isinstance(path, str):
             raise patch_failed(f"{op} operation does not apply: operation missing path field: missing value")
         if op == "add":
-            document = _put(document, path, copy.deepcopy(operation.get("value")), insert=True, op="add")
+            document = _put(document, path, clone(operation.get("value")), insert=True, op="add")
         elif op == "replace":
             try:
                 _get(document, path)
@@ -208,7 +208,7 @@ def json_patch(target: dict, operations) -> dict:
                 raise patch_failed(
                     f"replace operation does not apply: doc is missing key: {path}: missing value"
                 ) from None
-            document = _put(document, path, copy.deepcopy(operation.get("value")), insert=False, op="replace")
+            document = _put(document, path, clone(operation.get("value")), insert=False, op="replace")
         elif op == "remove":
             document = _delete(document, path, f'remove operation does not apply: doc is missing path: "{path}"')
         elif op == "test":
@@ -223,7 +223,7 @@ def json_patch(target: dict, operations) -> dict:
             if not isinstance(source, str):
                 raise patch_failed(f"{op} operation does not apply: operation missing from field: missing value")
             try:
-                value = copy.deepcopy(_get(document, source))
+                value = clone(_get(document, source))
             except LookupError:
                 raise patch_failed(f"{op} operation does not apply: doc is missing from path: {source}") from None
             if op == "move":

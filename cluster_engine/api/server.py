@@ -5,13 +5,13 @@ watch event once the transaction commits. The admin, kubectl, the browser and ev
 methods, so whichever door a change comes through, the same rules apply and every watcher hears of it.
 """
 
-import copy
 import random
 import uuid
 from collections.abc import Callable
 from typing import NamedTuple
 
 from . import admission, errors, fields, patch, schema, validation
+from .clone import clone
 from .kinds import Kind, kind_named
 from .labels import SelectorError, matches, parse_selector_string
 
@@ -268,7 +268,7 @@ class ApiServer:
             raise errors.bad_request(
                 f'{spec.kind} in version "{spec.version}" cannot be handled as a {spec.kind}: the body must be a JSON object'
             )
-        obj = copy.deepcopy(obj)
+        obj = clone(obj)
         if obj.get("kind", spec.kind) != spec.kind or obj.get("apiVersion", spec.api_version) != spec.api_version:
             raise errors.bad_request(
                 f"the API version in the data ({obj.get('apiVersion')}) does not match the expected API version ({spec.api_version})"
@@ -364,7 +364,7 @@ class ApiServer:
     def _persist(self, spec: Kind, obj: dict, event_type: str) -> dict:
         obj["metadata"]["resourceVersion"] = str(self.storage.next_resource_version())
         self.storage.save(spec.kind, obj)
-        published = copy.deepcopy(obj)
+        published = clone(obj)
         self.storage.on_commit(lambda: self.storage.publish({"type": event_type, "object": published}))
         return obj
 
@@ -372,7 +372,7 @@ class ApiServer:
         metadata = obj["metadata"]
         metadata["resourceVersion"] = str(self.storage.next_resource_version())
         self.storage.remove(spec.kind, metadata.get("namespace"), metadata["name"])
-        published = copy.deepcopy(obj)
+        published = clone(obj)
         self.storage.on_commit(lambda: self.storage.publish({"type": "DELETED", "object": published}))
         return obj
 
