@@ -14,17 +14,24 @@ thousands of pods thus costs about one statement per write. Any exception leavin
 all of it, since the rollback may have undone what was remembered.
 """
 
-import copy
+import pickle
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import transaction
+from django.db import connection, transaction
 
 from .groups import cluster_group, watch_message
 from .models import Cluster, KubeObject, model_for
 from .serializers import from_kube, new_row, to_kube
+
+_ROW_SQL = 'SELECT * FROM {table} WHERE "cluster_id" = %s AND "namespace" = %s AND "name" = %s'
+
+
+def _copy(obj: dict) -> dict:
+    """A private copy of a remembered object (a pickle round trip: several times faster than copy.deepcopy)."""
+    return pickle.loads(pickle.dumps(obj, pickle.HIGHEST_PROTOCOL))
 
 
 class OrmStorage:
@@ -78,19 +85,19 @@ class OrmStorage:
         known = self._known.get(kind)
         if known is not None and key in known:
             found = known[key]
-            return copy.deepcopy(found) if found is not None else None
-        row = self._rows(kind).filter(namespace=key[0], name=name).first()
+            return _copy(found) if found is not None else None
+        row = self._row(kind, key)
         obj = to_kube(row) if row is not None else None
         if self._depth:
             self._remember(kind, key, obj, row)
-            return copy.deepcopy(obj) if obj is not None else None
+            return _copy(obj) if obj is not None else None
         return obj
 
     def list(self, kind: str, namespace: str | None = None) -> list[dict]:
         if kind in self._listed:
             known = self._known[kind]
             keys = sorted(key for key, obj in known.items() if obj is not None and namespace in (None, key[0]))
-            return [copy.deepcopy(known[key]) for key in keys]
+            return [_copy(known[key]) for key in keys]
         rows = self._rows(kind)
         if namespace is not None:
             rows = rows.filter(namespace=namespace)
@@ -102,7 +109,7 @@ class OrmStorage:
             self._listed.add(kind)
         for row, obj in found:
             self._remember(kind, (row.namespace, row.name), obj, row)
-        return [copy.deepcopy(obj) for _, obj in found]
+        return [_copy(obj) for _, obj in found]
 
     def save(self, kind: str, obj: dict) -> None:
         self._require_transaction()
@@ -112,10 +119,10 @@ class OrmStorage:
         if key in known:
             row = self._row_of.get((kind, key))  # None: known to be absent, so this is an insert
         else:
-            row = self._rows(kind).filter(namespace=key[0], name=key[1]).first()
+            row = self._row(kind, key)
         row = new_row(self.cluster, obj) if row is None else from_kube(obj, row)
         row.save()
-        self._remember(kind, key, copy.deepcopy(obj), row)
+        self._remember(kind, key, _copy(obj), row)
 
     def remove(self, kind: str, namespace: str | None, name: str) -> None:
         self._require_transaction()
@@ -148,6 +155,13 @@ class OrmStorage:
         self._known: dict[str, dict[tuple[str, str], dict | None]] = {}
         self._row_of: dict[tuple[str, tuple[str, str]], KubeObject] = {}
         self._listed: set[str] = set()
+
+    def _row(self, kind: str, key: tuple[str, str]) -> KubeObject | None:
+        """One row by namespace and name. Plain SQL on the unique (cluster, namespace, name) index: the ORM's query
+        building costs more than SQLite's lookup, and this is the storage's most frequent read."""
+        model = model_for(kind)
+        sql = _ROW_SQL.format(table=connection.ops.quote_name(model._meta.db_table))
+        return next(iter(model.objects.raw(sql, [self.cluster.pk, key[0], key[1]])), None)
 
     def _rows(self, kind: str):
         return model_for(kind).objects.filter(cluster=self.cluster)
