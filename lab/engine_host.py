@@ -46,7 +46,9 @@ logger = logging.getLogger(__name__)
 
 TICK_SECONDS = 0.1  # wall time between clock advances: smooth enough for animations, cheap when idle
 CLOCK_PUBLISH_SECONDS = 0.25  # how often pages hear the clock (countdowns interpolate in between)
-CLUSTER_SCAN_SECONDS = 2.0  # how soon a newly created cluster gets its control plane
+CLUSTER_SCAN_SECONDS = 2.0
+SETTINGS_REFRESH_SECONDS = 1.0  # an admin's edit of speed or pause takes effect within this (clock controls: at once)
+PERSIST_SECONDS = 1.0  # how often a quiet cluster stores its clock position  # how soon a newly created cluster gets its control plane
 # A tick never advances more than this many simulated seconds, so a laptop waking from sleep does not replay an
 # hour in one go while the page waits.
 MAX_TICK_ADVANCE = 30.0
@@ -63,6 +65,9 @@ class ClusterHost:
         self.stack = None
         self.clock: SimClock | None = None
         self.storage: OrmStorage | None = None
+        self.settings_stale = True  # speed and pause are re-read when a clock control says so, or every second
+        self.settings_read_at = 0.0
+        self.persisted_at = 0.0
 
     # ---- in the cluster's engine thread ---------------------------------------------------------------------
     def _build(self) -> None:
@@ -84,23 +89,37 @@ class ClusterHost:
             self.stack.control_plane.start()
 
     def _advance(self, elapsed_wall: float, step: bool) -> dict:
-        """Apply what the watch brought, run the clock forward, and return the clock's state for the pages."""
+        """Apply what the watch brought, run the clock forward, and return the clock's state for the pages.
+
+        Most ticks of a quiet cluster have nothing due: those only move the clock in memory, so an idle classroom
+        of many clusters does not keep the database's single writer busy. The clock position is stored at most
+        once a second then (a restart resumes from it), and at once whenever a tick writes anything."""
         close_old_connections()
-        settings = Cluster.objects.values("speed", "paused").get(pk=self.cluster_id)
+        wall = time.monotonic()
         clock = self.clock
-        clock.speed, clock.paused = settings["speed"], settings["paused"]
+        if self.settings_stale or wall - self.settings_read_at >= SETTINGS_REFRESH_SECONDS:
+            settings = Cluster.objects.values("speed", "paused").get(pk=self.cluster_id)
+            clock.speed, clock.paused = settings["speed"], settings["paused"]
+            self.settings_stale, self.settings_read_at = False, wall
         while self.inbox:
             event = self.inbox.popleft()
             self.stack.cache.apply(event["type"], event["object"])
+        control_plane = self.stack.control_plane
+        target = clock.now if clock.paused else clock.now + min(elapsed_wall * clock.speed, MAX_TICK_ADVANCE)
+        if not step and not control_plane.has_work(target):
+            clock.advance_to(target)
+            if wall - self.persisted_at >= PERSIST_SECONDS:
+                Cluster.objects.filter(pk=self.cluster_id).update(now=clock.now)
+                self.persisted_at = wall
+            return self.clock_state()
         try:
             with self.storage.transaction():
                 if step:
-                    self.stack.control_plane.step()
-                elif not clock.paused:
-                    self.stack.control_plane.run_until(clock.now + min(elapsed_wall * clock.speed, MAX_TICK_ADVANCE))
-                else:
-                    self.stack.control_plane.drain()  # paused time still lets the cluster react to edits
+                    control_plane.step()
+                else:  # paused time still lets the cluster react to edits: target is then the present
+                    control_plane.run_until(target)
                 Cluster.objects.filter(pk=self.cluster_id).update(now=clock.now)
+                self.persisted_at = wall
         except Exception:
             logger.exception("control plane tick of cluster %s failed; rebuilding from the database", self.cluster_id)
             self._build()
@@ -161,6 +180,7 @@ class ClusterHost:
             elif kind == CLOCK_CONTROL:
                 if message.get("action") == "step":
                     self.step_requests += 1
+                self.settings_stale = True
                 self.wake.set()
 
 

@@ -84,3 +84,12 @@ def test_step_jumps_to_the_next_happening():
     assert sim.step() == 30
     assert sim.now == 30
     assert sim.step() == 60
+
+
+def test_has_work_tells_an_idle_tick_from_a_busy_one():
+    sim = new_sim()
+    sim.start()
+    assert not sim.control_plane.has_work(29)  # the first resync is due at 30
+    assert sim.control_plane.has_work(30)
+    sim.server.create("ConfigMap", config_map("c", "z"))
+    assert sim.control_plane.has_work(0)  # a queued key
