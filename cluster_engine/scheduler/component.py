@@ -19,9 +19,12 @@ from .snapshot import Snapshot
 from .workloads import default_selector
 
 SCHEDULER_NAME = "default-scheduler"
+# How often per-selector pod counts nobody asked for lately are dropped (a KubeLab bound on memory, not upstream's)
+PRUNE_COUNTS_PERIOD = 60.0
 TERMINAL_PHASES = ("Succeeded", "Failed")
 # upstream: assigned pod events that may help pods rejected by these plugins (EventsToRegister)
 ON_ASSIGNED_POD_ADD = ("InterPodAffinity", "PodTopologySpread")
+NAMESPACE_LABEL_CHANGE = ("InterPodAffinity",)
 
 
 def is_terminal(pod: dict) -> bool:
@@ -58,6 +61,7 @@ class Scheduler(Component):
         cache.informer("Pod").add_handler(self._pod_added, self._pod_updated, self._pod_deleted)
         cache.informer("Namespace").add_handler(self._namespace_changed, lambda old, new: self._namespace_changed(new))
         self.every(FLUSH_UNSCHEDULABLE_PERIOD, self.queue.flush_unschedulable_leftover)
+        self.every(PRUNE_COUNTS_PERIOD, self.snapshot.matching.prune)
 
     def pending(self) -> int:
         return self.queue.active_count() if self.acting() else 0
@@ -216,7 +220,9 @@ class Scheduler(Component):
             self.snapshot.add_pod(pod_info(pod), pod["spec"]["nodeName"])
             self._move(ON_ASSIGNED_POD_ADD)
         elif is_pending_for_us(pod):
-            self.queue.add(pod_info(pod))
+            info = pod_info(pod)
+            self.queue.add(info)
+            self._nominate(info)
 
     def _pod_updated(self, old: dict, new: dict) -> None:
         key = f"{new['metadata'].get('namespace')}/{new['metadata']['name']}"
@@ -225,21 +231,38 @@ class Scheduler(Component):
             return
         if new["spec"].get("nodeName"):
             self.queue.delete(key)
+            self.algorithm.nominated.pop(key, None)
             self.snapshot.add_pod(pod_info(new), new["spec"]["nodeName"])
             if old["spec"].get("nodeName"):
                 self._move()
         elif old.get("spec") != new.get("spec") or old["metadata"].get("labels") != new["metadata"].get("labels"):
-            self.queue.update(pod_info(new))
+            info = pod_info(new)
+            self.queue.update(info)
+            self._nominate(info)
+        else:
+            self._nominate(pod_info(new))
 
     def _pod_deleted(self, pod: dict) -> None:
         key = f"{pod['metadata'].get('namespace')}/{pod['metadata']['name']}"
         self.queue.delete(key)
         self.decisions.pop(key, None)
+        self.algorithm.nominated.pop(key, None)
         if self.snapshot.remove_pod(key) is not None:
             self._move()
 
+    def _nominate(self, pod: PodInfo) -> None:
+        """Track status.nominatedNodeName of pending pods: later, less important pods must leave that room free."""
+        node_name = (pod.pod.get("status") or {}).get("nominatedNodeName")
+        if node_name:
+            self.algorithm.nominated[pod.key] = (pod, node_name)
+        else:
+            self.algorithm.nominated.pop(pod.key, None)
+
     def _namespace_changed(self, namespace: dict) -> None:
-        self.snapshot.namespace_labels[namespace["metadata"]["name"]] = namespace["metadata"].get("labels") or {}
+        metadata = namespace["metadata"]
+        if self.snapshot.set_namespace_labels(metadata["name"], metadata.get("labels") or {}):
+            # upstream: a namespace label change may satisfy pod affinity terms with a namespaceSelector
+            self._move(NAMESPACE_LABEL_CHANGE)
 
 
 def explain_scheduled(decision: Decision) -> str:

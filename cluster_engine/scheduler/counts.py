@@ -21,6 +21,22 @@ class MatchingPodCounts:
         self._pods_by_slot = pods_by_slot
         self._counts: dict[tuple, np.ndarray] = {}
         self._predicates: dict[tuple, Callable[[PodInfo], bool]] = {}
+        self._used: set[tuple] = set()  # keys asked for since the last prune
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+    def prune(self) -> None:
+        """Forget the questions nobody asked since the last prune: every kept count costs work on each pod event,
+        and a long run meets many selectors once (a deleted Deployment's). One asked again is rebuilt by a scan."""
+        for key in set(self._counts) - self._used:
+            del self._counts[key], self._predicates[key]
+        self._used = set()
+
+    def forget(self, stale: Callable[[tuple], bool]) -> None:
+        """Drop the counts whose answers may have changed without a pod event (a namespace's labels did)."""
+        for key in [key for key in self._counts if stale(key)]:
+            del self._counts[key], self._predicates[key]
 
     def grow(self, capacity: int) -> None:
         self._capacity = capacity
@@ -31,6 +47,7 @@ class MatchingPodCounts:
 
     def counts(self, key: tuple, predicate: Callable[[PodInfo], bool]) -> np.ndarray:
         """Per-slot counts for `key`; the first request scans every pod, later ones are free."""
+        self._used.add(key)
         counts = self._counts.get(key)
         if counts is None:
             counts = np.zeros(self._capacity, dtype=np.int64)

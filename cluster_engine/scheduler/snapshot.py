@@ -223,6 +223,17 @@ class Snapshot:
     def _pods_by_slot(self):
         return [(info.slot, info.pods.values()) for info in self.nodes if info is not None and info.pods]
 
+    # ---- namespaces ---------------------------------------------------------------------------------------------
+
+    def set_namespace_labels(self, name: str, labels: dict) -> bool:
+        """Record a namespace's labels; returns whether they changed. Counts of affinity terms that select
+        namespaces by label are dropped then, since which pods they match has changed."""
+        if self.namespace_labels.get(name) == labels:
+            return False
+        self.namespace_labels[name] = labels
+        self.matching.forget(_selects_namespaces_by_label)
+        return True
+
     # ---- derived views, cached until nodes change --------------------------------------------------------------
 
     def _changed(self) -> None:
@@ -284,3 +295,8 @@ class Snapshot:
             names.remove(name)
         if not names:
             self._zones.pop(key, None)
+
+
+def _selects_namespaces_by_label(key: tuple) -> bool:
+    """Whether a pod-count key (see plugins.inter_pod_affinity.pods_matching_all) has a namespaceSelector term."""
+    return key[0] == "affinity" and any(matcher[1] is not None for matcher in key[1])

@@ -73,6 +73,8 @@ def test_preemption_deletes_the_victim_and_the_preemptor_follows():
     sim.run_for(0)
     critical = sim.get("Pod", "default/critical")
     assert critical["status"]["nominatedNodeName"] == "node-1"
+    scheduler = sim.control_plane.components[0]
+    assert {key: node for key, (_, node) in scheduler.algorithm.nominated.items()} == {"default/critical": "node-1"}
     victim = sim.get("Pod", "default/batch")
     assert victim is None or victim["metadata"].get("deletionTimestamp")
     assert events(sim, "Preempted")[0][1] == f"Preempted by pod {critical['metadata']['uid']} on node node-1"
@@ -80,6 +82,7 @@ def test_preemption_deletes_the_victim_and_the_preemptor_follows():
         sim.operator.delete("Pod", "default", "batch", grace_period_seconds=0)
     sim.run_for(2)
     assert sim.get("Pod", "default/critical")["spec"]["nodeName"] == "node-1"
+    assert scheduler.algorithm.nominated == {}
 
 
 def test_a_pod_that_just_failed_waits_out_its_one_second_backoff():

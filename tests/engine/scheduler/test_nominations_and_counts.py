@@ -1,0 +1,63 @@
+"""Nominated pods keep their room; per-selector pod counts are pruned and follow namespace label changes."""
+
+from cluster_engine.scheduler.podinfo import pod_info
+
+from .objects import cluster, node, pod, schedule
+
+
+def nominated(name, node_name, priority, cpu):
+    item = pod(name, cpu=cpu, priority=priority)
+    item["status"] = {"nominatedNodeName": node_name}
+    return pod_info(item)
+
+
+def test_a_less_important_pod_leaves_a_nominated_pods_room_free():
+    snapshot, algorithm = cluster(node("node-1", cpu="2"), preemption=False)
+    critical = nominated("critical", "node-1", 1000, "1500m")
+    algorithm.nominated[critical.key] = (critical, "node-1")
+    decision = schedule(algorithm, pod("batch", cpu="1", priority=0))
+    assert (decision.node, decision.message) == (None, "0/1 nodes are available: 1 Insufficient cpu.")
+    assert snapshot.node_info("node-1").pods == {}  # the nominated pod was only counted for the filter pass
+    assert schedule(algorithm, pod("urgent", cpu="1", priority=2000)).node == "node-1"
+    assert schedule(algorithm, pod("small", cpu="400m", priority=0)).node == "node-1"
+
+
+def test_a_pod_is_not_kept_out_by_its_own_nomination():
+    _, algorithm = cluster(node("node-1", cpu="2"), preemption=False)
+    critical = nominated("critical", "node-1", 1000, "1500m")
+    algorithm.nominated[critical.key] = (critical, "node-1")
+    assert algorithm.schedule(critical).node == "node-1"
+
+
+def affine(name, namespace="default"):
+    term = {
+        "labelSelector": {"matchLabels": {"app": "db"}},
+        "namespaceSelector": {"matchLabels": {"team": "data"}},
+        "topologyKey": "kubernetes.io/hostname",
+    }
+    return pod(
+        name, namespace=namespace, affinity={"podAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [term]}}
+    )
+
+
+def test_affinity_by_namespace_labels_follows_a_relabelled_namespace():
+    db = pod("db-1", namespace="storage", labels={"app": "db"})
+    snapshot, algorithm = cluster(node("node-1"), node("node-2"), pods=[(db, "node-2")], preemption=False)
+    snapshot.set_namespace_labels("storage", {"team": "web"})
+    assert schedule(algorithm, affine("client-1")).node is None
+    assert snapshot.set_namespace_labels("storage", {"team": "data"}) is True
+    assert schedule(algorithm, affine("client-2")).node == "node-2"
+    assert snapshot.set_namespace_labels("storage", {"team": "data"}) is False
+
+
+def test_counts_nobody_asked_for_since_the_last_prune_are_dropped():
+    snapshot, algorithm = cluster(node("node-1"), node("node-2"), preemption=False)
+    spread = {"maxSkew": 1, "topologyKey": "kubernetes.io/hostname", "labelSelector": {"matchLabels": {"app": "a"}}}
+    schedule(algorithm, pod("a-1", labels={"app": "a"}, topologySpreadConstraints=[spread]))
+    assert len(snapshot.matching) == 1
+    snapshot.matching.prune()  # asked since the last prune: kept
+    assert len(snapshot.matching) == 1
+    snapshot.matching.prune()  # not asked since: dropped
+    assert len(snapshot.matching) == 0
+    assert schedule(algorithm, pod("a-2", labels={"app": "a"}, topologySpreadConstraints=[spread])).node is not None
+    assert len(snapshot.matching) == 1
