@@ -125,10 +125,10 @@ async def measure(students: int, seconds: float) -> None:
         await communicator.disconnect()
     host_task.cancel()
     await asyncio.gather(host_task, return_exceptions=True)
-    for host, task in engine_host._process_host.hosts.values():
+    for _host, task in engine_host._process_host.hosts.values():
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
-        host.executor.shutdown(wait=True)
+    engine_host._process_host.executor.shutdown(wait=True)
 
 
 def main() -> None:

@@ -55,10 +55,13 @@ MAX_TICK_ADVANCE = 30.0
 
 
 class ClusterHost:
-    def __init__(self, cluster_id: int, components: list[type] | None = None):
+    def __init__(
+        self, cluster_id: int, components: list[type] | None = None, executor: ThreadPoolExecutor | None = None
+    ):
         self.cluster_id = cluster_id
         self.components = components  # None: the full default control plane
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"control-plane-{cluster_id}")
+        # The thread the engine runs in; clusters hosted together share one (see ControlPlaneHost).
+        self.executor = executor or ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"control-plane-{cluster_id}")
         self.inbox: deque[dict] = deque()
         self.step_requests = 0
         self.wake = asyncio.Event()
@@ -190,6 +193,9 @@ class ControlPlaneHost:
     def __init__(self, identity: str | None = None):
         self.identity = identity or f"{socket.gethostname()}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
         self.hosts: dict[int, tuple[ClusterHost, asyncio.Task]] = {}
+        # One engine thread for every cluster: their ticks take turns instead of threads fighting over the GIL and
+        # the database's write lock, which with dozens of classroom sandboxes stalled everyone for seconds.
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="control-plane")
 
     async def run(self) -> None:
         while True:
@@ -203,7 +209,7 @@ class ControlPlaneHost:
     async def _sync_clusters(self) -> None:
         cluster_ids = set(await sync_to_async(_cluster_ids, thread_sensitive=False)())
         for cluster_id in cluster_ids - set(self.hosts):
-            host = ClusterHost(cluster_id)
+            host = ClusterHost(cluster_id, executor=self.executor)
             self.hosts[cluster_id] = (host, asyncio.create_task(host.run()))
         for cluster_id in set(self.hosts) - cluster_ids:
             await self._stop(cluster_id)
@@ -214,11 +220,10 @@ class ControlPlaneHost:
                 del self.hosts[cluster_id]
 
     async def _stop(self, cluster_id: int) -> None:
-        host, task = self.hosts.pop(cluster_id)
+        _host, task = self.hosts.pop(cluster_id)
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await task
-        host.executor.shutdown(wait=False)
 
     async def _stop_all(self) -> None:
         for cluster_id in list(self.hosts):
