@@ -1,11 +1,12 @@
 """A simulated cluster: its own objects, resourceVersion counter and simulated clock; many per installation."""
 
+import time
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from cluster_engine.api.validation import DEFAULT_MAX_REPLICAS
 from cluster_engine.runtime.clock import MAX_SPEED, MIN_SPEED
-from cluster_engine.simulation import DEFAULT_EPOCH
 
 
 class Topology(models.TextChoices):
@@ -21,7 +22,9 @@ class Cluster(models.Model):
     speed = models.FloatField(default=1.0, validators=[MinValueValidator(MIN_SPEED), MaxValueValidator(MAX_SPEED)])
     paused = models.BooleanField(default=False)
     now = models.FloatField(default=0.0)
-    epoch = models.FloatField(default=DEFAULT_EPOCH)
+    # A lab cluster starts its simulated time at the wall time it was created, so timestamps read sensibly in
+    # kubectl (whose `describe` ages count from the real clock); Simulation keeps a fixed epoch for replays.
+    epoch = models.FloatField(default=time.time)
     # etcd's revision: bumped once per write to any object of this cluster, so versions are per-cluster monotonic.
     resource_version = models.BigIntegerField(default=0)
     max_replicas = models.PositiveIntegerField(default=DEFAULT_MAX_REPLICAS)

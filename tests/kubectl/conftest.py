@@ -4,6 +4,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -39,20 +40,33 @@ class Lab:
         return path
 
 
+def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"runlab exited with {process.returncode}")
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)  # waiting for another process to listen; there is no event to wait on
+    raise TimeoutError(f"runlab did not listen on {port} within {seconds} s")
+
+
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory):
+    """`manage.py runlab` exactly as the README starts it, on free ports and a scratch database."""
     var_dir = tmp_path_factory.mktemp("kubelab-var")
-    port = free_port()
-    started = Lab(var_dir, port)
+    kube_port = free_port()
+    started = Lab(var_dir, kube_port)
+    command = [sys.executable, "manage.py", "runlab", "--port", str(free_port()), "--kube-port", str(kube_port)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.kubectl.server", str(port), str(SPEED)],
+        [*command, "--speed", str(SPEED)],
         cwd=ROOT,
         env=started.env,
-        stdout=subprocess.PIPE,
-        stderr=open(var_dir / "server.log", "w"),  # noqa: SIM115 - lives as long as the server
-        text=True,
+        stdout=open(var_dir / "server.log", "w"),  # noqa: SIM115 - lives as long as the server
+        stderr=subprocess.STDOUT,
     )
-    assert process.stdout.readline().strip() == "ready"
+    wait_for_port(kube_port, process)
     yield started
     process.kill()
     process.wait()

@@ -6,7 +6,7 @@ from asgiref.sync import async_to_sync
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from lab.apiserver import api_server_for
+from lab.apiserver import api_server_for, clock_for
 from lab.groups import cluster_group
 from lab.models import Cluster, ConfigMap, Deployment, Node, Pod
 
@@ -114,7 +114,9 @@ def test_deleting_a_pod_in_the_admin_starts_graceful_termination(browser, demo):
     assert response.status_code == 302
     pod.refresh_from_db()
     assert pod.deletion_grace_period_seconds == 30
-    assert pod.deletion_timestamp.isoformat() == "2026-01-01T00:00:30+00:00"
+    # 30 s of grace after the cluster's present (simulated second 0 of a fresh cluster)
+    expected = clock_for(demo).timestamp(30).replace("Z", "+00:00")
+    assert pod.deletion_timestamp.isoformat() == expected
 
 
 def test_deleting_a_configmap_in_the_admin_removes_it(browser, demo):

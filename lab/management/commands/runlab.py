@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from lab.bootstrap import ensure_admin, ensure_demo_cluster, set_speed
+from lab.kubeapi import tls
 
 
 class Command(BaseCommand):
@@ -19,8 +20,14 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
         parser.add_argument("--speed", type=float, help="simulated seconds per wall second for the demo cluster")
+        parser.add_argument(
+            "--kube-port",
+            type=int,
+            default=tls.DEFAULT_PORT,
+            help="HTTPS port of the Kubernetes API for kubectl (upstream's 6443)",
+        )
 
-    def handle(self, *args, port, host, speed, **options):
+    def handle(self, *args, port, host, speed, kube_port, **options):
         call_command("migrate", interactive=False, verbosity=0)
         login = ensure_admin()
         cluster, created = ensure_demo_cluster()
@@ -35,10 +42,15 @@ class Command(BaseCommand):
         self.stdout.write(f"KubeLab is running at {url}/ (demo cluster at {cluster.speed:g}x)")
         password = login.password if login.password is not None else f"(see {login.where.removeprefix('stored in ')})"
         self.stdout.write(f"Admin: {url}/admin/  user {login.username}  password {password}  [{login.where}]")
+        kube_url = f"https://{'[' + host + ']' if ':' in host else host}:{kube_port}"
+        self.stdout.write(
+            f"kubectl: {kube_url}  (python manage.py kubeconfig demo --server {kube_url} > demo.kubeconfig; "
+            "kubectl --kubeconfig demo.kubeconfig get nodes)"
+        )
         self.stdout.write("Stop with Ctrl+C.")
-        self._serve(host, port)
+        self._serve(host, port, kube_port)
 
-    def _serve(self, host: str, port: int) -> None:
+    def _serve(self, host: str, port: int, kube_port: int) -> None:
         from daphne.server import Server
 
         from lab.asgi import application
@@ -46,7 +58,9 @@ class Command(BaseCommand):
         interface = host.replace(":", r"\:")
         Server(
             application=application,
-            endpoints=[f"tcp:port={port}:interface={interface}"],
+            # The pages, admin and WebSockets over HTTP; the kube API also over HTTPS, since kubectl sends its bearer
+            # token only over TLS.
+            endpoints=[f"tcp:port={port}:interface={interface}", tls.endpoint(kube_port, host)],
             ready_callable=_start_control_plane,
             signal_handlers=True,
         ).run()
