@@ -7,8 +7,8 @@ current at and the deployment size they were scaled for, which proportional scal
 
 import math
 
-from ..api.clone import clone
 from ..runtime.clock import SimClock
+from .template_hash import without_nulls
 
 HASH_LABEL = "pod-template-hash"
 REVISION = "deployment.kubernetes.io/revision"
@@ -91,7 +91,7 @@ def created_order(rs: dict) -> tuple:
 
 # ---- templates and revisions ------------------------------------------------------------------------------------
 def without_hash(template: dict) -> dict:
-    stripped = clone(template or {})
+    stripped = without_nulls(template or {})
     labels = (stripped.get("metadata") or {}).get("labels")
     if labels is not None:
         labels.pop(HASH_LABEL, None)

@@ -26,8 +26,18 @@ def safe_encode(text: str) -> str:
     return "".join(SAFE_ALPHABET[ord(character) % len(SAFE_ALPHABET)] for character in text)
 
 
+def without_nulls(value):
+    """The template as Go holds it: a JSON null is the field's zero value, the same as leaving it out. kubectl's
+    `rollout undo` sends back templates with `creationTimestamp: null`, which must hash and compare as the original."""
+    if isinstance(value, dict):
+        return {key: without_nulls(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [without_nulls(item) for item in value]
+    return value
+
+
 def pod_template_hash(template: dict, collision_count: int | None = None) -> str:
-    data = json.dumps(template, sort_keys=True, separators=(",", ":")).encode()
+    data = json.dumps(without_nulls(template), sort_keys=True, separators=(",", ":")).encode()
     if collision_count is not None:
         data += collision_count.to_bytes(4, "little")  # upstream writes the uint32 little-endian
     return safe_encode(str(fnv32a(data)))

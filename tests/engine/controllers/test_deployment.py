@@ -220,3 +220,21 @@ def test_progress_deadline_exceeded_when_pods_never_become_ready():
         "ProgressDeadlineExceeded",
         f'ReplicaSet "{name}" has timed out progressing.',
     )
+
+
+def test_rollback_with_the_template_kubectl_sends_back_reuses_the_old_replica_set():
+    """kubectl's `rollout undo` patches in the old set's template as JSON, with `creationTimestamp: null`."""
+    sim = simulation(CONTROLLERS, [deployment(replicas=2)])
+    roll(sim, 3)
+    [(first_name, _)] = replica_sets(sim).items()
+    first_template = rollout.without_hash(sim.get("ReplicaSet", f"default/{first_name}")["spec"]["template"])
+    set_image(sim, "nginx:1.28")
+    roll(sim, 20)
+    sent_back = {**first_template, "metadata": {**first_template["metadata"], "creationTimestamp": None}}
+    sim.operator.patch(
+        "Deployment", "default", "web", [{"op": "replace", "path": "/spec/template", "value": sent_back}], "json"
+    )
+    roll(sim, 20)
+    sets = replica_sets(sim)
+    assert len(sets) == 2
+    assert sets[first_name] == (2, "3")
