@@ -9,7 +9,7 @@ export const WIDTH = 1000;
 const MARGIN = 10;
 const GAP = 12;
 const CONTROL_PLANE_HEIGHT = 178;
-const NODE_HEADER = 112;
+const NODE_HEADER = 120;
 const GROUP_LABEL = 64;
 
 // Chip sizes: big enough to read on a projector in SVG; small squares when thousands of pods share the Canvas.

@@ -125,7 +125,7 @@ export class SvgRenderer {
     return `<g class="queue">
       <rect class="queue-box" x="${x}" y="${y}" width="${width}" height="${height}" rx="8"/>
       <text class="queue-title" x="${x + 10}" y="${y + 20}">Scheduling queue · ${model.queue.length} pod${model.queue.length === 1 ? "" : "s"}</text>
-      ${model.queue.length ? "" : `<text class="hint" x="${x + 10}" y="${y + 52}">Empty: every pod has a node.</text>`}
+      ${model.queue.length ? "" : `<text class="hint" x="${x + 10}" y="${y + height - 12}">Empty: every pod has a node.</text>`}
       ${message ? `<text class="queue-message" x="${x + 10}" y="${y + height - 10}">${esc(truncate(message, 70))}<title>${esc(message)}</title></text>` : ""}
     </g>`;
   }
@@ -151,6 +151,7 @@ export class SvgRenderer {
         <text class="bar-value" x="${x + width - 8}" y="${by + 10}" text-anchor="end">${format(used)}/${format(total)}</text>`;
     };
     const taints = (node.spec?.taints || []).map(shortTaint).join(", ");
+    const taintLines = wrap(taints, Math.floor((width - 60) / 6.6));
     const fullTaints = (node.spec?.taints || []).map((t) => `${t.key}:${t.effect}`).join(", ");
     const verdict = spotlight ? this.verdict(box, spotlight) : "";
     const groups = box.groups
@@ -164,7 +165,8 @@ export class SvgRenderer {
       <text class="countdown" x="${x + width - 8}" y="${y + 40}" text-anchor="end">${esc(countdown)}</text>
       ${bar("CPU", usage.cpu, usage.cpuAllocatable, formatCpu, y + 50)}
       ${bar("Mem", usage.memory, usage.memoryAllocatable, formatBytes, y + 68)}
-      <text class="taints" x="${x + 10}" y="${y + 100}">${taints ? `taints: ${esc(truncate(taints, Math.floor(width / 6.5)))}` : "no taints"}<title>${esc(fullTaints)}</title></text>
+      <text class="taints" x="${x + 10}" y="${y + 98}">${taints ? `taints: ${esc(taintLines[0])}` : "no taints"}<title>${esc(fullTaints)}</title></text>
+      ${taintLines[1] ? `<text class="taints" x="${x + 10}" y="${y + 112}">${esc(taintLines[1])}</text>` : ""}
       ${groups}${verdict}
     </g>`;
   }
@@ -249,4 +251,12 @@ export class SvgRenderer {
       setTimeout(() => packet.remove(), 650);
     }
   }
+}
+
+// Split a comma-separated list into at most two lines of about `length` characters (the second one truncated).
+function wrap(text, length) {
+  if (text.length <= length) return [text];
+  const cut = text.lastIndexOf(", ", length);
+  const at = cut > 0 ? cut + 2 : length;
+  return [text.slice(0, at), truncate(text.slice(at), length + 8)];
 }

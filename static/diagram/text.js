@@ -20,7 +20,8 @@ export function age(totalSeconds) {
   return `${Math.floor(s / 86400)}d`;
 }
 
-export const shortTaint = (taint) => `${taint.key.replace(/^node\.kubernetes\.io\//, "")}:${taint.effect}`;
+// Taint keys without their well-known prefixes (node.kubernetes.io/, node.cloudprovider.kubernetes.io/), to fit a card.
+export const shortTaint = (taint) => `${taint.key.replace(/^node\.(cloudprovider\.)?kubernetes\.io\//, "")}:${taint.effect}`;
 
 export function truncate(text, length) {
   return text.length > length ? `${text.slice(0, length - 1)}…` : text;
