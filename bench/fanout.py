@@ -10,6 +10,7 @@ Run: .venv/bin/python bench/fanout.py [--clients 200] [--pods 1000]
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import socket
@@ -67,10 +68,8 @@ async def clients_main(url: str, origin: str, count: int, expected: int) -> None
         tasks = [asyncio.create_task(client(session, listed[i])) for i in range(count)]
         await asyncio.gather(*(event.wait() for event in listed))
         print("ready", flush=True)
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(done.wait(), 120)
-        except TimeoutError:
-            pass
         for task in tasks:
             task.cancel()
     print(json.dumps({str(version): times for version, times in receipts.items()}), flush=True)
