@@ -121,6 +121,12 @@ def test_create_scale_set_image_and_roll_back(kubectl):
         jsonpath(kubectl, "deployment", "lesson", "-o", "jsonpath={.spec.template.spec.containers[0].image}")
         == "nginx:1.27"
     )
+    kubectl("rollout", "status", "deployment/lesson", "--timeout=90s")
+    # the first revision's ReplicaSet is revived as revision 3; no third set appears
+    history = rows(kubectl("rollout", "history", "deployment/lesson").stdout)
+    assert [row[0] for row in history[2:]] == ["2", "3"]
+    sets = kubectl("get", "rs", "-l", "app=lesson", "-o", "name").stdout.split()
+    assert len(sets) == 2
 
 
 def test_delete_a_deployment(kubectl):
