@@ -79,6 +79,8 @@ class Machine:
         self.ips: dict[str, str] = {}
         self.powered_off_at: float | None = None
         self.boots = 0
+        # Seen powered on when the simulator (re)started: its containers were running before this kubelet was.
+        self.kept_running = False
 
     def has_image(self, image: str) -> bool:
         return image_reference(image) in self.images
@@ -289,7 +291,7 @@ class NodeAgent:
             if (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
                 return
             runtime = self.pods[key] = PodRuntime(self, pod)
-            runtime.admit(pod, self.machine.powered_off_at)
+            runtime.admit(pod, self.machine.powered_off_at, self.machine.kept_running)
             return
         runtime.pod_updated(pod)
 
@@ -384,7 +386,13 @@ class Kubelets(Controller):
                 del self.agents[name]
             self.machines.pop(name, None)
             return
-        machine = self.machines.setdefault(name, Machine(name, self.ctx.clock))
+        machine = self.machines.get(name)
+        if machine is None:
+            machine = self.machines[name] = Machine(name, self.ctx.clock)
+            if faults.powered_on(node):
+                machine.kept_running = True
+            else:
+                machine.powered_off_at = self.ctx.clock.now
         if faults.powered_on(node) and agent is None:
             agent = self.agents[name] = NodeAgent(self, machine, node)
             agent.boot()
@@ -392,6 +400,7 @@ class Kubelets(Controller):
             agent.halt()
             del self.agents[name]
             machine.powered_off_at = self.ctx.clock.now
+            machine.kept_running = False
 
     def _sync_pod(self, key: str) -> None:
         pod = self.ctx.cache.get("Pod", key)

@@ -134,11 +134,17 @@ class PodRuntime:
             self.agent.machine.logs.write(self.namespace, self.name, container.name, container.restart_count, line)
 
     # ---- start-up ------------------------------------------------------------------------------------------
-    def admit(self, pod: dict, powered_off_at: float | None) -> None:
-        """Start the pod; one that ran here before a power loss comes back with restartCount + 1."""
+    def admit(self, pod: dict, powered_off_at: float | None, machine_kept_running: bool = False) -> None:
+        """Start the pod; one that ran here before a power loss comes back with restartCount + 1.
+
+        When only the kubelet started afresh (the simulator itself restarted) on a machine that kept running, the
+        containers it reported running are still running: the kubelet adopts them, as a restarted kubelet finds
+        its containers in containerd, instead of counting a restart that never happened."""
         status = pod.get("status") or {}
         self.start_time = status.get("startTime") or self.clock.timestamp()
         previous = {item.get("name"): item for item in status.get("containerStatuses") or []}
+        if machine_kept_running and self._adopt(status, previous):
+            return
         for container in self.containers.values():
             before = previous.get(container.name)
             if before and ("running" in before.get("state", {}) or "terminated" in before.get("state", {})):
@@ -152,6 +158,27 @@ class PodRuntime:
                 container.last_terminated = (before.get("lastState") or {}).get("terminated")
         self.report()
         self.later(jitter(self.agent.rng, SANDBOX_SECONDS), self._sandbox_created)
+
+    def _adopt(self, status: dict, previous: dict) -> bool:
+        """Take over containers reported running; False (nothing changed) unless every one of them was."""
+        running = [previous.get(name, {}).get("state", {}).get("running") for name in self.containers]
+        if not status.get("podIP") or not all(running):
+            return False
+        self.pod_ip = self.agent.machine.ips[self.uid] = status["podIP"]
+        self.sandbox_ready = True
+        self.crash_seen = faults.annotations(self.pod() or {"metadata": {}}).get(faults.CRASH)
+        for container in self.containers.values():
+            before = previous[container.name]
+            container.state, container.reason, container.message = "running", "", ""
+            container.container_id = before.get("containerID", "")
+            started = before["state"]["running"].get("startedAt")
+            container.started_at = self.clock.seconds_since_epoch(started) if started else self.clock.now
+            container.restart_count = before.get("restartCount", 0)
+            container.last_terminated = (before.get("lastState") or {}).get("terminated")
+            container.ready = bool(before.get("ready"))  # as last reported; the probes confirm from here on
+            self._watch(container)
+        self.report()
+        return True
 
     def _sandbox_created(self) -> None:
         self.pod_ip = self.agent.allocate_ip(self.uid)
