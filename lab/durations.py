@@ -1,4 +1,9 @@
-"""Ages as kubectl prints them (k8s.io/apimachinery/pkg/util/duration.HumanDuration), in simulated time."""
+"""Ages as kubectl prints them (k8s.io/apimachinery/pkg/util/duration.HumanDuration), in simulated time.
+
+Shared by the admin's columns and the kube API's Tables, so both read "5m30s" the way kubectl would.
+"""
+
+from datetime import datetime
 
 
 def human_duration(seconds: float) -> str:
@@ -27,3 +32,18 @@ def human_duration(seconds: float) -> str:
         days = hours // 24 % 365
         return f"{hours // 24 // 365}y" if days == 0 else f"{hours // 24 // 365}y{days}d"
     return f"{hours // 24 // 365}y"
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """An RFC 3339 timestamp as the API serialises metav1.Time or MicroTime; None for a missing one."""
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def age(value: str | None, now: datetime) -> str:
+    """translateTimestampSince: "<unknown>" for a zero time, else the human duration since it."""
+    moment = parse_time(value)
+    if moment is None:
+        return "<unknown>"
+    return human_duration((now - moment).total_seconds())

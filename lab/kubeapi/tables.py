@@ -7,7 +7,7 @@ sees exactly what a real cluster would show. Ages are measured against the clust
 
 from datetime import datetime
 
-from .durations import age, parse_time
+from ..durations import age, parse_time
 from .selectors import label_selector_string, map_selector_string
 
 NONE = "<none>"

@@ -20,8 +20,8 @@ from cluster_engine.api import errors, fields
 from cluster_engine.api.kinds import Kind
 from cluster_engine.api.labels import SelectorError, matches, parse_selector_string
 
+from ..durations import parse_time
 from ..watchcache import watch_cache
-from .durations import parse_time
 from .responses import JSON
 from .tables import table
 

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 import yaml
 from django.core.management import call_command
 
+from lab.durations import human_duration
 from lab.kubeapi import auth, protobuf, routes
-from lab.kubeapi.durations import human_duration
 from lab.kubeapi.tables import table
 
 # What kubectl 1.32 sends for `kubectl create deployment hello --image=nginx:1.27 --replicas=2 --port=80`, cut to the
