@@ -89,7 +89,9 @@ def test_a_powered_off_nodes_pods_end_up_on_other_nodes(page, lab_server):
     assert "node.kubernetes.io/unreachable:NoExecute" in taints
     page.click("[data-tab=events]")
     page.fill("#event-filter", "TaintManagerEviction")
-    page.wait_for_selector(".event .reason:text('TaintManagerEviction')")
+    page.wait_for_function(
+        "[...document.querySelectorAll('.event .reason')].map(r => r.textContent).join() === 'TaintManagerEviction'"
+    )
     screenshot(page, "05-pods-replaced-on-healthy-nodes")
 
 
