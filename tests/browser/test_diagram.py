@@ -3,7 +3,7 @@ failure to its end, obeys pause and step, and recovers by itself when the server
 
 import pytest
 
-from .conftest import ADMIN_PASSWORD, screenshot
+from tests.livelab import ADMIN_PASSWORD, screenshot
 
 pytestmark = pytest.mark.browser
 

@@ -2,13 +2,13 @@
 
 import pytest
 
-from tests.browser.conftest import ADMIN_PASSWORD, browser, lab_server, screenshot  # noqa: F401 - fixtures
+from tests.livelab import ADMIN_PASSWORD, screenshot
 
 pytestmark = pytest.mark.browser
 WAIT = 30_000
 
 
-def new_page(browser, locale="en-US"):  # noqa: F811 - the fixture's value
+def new_page(browser, locale="en-US"):
     context = browser.new_context(viewport={"width": 1400, "height": 820}, locale=locale)
     page = context.new_page()
     page.errors = []
@@ -42,7 +42,7 @@ def diagram(page):
     return page.frame(url=lambda url: "/clusters/" in url)
 
 
-def test_a_classroom_end_to_end(browser, lab_server):  # noqa: F811
+def test_a_classroom_end_to_end(browser, lab_server):
     teacher = new_page(browser)
     code = open_classroom(teacher, lab_server, "cluster-and-nodes")
     students = [new_page(browser), new_page(browser)]
@@ -110,7 +110,7 @@ def test_a_classroom_end_to_end(browser, lab_server):  # noqa: F811
         page.context.close()
 
 
-def test_the_japanese_classroom(browser, lab_server):  # noqa: F811
+def test_the_japanese_classroom(browser, lab_server):
     teacher = new_page(browser)
     code = open_classroom(teacher, lab_server, "node-failure")
     student = new_page(browser, locale="ja-JP")

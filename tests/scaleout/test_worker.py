@@ -85,8 +85,13 @@ def test_workers_drive_a_node_failure_and_a_standby_takes_over(manage, scaleout_
         operator_patch(manage, "Deployment", "default", "web", {"spec": {"replicas": 5}}, operator=False)
         os.kill(leader.pid, signal.SIGKILL)  # mid-work: the scale-up may be half done
         leader.wait(10)
-        state = wait_for(manage, lambda s: len([p for p in running_web(s) if p["node"] != failed_node]) == 5)
-        assert state["lease"]["transitions"] >= 1
+        state = wait_for(
+            manage,
+            lambda s: (
+                s["lease"]["transitions"] >= 1 and len([p for p in running_web(s) if p["node"] != failed_node]) == 5
+            ),
+        )
+        assert int(state["lease"]["holder"].split("_")[1]) != leader_pid
         names = [p["name"] for p in state["pods"] if not p["terminating"]]
         assert len(names) == len(set(names)) == 5
     finally:

@@ -1,4 +1,4 @@
-"""A real lab server for the browser tests: `manage.py runlab` on a free port and a fresh database, plus chromium."""
+"""A live lab for browser tests: `manage.py runlab` as the README starts it, on free ports and a fresh database."""
 
 import os
 import socket
@@ -8,10 +8,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import sync_playwright
-
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"
 ADMIN_PASSWORD = "browser-test-admin-1"
 CHROMIUM = "/usr/bin/chromium"
@@ -32,13 +29,14 @@ class LabServer:
         self.var_dir = var_dir
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
+        self.kube_port = free_port()  # the kube API's HTTPS port, free too, so servers never collide on 6443
         self.process = None
 
     def start(self) -> None:
         env = {**os.environ, "KUBELAB_VAR_DIR": str(self.var_dir), "KUBELAB_ADMIN_PASSWORD": ADMIN_PASSWORD}
         log = open(self.var_dir / "server.log", "ab")  # noqa: SIM115 - the server process writes it until stopped
         self.process = subprocess.Popen(
-            [sys.executable, "manage.py", "runlab", "--port", str(self.port)],
+            [sys.executable, "manage.py", "runlab", "--port", str(self.port), "--kube-port", str(self.kube_port)],
             cwd=REPO,
             env=env,
             stdout=log,
@@ -68,33 +66,6 @@ class LabServer:
     def restart(self) -> None:
         self.stop()
         self.start()
-
-
-@pytest.fixture
-def lab_server(tmp_path):
-    server = LabServer(tmp_path, free_port())
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    opened = context.new_page()
-    errors = []
-    opened.on("pageerror", lambda error: errors.append(str(error)))
-    yield opened
-    context.close()
-    assert errors == [], f"the page raised: {errors}"
 
 
 def screenshot(page, name: str) -> Path:
