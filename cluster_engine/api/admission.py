@@ -45,7 +45,6 @@ def admit_update(kind: Kind, old: dict, new: dict, server) -> None:
 def merge_for_update(kind: Kind, current: dict, new: dict, subresource: str | None) -> dict:
     """What an update may change: the main resource leaves status alone, the status subresource only status,
     namespaces/finalize only spec.finalizers."""
-    merged = clone(new)
     if subresource == "status":
         merged = clone(current)
         merged["status"] = clone(new.get("status", {}))
@@ -53,9 +52,11 @@ def merge_for_update(kind: Kind, current: dict, new: dict, subresource: str | No
         # namespaces/finalize: the namespace controller's way to drop spec.finalizers once the namespace is empty
         merged = clone(current)
         merged.setdefault("spec", {})["finalizers"] = clone((new.get("spec") or {}).get("finalizers") or [])
-    elif kind.kind == "Namespace":
-        # upstream namespace strategy: a plain update never changes spec.finalizers (only namespaces/finalize does)
-        merged.setdefault("spec", {})["finalizers"] = clone((current.get("spec") or {}).get("finalizers") or [])
+    else:
+        merged = clone(new)
+        if kind.kind == "Namespace":
+            # upstream namespace strategy: a plain update never changes spec.finalizers (only namespaces/finalize)
+            merged.setdefault("spec", {})["finalizers"] = clone((current.get("spec") or {}).get("finalizers") or [])
     if subresource not in ("status", "finalize") and "status" in kind.subresources:
         if "status" in current:
             merged["status"] = clone(current["status"])

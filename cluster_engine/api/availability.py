@@ -36,17 +36,28 @@ def api_server_available(storage) -> bool:
     return any(component_running(component, nodes) for component in components)
 
 
+# The only kinds the answer reads: a write to anything else (pods, leases, events) cannot change it.
+DEPENDS_ON = ("ControlPlaneComponent", "Node")
+
+
 def gate_for(storage):
     """The ApiServer gate: a 503 Status while no kube-apiserver instance runs."""
 
-    # The answer can only change with a write, so it is kept per resourceVersion: a burst of requests between two
-    # writes reads the components and their nodes once.
+    # The answer can only change with a write to a component or a node, so it is kept per revision of those kinds
+    # where the storage tracks them (else per resourceVersion): the steady stream of pod and lease writes never
+    # re-reads the components and their nodes.
     known = {"version": None, "available": True}
+    kind_revision = getattr(storage, "kind_revision", None)
+
+    def version():
+        if kind_revision is None:
+            return storage.resource_version()
+        return tuple(kind_revision(kind) for kind in DEPENDS_ON)
 
     def gate(verb: str, kind: Kind):
-        version = storage.resource_version()
-        if version != known["version"]:
-            known["version"], known["available"] = version, api_server_available(storage)
+        current = version()
+        if current != known["version"]:
+            known["version"], known["available"] = current, api_server_available(storage)
         if known["available"]:
             return None
         return errors.service_unavailable(UNAVAILABLE_MESSAGE)

@@ -6,6 +6,7 @@ Upstream keeps quantities as arbitrary-precision decimals (k8s.io/apimachinery/p
 
 import re
 from fractions import Fraction
+from functools import lru_cache
 
 _BINARY = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}
 _DECIMAL = {
@@ -37,6 +38,11 @@ NANO = Fraction(1, 10**9)
 _EXPONENT_BOUND = 40
 
 
+# Distinct quantity strings in a cluster are few ("50m", "64Mi", node capacities) while every pod write and scheduling
+# pass reads them again, so parsed strings are remembered; a Fraction is immutable, so sharing one is safe.
+_REMEMBERED_STRINGS = 4096
+
+
 def parse_quantity(value) -> Fraction:
     """Return the exact value of a quantity given as a string or a number, rounded and capped as upstream."""
     if isinstance(value, bool):
@@ -49,6 +55,11 @@ def parse_quantity(value) -> Fraction:
         value = repr(value)
     if not isinstance(value, str):
         raise QuantityError(QUANTITY_MESSAGE)
+    return _parse_string(value)
+
+
+@lru_cache(maxsize=_REMEMBERED_STRINGS)
+def _parse_string(value: str) -> Fraction:
     match = _QUANTITY.match(value.strip())
     if not match:
         raise QuantityError(QUANTITY_MESSAGE)

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Callable
 from typing import NamedTuple
 
-from . import admission, errors, fields, patch, schema, validation
+from . import admission, decoder, errors, fields, patch, schema, validation
 from .clone import clone
 from .kinds import Kind, kind_named
 from .labels import SelectorError, matches, parse_selector_string
@@ -268,7 +268,7 @@ class ApiServer:
             raise errors.bad_request(
                 f'{spec.kind} in version "{spec.version}" cannot be handled as a {spec.kind}: the body must be a JSON object'
             )
-        obj = clone(obj)
+        obj = dict(obj)  # a shallow copy for the checks below; the decoding that follows copies the rest
         if obj.get("kind", spec.kind) != spec.kind or obj.get("apiVersion", spec.api_version) != spec.api_version:
             raise errors.bad_request(
                 f"the API version in the data ({obj.get('apiVersion')}) does not match the expected API version ({spec.api_version})"
@@ -282,7 +282,10 @@ class ApiServer:
             raise errors.bad_request(
                 f'{spec.kind} in version "{spec.version}" cannot be handled as a {spec.kind}: metadata must be an object'
             )
-        obj.setdefault("metadata", {})
+        fitting = decoder.decoded(spec.kind, obj)
+        if fitting is not None:
+            return fitting
+        obj = clone(obj)
         schema.normalise(spec.kind, obj)
         problems = fields.decode_problems(spec, obj)
         if problems:

@@ -2,6 +2,8 @@
 
 The contract is small on purpose: reads and writes inside a transaction, a per-cluster revision counter bumped
 once per write, and callbacks that run only once the transaction has committed (that is when watchers hear).
+A storage may also offer `kind_revision(kind)`, a number that moves whenever an object of that kind is committed:
+readers that depend on one or two kinds (the availability gate) then recompute only when those change.
 """
 
 from collections.abc import Callable, Iterator
@@ -38,6 +40,7 @@ class MemoryStorage:
         # kind -> (namespace, name) -> object, so listing one kind never walks the others
         self._objects: dict[str, dict[tuple[str | None, str], dict]] = {}
         self._revision = 0
+        self._kind_revisions: dict[str, int] = {}
         self._pending: dict | None = None
         self._pending_revision = 0
         self._callbacks: list[Callable[[], None]] = []
@@ -57,6 +60,7 @@ class MemoryStorage:
         pending, callbacks = self._pending, self._callbacks
         self._pending, self._callbacks = None, []
         for (kind, namespace, name), obj in pending.items():
+            self._kind_revisions[kind] = self._pending_revision
             objects = self._objects.setdefault(kind, {})
             if obj is None:
                 objects.pop((namespace, name), None)
@@ -73,6 +77,10 @@ class MemoryStorage:
 
     def resource_version(self) -> int:
         return self._revision
+
+    def kind_revision(self, kind: str) -> int:
+        """The resourceVersion of the last committed transaction that wrote this kind (0 if none did)."""
+        return self._kind_revisions.get(kind, 0)
 
     def get(self, kind, namespace, name):
         key = (kind, namespace, name)
