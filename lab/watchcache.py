@@ -26,6 +26,7 @@ WINDOW = 10_000
 # A watcher that falls this many batches behind is cut off and told to re-list, so one slow browser cannot make
 # the server hold an unbounded backlog for it.
 MAX_BACKLOG = 2_000
+END = {"type": "end"}
 
 
 @dataclass(eq=False)  # watchers live in a set: each is its own identity
@@ -38,6 +39,19 @@ class Watcher:
     async def next_batch(self) -> dict:
         """The next message: {"type": "events", "events": [...]} or {"type": "clock", ...} or {"type": "gone"}."""
         return await self.queue.get()
+
+    async def next_batches(self) -> list[dict]:
+        """Every message waiting, at least one: a reader that fell behind catches up in one write, not one per
+        message, so the busier the server the larger (and fewer) its writes."""
+        messages = [await self.queue.get()]
+        while not self.queue.empty():
+            messages.append(self.queue.get_nowait())
+        return messages
+
+    def end(self) -> None:
+        """Queue {"type": "end"} behind what is already waiting: the reader stops there (a watch's timeout). It
+        bypasses the backlog limit, since it is the last message either way."""
+        self.queue.put_nowait(END)
 
     def offer(self, message: dict) -> None:
         if self.overflowed:
