@@ -12,6 +12,8 @@ import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("KUBELAB_VAR_DIR", BASE_DIR / "var"))
+# The kube API's HTTPS port (upstream kube-apiserver --secure-port=6443); `runlab --kube-port` sets it for its process.
+KUBE_API_PORT = int(os.environ.get("KUBELAB_KUBE_PORT", "6443"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 

@@ -4,11 +4,12 @@ Staff (instructors, admins) receive an admin kubeconfig; everyone else a read-on
 hand out the demo cluster's page without handing out the power to change it.
 """
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from ..models import Cluster
-from . import auth, tls
+from . import auth
 from .kubeconfig import kubeconfig
 
 
@@ -17,7 +18,7 @@ def kubeconfig_page(request, cluster: str):
     if found is None:
         raise Http404(f'No cluster named "{cluster}".')
     role = auth.ADMIN if request.user.is_staff else auth.VIEW
-    base = f"https://{request.get_host().rsplit(':', 1)[0]}:{tls.DEFAULT_PORT}"
+    base = f"https://{request.get_host().rsplit(':', 1)[0]}:{settings.KUBE_API_PORT}"
     if request.GET.get("download"):
         response = HttpResponse(kubeconfig(found, role, base), content_type="application/yaml")
         response["Content-Disposition"] = f'attachment; filename="kubelab-{found.name}.kubeconfig"'

@@ -1,9 +1,10 @@
 """`manage.py kubeconfig CLUSTER`: print a kubeconfig for the real kubectl, like `az aks get-credentials`."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from lab.kubeapi import auth
-from lab.kubeapi.kubeconfig import DEFAULT_SERVER, kubeconfig
+from lab.kubeapi.kubeconfig import kubeconfig
 from lab.models import Cluster
 
 
@@ -15,7 +16,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--role", choices=auth.ROLES, default=auth.ADMIN, help="admin (default) or view (read-only)"
         )
-        parser.add_argument("--server", default=DEFAULT_SERVER, help="where the lab is served (default %(default)s)")
+        parser.add_argument(
+            "--server",
+            default=f"https://127.0.0.1:{settings.KUBE_API_PORT}",
+            help="the lab's kube API, as runlab serves it (default %(default)s)",
+        )
 
     def handle(self, *args, cluster, role, server, **options):
         found = Cluster.objects.filter(name=cluster).first()

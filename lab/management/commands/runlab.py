@@ -6,6 +6,7 @@ so its `ready_callable` is where the control plane starts; sharing the loop mean
 layer with the WebSocket consumers).
 """
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
@@ -23,11 +24,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--kube-port",
             type=int,
-            default=tls.DEFAULT_PORT,
+            default=settings.KUBE_API_PORT,
             help="HTTPS port of the Kubernetes API for kubectl (upstream's 6443)",
         )
 
     def handle(self, *args, port, host, speed, kube_port, **options):
+        settings.KUBE_API_PORT = kube_port  # the kubeconfig page names the port this process serves
         call_command("migrate", interactive=False, verbosity=0)
         login = ensure_admin()
         cluster, created = ensure_demo_cluster()
