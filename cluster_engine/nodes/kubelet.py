@@ -22,6 +22,7 @@ The machine (its image cache, container logs and pod IP allocations) survives re
 """
 
 import ipaddress
+import itertools
 import uuid
 import zlib
 
@@ -206,12 +207,13 @@ class NodeAgent:
                     },
                 )
             else:
-                renewed = clone(lease)
-                renewed["metadata"].pop("resourceVersion", None)
-                renewed["spec"].update(
-                    holderIdentity=self.node_name, leaseDurationSeconds=LEASE_DURATION_SECONDS, renewTime=renew_time
-                )
-                self.client.update("Lease", renewed)
+                spec = {
+                    **lease["spec"],
+                    "holderIdentity": self.node_name,
+                    "leaseDurationSeconds": LEASE_DURATION_SECONDS,
+                    "renewTime": renew_time,
+                }
+                self.client.update("Lease", _request_body(lease, spec=spec))
         except ApiError:
             pass  # the API server is unreachable: the next heartbeat tries again, as upstream's lease controller
 
@@ -248,11 +250,8 @@ class NodeAgent:
         due = self._last_report is None or self.clock.now - self._last_report >= STATUS_REPORT_SECONDS
         if not (force or due or _without_heartbeats(status) != _without_heartbeats(old_status)):
             return
-        updated = clone(node)
-        updated["metadata"].pop("resourceVersion", None)
-        updated["status"] = status
         try:
-            self.client.update_status("Node", updated)
+            self.client.update_status("Node", _request_body(node, status=status))
         except ApiError:
             return
         self._last_report = self.clock.now
@@ -310,11 +309,8 @@ class NodeAgent:
         if status == pod.get("status"):
             runtime.dirty = False
             return
-        updated = clone(pod)
-        updated["metadata"].pop("resourceVersion", None)
-        updated["status"] = status
         try:
-            self.client.update_status("Pod", updated)
+            self.client.update_status("Pod", _request_body(pod, status=status))
             runtime.dirty = False
         except ApiError:
             runtime.dirty = True
@@ -339,7 +335,7 @@ class NodeAgent:
         node = self.node() or {"spec": {}}
         network = ipaddress.ip_network(node["spec"].get("podCIDR") or DEFAULT_POD_CIDR)
         used = set(self.machine.ips.values())
-        for host in list(network.hosts())[1:]:
+        for host in itertools.islice(network.hosts(), 1, None):  # lazily: the lowest free address is found early
             if str(host) not in used:
                 self.machine.ips[uid] = str(host)
                 return str(host)
@@ -347,10 +343,24 @@ class NodeAgent:
 
 
 def _without_heartbeats(status: dict) -> dict:
-    stripped = clone(status)
-    for condition in stripped.get("conditions") or []:
-        condition.pop("lastHeartbeatTime", None)
-    return stripped
+    """The status as compared for "has anything changed": conditions without their heartbeat times (a shallow view
+    for comparing only, never written)."""
+    conditions = status.get("conditions")
+    if not conditions:
+        return status
+    stripped = [
+        {key: value for key, value in condition.items() if key != "lastHeartbeatTime"} for condition in conditions
+    ]
+    return {**status, "conditions": stripped}
+
+
+def _request_body(cached: dict, **replaced) -> dict:
+    """An update of a cached object without its resourceVersion, some top-level fields replaced.
+
+    Shallow on purpose: the API server copies a request body before it changes anything, and the cached object
+    itself is left untouched."""
+    metadata = {key: value for key, value in cached["metadata"].items() if key != "resourceVersion"}
+    return {**cached, "metadata": metadata, **replaced}
 
 
 class Kubelets(Controller):
