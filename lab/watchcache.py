@@ -27,6 +27,7 @@ WINDOW = 10_000
 # the server hold an unbounded backlog for it.
 MAX_BACKLOG = 2_000
 END = {"type": "end"}
+REQUEST_MESSAGE = "kubeapi.request"  # lab/kubeapi/activity.py announces each kube API request with this type
 
 
 @dataclass(eq=False)  # watchers live in a set: each is its own identity
@@ -35,6 +36,9 @@ class Watcher:
 
     queue: asyncio.Queue = field(default_factory=asyncio.Queue)
     overflowed: bool = False
+    # Whether it also hears each kube API request ({"type": "request", ...}): the cluster page's feed does; watch
+    # streams do not, so requests never wake them.
+    hears_requests: bool = False
 
     async def next_batch(self) -> dict:
         """The next message: {"type": "events", "events": [...]} or {"type": "clock", ...} or {"type": "gone"}."""
@@ -103,6 +107,11 @@ class ClusterWatchCache:
             self.clock = message["clock"]
             for watcher in list(self.watchers):
                 watcher.offer({"type": "clock", "clock": self.clock})
+        elif kind == REQUEST_MESSAGE:
+            notice = {"type": "request", "request": message["request"]}
+            for watcher in list(self.watchers):
+                if watcher.hears_requests:
+                    watcher.offer(notice)
 
     def _record(self, events: list[dict]) -> None:
         fresh = []
