@@ -145,7 +145,7 @@ async def run(
         within = bisect.bisect_right(received, 1.0)
         print(
             f"{total} writes at {rate:g}/s over {seconds:g} s: p50 {statistics.median(latencies) * 1000:.1f} ms, "
-            f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms, max {latencies[-1] * 1000:.1f} ms"
+            f"p95 {percentile(latencies, 0.95) * 1000:.1f} ms, p99 {percentile(latencies, 0.99) * 1000:.1f} ms, max {latencies[-1] * 1000:.1f} ms"
         )
         print(f"CPU while writing: server {server_cpu / elapsed:.0%} of a core, this client {client_cpu / elapsed:.0%}")
         if received:

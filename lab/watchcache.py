@@ -47,7 +47,11 @@ class Watcher:
     async def next_batches(self) -> list[dict]:
         """Every message waiting, at least one: a reader that fell behind catches up in one write, not one per
         message, so the busier the server the larger (and fewer) its writes."""
-        messages = [await self.queue.get()]
+        return [await self.queue.get(), *self.waiting()]
+
+    def waiting(self) -> list[dict]:
+        """The messages waiting now, without waiting for any."""
+        messages = []
         while not self.queue.empty():
             messages.append(self.queue.get_nowait())
         return messages

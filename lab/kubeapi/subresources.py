@@ -71,7 +71,10 @@ def _scale(request, server, kind: Kind, target: Target) -> HttpResponse:
             },
         )
     change = {"spec": {"replicas": replicas}}
-    version = (wanted.get("metadata") or {}).get("resourceVersion")
+    # Only a resourceVersion the client sent is a precondition (upstream applies a patch to the object as it is
+    # when written); the one our read put in `scale_of(current)` must not turn a racing status write into a 409.
+    sent = wanted if request.method == "PUT" else body
+    version = ((sent.get("metadata") if isinstance(sent, dict) else None) or {}).get("resourceVersion")
     if version:
         change["metadata"] = {"resourceVersion": version}
     updated = server.patch(kind.kind, target.namespace, target.name, change, "merge")
