@@ -39,6 +39,8 @@ class SimClock:
         self.paused = paused
         self._timers: list[Timer] = []
         self._sequence = itertools.count()
+        # The last second-resolution timestamp rendered: the writes of one instant all ask for the same one.
+        self._rendered: tuple[float, str] = (float("nan"), "")
 
     def call_at(self, at: float, callback: Callable[[], None], label: str = "") -> Timer:
         timer = Timer(max(at, self.now), next(self._sequence), callback, label)
@@ -75,7 +77,10 @@ class SimClock:
 
     def timestamp(self, at: float | None = None) -> str:
         """RFC 3339 with seconds, as metav1.Time serialises (creationTimestamp, lastTransitionTime)."""
-        return self.wall_time(at).strftime("%Y-%m-%dT%H:%M:%SZ")
+        moment = self.epoch + (self.now if at is None else at)
+        if moment != self._rendered[0]:
+            self._rendered = (moment, self.wall_time(at).strftime("%Y-%m-%dT%H:%M:%SZ"))
+        return self._rendered[1]
 
     def micro_timestamp(self, at: float | None = None) -> str:
         """RFC 3339 with microseconds, as metav1.MicroTime serialises (Lease renewTime, Event eventTime)."""
