@@ -4,7 +4,9 @@ On connect the browser either gets a snapshot (every object it draws and the res
 when it reconnects with `?resourceVersion=N` still inside the watch cache's window, just the events it missed;
 a version that has left the window gets a fresh snapshot instead (upstream answers 410 Gone and the client
 re-lists; we re-list on its behalf). Events come from the process's watch cache, so a classroom of browsers costs
-one channel-layer subscription, and each message is encoded once however many sockets send it.
+one channel-layer subscription, and each message is encoded once however many sockets send it. Each kube API request
+(kubectl's, a client library's) arrives too, as {"type": "request", "request": {verb, resource, name, user, code,
+...}}, for the page's request feed.
 
 The page's requests are JSON frames {"id": n, "action": ...}. Each answer is {"type": "result", "id": n, ...} or
 {"type": "error", "id": n, "status": <Kubernetes Status>}; a frame that is not a request at all gets a 400 Status
@@ -65,6 +67,7 @@ class ClusterConsumer(AsyncWebsocketConsumer):
             self.watcher = self.cache.watch(since=since)
         except errors.ApiError:
             return False
+        self.watcher.hears_requests = True
         await self._send_json({"type": "resumed", "resourceVersion": since})
         return True
 
@@ -75,6 +78,7 @@ class ClusterConsumer(AsyncWebsocketConsumer):
         if self.cache.clock is not None:
             snapshot["clock"] = self.cache.clock
         self.watcher = self.cache.watch(since=snapshot["resourceVersion"])
+        self.watcher.hears_requests = True  # the page's "kubectl / API requests" feed
         await self._send_json(snapshot)
 
     async def _forward(self) -> None:

@@ -1,8 +1,8 @@
-"""Each kube API request, announced to the cluster's channel-layer group as it arrives.
+"""Each kube API request, announced to the cluster's channel-layer group once it is answered.
 
 The cluster page listens for {"type": "kubeapi.request", "request": {...}} to show the request (who, which verb, on
-what) and then animates its effect as the watch events that follow arrive. Readers of the group that do not care
-(the watch cache, the control-plane host) ignore message types they do not know.
+what, and the status code it got) and then animates its effect as the watch events that follow arrive. Readers of
+the group that do not care (the control-plane host) ignore message types they do not know.
 """
 
 from asgiref.sync import async_to_sync
@@ -13,7 +13,7 @@ from ..groups import cluster_group
 REQUEST_MESSAGE = "kubeapi.request"
 
 
-def request_summary(identity, request, verb: str, target) -> dict:
+def request_summary(identity, request, verb: str, target, code: int) -> dict:
     return {
         "verb": verb,
         "group": target.group,
@@ -23,9 +23,10 @@ def request_summary(identity, request, verb: str, target) -> dict:
         "name": target.name,
         "user": identity.username,
         "userAgent": request.META.get("HTTP_USER_AGENT", ""),
+        "code": code,
     }
 
 
-def announce(cluster, identity, request, verb: str, target) -> None:
-    message = {"type": REQUEST_MESSAGE, "request": request_summary(identity, request, verb, target)}
+def announce(cluster, identity, request, verb: str, target, code: int) -> None:
+    message = {"type": REQUEST_MESSAGE, "request": request_summary(identity, request, verb, target, code)}
     async_to_sync(get_channel_layer().group_send)(cluster_group(cluster.pk), message)

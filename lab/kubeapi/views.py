@@ -81,10 +81,20 @@ def serve(request, cluster: Cluster, root: str, segments: list[str]):
     if kind is None or (target.namespace is not None and not kind.namespaced):
         raise not_found_path()
     verb = verb_of(request, target)
-    auth.authorize(identity, verb, group, target.resource, target.subresource, target.namespace, target.name)
+    try:
+        outcome = answer(request, cluster, identity, kind, target, verb)
+    except errors.ApiError as refusal:
+        announce(cluster, identity, request, verb, target, refusal.code)
+        raise
+    announce(cluster, identity, request, verb, target, 200 if isinstance(outcome, WatchPlan) else outcome.status_code)
+    return outcome
+
+
+def answer(request, cluster: Cluster, identity, kind, target: routes.Target, verb: str):
+    """An authorised request on one resource: its HttpResponse, or the WatchPlan of a watch."""
+    auth.authorize(identity, verb, kind.group, target.resource, target.subresource, target.namespace, target.name)
     server = api_server_for(cluster)
     now = clock_for(cluster).wall_time()
-    announce(cluster, identity, request, verb, target)
     if verb == "watch":
         plan = WatchPlan(
             cluster_id=cluster.pk,

@@ -7,11 +7,13 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
+from django.test import AsyncClient
 
 from cluster_engine.api.availability import UNAVAILABLE_MESSAGE
 from lab import watchcache
 from lab.apiserver import api_server_for
 from lab.demo import create_demo_cluster
+from lab.kubeapi import auth, kubeconfig
 from lab.models import Cluster
 from lab.routing import websocket_urlpatterns
 
@@ -296,5 +298,58 @@ def test_an_unknown_cluster_is_a_404_status_and_a_closed_socket(demo):
         assert message["status"]["code"] == 404
         assert message["status"]["message"] == f"cluster {demo.pk + 1000} not found"
         assert await socket.receive_output(timeout=1) == {"type": "websocket.close", "code": 4404}
+
+    run(scenario)
+
+
+def bearer(cluster, role):
+    account = kubeconfig.ensure_account(cluster, role)
+    return "Bearer " + auth.issue_token(cluster, account)[0]
+
+
+async def request_notice(communicator):
+    """Read frames until the kube API request notice arrives; returns its request summary."""
+    for _ in range(20):
+        frame = await receive(communicator)
+        for message in frame if isinstance(frame, list) else [frame]:
+            if message["type"] == "request":
+                return message["request"]
+    raise AssertionError("no request notice arrived")
+
+
+def test_each_kube_api_request_reaches_the_page_with_its_status_code(demo):
+    async def scenario():
+        socket = await connect(demo.pk)
+        await receive(socket)
+        admin = await database_sync_to_async(bearer)(demo, auth.ADMIN)
+        student = await database_sync_to_async(bearer)(demo, auth.VIEW)
+        scale = "/k8s/clusters/demo/apis/apps/v1/namespaces/default/deployments/web/scale"
+        body = json.dumps({"spec": {"replicas": 4}})
+        client = AsyncClient()
+        patch = {"content_type": "application/merge-patch+json", "headers": {"authorization": admin}}
+        answered = await client.patch(scale, body, **patch)
+        assert answered.status_code == 200
+        assert await request_notice(socket) == {
+            "verb": "patch",
+            "group": "apps",
+            "resource": "deployments",
+            "subresource": "scale",
+            "namespace": "default",
+            "name": "web",
+            "user": "system:serviceaccount:kube-system:kubelab-admin",
+            "userAgent": "",
+            "code": 200,
+        }
+        refused = await client.patch(
+            scale, body, content_type="application/merge-patch+json", headers={"authorization": student}
+        )
+        assert refused.status_code == 403
+        notice = await request_notice(socket)
+        assert (notice["verb"], notice["user"], notice["code"]) == (
+            "patch",
+            "system:serviceaccount:default:kubelab-student",
+            403,
+        )
+        await socket.disconnect()
 
     run(scenario)
