@@ -97,6 +97,8 @@ def _list(shape: list, compiled: dict[int, Decode]) -> Decode:
 
 
 def _any(value):
+    if type(value) is str or type(value) is int or type(value) is bool or value is None:
+        return value  # free-form fields mostly hold timestamps and other plain strings
     if not schema.is_json(value):
         raise Misfit
     return clone(value)

@@ -36,8 +36,9 @@ class GarbageCollector(Controller):
     leader_of = "kube-controller-manager"
 
     def start(self) -> None:
-        for kind in KINDS:
-            self.ctx.cache.informer(kind).add_index(OWNER_INDEX, owner_uids)
+        self._informers = [(kind, self.ctx.cache.informer(kind)) for kind in KINDS]
+        for _, informer in self._informers:
+            informer.add_index(OWNER_INDEX, owner_uids)
         for kind in KINDS:
             self.watch(kind, lambda obj, kind=kind: self._keys_for(kind, obj))
         self.every(30.0, self._resync)  # simulated seconds: a missed event costs time, never correctness
@@ -73,7 +74,13 @@ class GarbageCollector(Controller):
     def _dependents(self, uid: str | None) -> list[tuple[str, dict]]:
         if not uid:
             return []
-        return [(kind, obj) for kind in KINDS for obj in self.ctx.cache.informer(kind).by_index(OWNER_INDEX, uid)]
+        # Asked on every event of every kind, and nearly always answered "none": test each index before listing it.
+        return [
+            (kind, obj)
+            for kind, informer in self._informers
+            if informer.has_indexed(OWNER_INDEX, uid)
+            for obj in informer.by_index(OWNER_INDEX, uid)
+        ]
 
     def reconcile(self, key: str) -> float | None:
         kind, _, object_key = key.partition("|")

@@ -74,6 +74,10 @@ class Informer:
     def by_index(self, name: str, value: str) -> list[dict]:
         return [self._objects[key] for key in self._indexes[name].get(value, ())]
 
+    def has_indexed(self, name: str, value: str) -> bool:
+        """Whether any object holds `value` in the named index: cheaper than `by_index` where the answer is mostly no."""
+        return value in self._indexes[name]
+
     def index_values(self, name: str) -> list[str]:
         """Every value the named index holds for at least one object (e.g. each node some pod is bound to)."""
         return list(self._indexes[name])
