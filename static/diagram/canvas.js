@@ -2,6 +2,7 @@
 // crawl, so the same layout is painted on one canvas each frame, pods as small squares that still glide to
 // their new place. Clicking a node or a pod still opens the inspector.
 
+import { t } from "./i18n.js";
 import { CHIPS, WIDTH, layout } from "./layout.js";
 import { nodeReady, nodeStatusText, nodeUsage, podCategory, poweredOn } from "./model.js";
 
@@ -69,7 +70,7 @@ export class CanvasRenderer {
     for (const plane of geometry.controlPlanes) {
       this.box(plane, plane.node && !poweredOn(plane.node) ? "off" : "plane");
       ctx.fillStyle = this.palette.text;
-      ctx.fillText(plane.node ? `${plane.node.metadata.name} · ${nodeStatusText(plane.node)}` : "control plane", plane.x + 10, plane.y + 20);
+      ctx.fillText(plane.node ? `${plane.node.metadata.name} · ${nodeStatusText(plane.node)}` : t("control plane"), plane.x + 10, plane.y + 20);
     }
     this.box(geometry.queue, "plane");
     ctx.fillStyle = this.palette.text;
@@ -81,7 +82,7 @@ export class CanvasRenderer {
       ctx.fillText(`${box.node.metadata.name} · ${nodeStatusText(box.node)}`, box.x + 10, box.y + 20);
       const usage = nodeUsage(box.node, model.podsByNode.get(box.node.metadata.name) || []);
       this.bar(box, 50, usage.cpuAllocatable ? usage.cpu / usage.cpuAllocatable : 0, "CPU");
-      this.bar(box, 68, usage.memoryAllocatable ? usage.memory / usage.memoryAllocatable : 0, "Mem");
+      this.bar(box, 68, usage.memoryAllocatable ? usage.memory / usage.memoryAllocatable : 0, t("Mem"));
       this.hits.push({ kind: "Node", key: box.node.metadata.name, ...box });
     }
     const now = performance.now();

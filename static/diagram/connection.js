@@ -3,16 +3,18 @@
 // Messages are queued as they arrive and applied together once per animation frame, so a burst of hundreds of
 // watch events costs one redraw. A dropped connection retries with backoff and asks to resume from the last
 // resourceVersion it applied; the server answers with the missed events, or with a fresh list when that version
-// has left its window (upstream's "410 Gone" advice).
+// has left its window (upstream's "410 Gone" advice). Kube API requests (kubectl's) come along on the same socket and
+// go to the request feed, once per frame too.
 
 const MAX_BACKOFF_MS = 5000;
 const FLUSH_FALLBACK_MS = 250; // requestAnimationFrame stops in background tabs; keep applying anyway
 
 export class Connection {
-  constructor(url, store, onStatus) {
+  constructor(url, store, onStatus, onRequests) {
     this.url = url;
     this.store = store;
     this.onStatus = onStatus;
+    this.onRequests = onRequests;
     this.pending = [];
     this.flushScheduled = false;
     this.requests = new Map();
@@ -70,6 +72,7 @@ export class Connection {
     this.pending = [];
     let events = [];
     let resourceVersion = 0;
+    const requests = [];
     const applyEvents = () => {
       if (events.length) this.store.apply(events, resourceVersion);
       events = [];
@@ -88,11 +91,14 @@ export class Connection {
         resourceVersion = Math.max(resourceVersion, message.resourceVersion || 0);
       } else if (message.type === "clock") {
         this.store.setClock(message.clock);
+      } else if (message.type === "request") {
+        requests.push(message.request);
       } else if (message.type === "error") {
         this.onStatus("error", message.status);
       }
     }
     applyEvents();
+    if (requests.length) this.onRequests(requests);
   }
 
   // Send a request ({action: ...}); resolves with the server's result, rejects with a Kubernetes Status.

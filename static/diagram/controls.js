@@ -3,6 +3,7 @@
 // Every action is a request over the socket to the cluster's API server; a refusal (503 while the API server is
 // down, 422 for an invalid replica count, ...) is shown as the Status kubectl would print.
 
+import { t, tf } from "./i18n.js";
 import { isControlPlane, poweredOn } from "./model.js";
 import { esc } from "./text.js";
 
@@ -15,10 +16,11 @@ export class Actions {
   async run(request) {
     try {
       await this.connection.request(request);
-      this.toast.show(`${describe(request)}: done`, "ok");
+      this.toast.show(tf("%(request)s: done", { request: describe(request) }), "ok");
       return true;
     } catch (status) {
-      this.toast.show(`${describe(request)} refused: ${status.code ? `${status.code} ${status.reason}: ` : ""}${status.message}`, "refused");
+      const why = `${status.code ? `${status.code} ${status.reason}: ` : ""}${status.message}`;
+      this.toast.show(tf("%(request)s refused: %(why)s", { request: describe(request), why }), "refused");
       return false;
     }
   }
@@ -81,7 +83,7 @@ export class ClockControls {
     const clock = this.store.clock;
     if (!clock) return;
     const paused = clock.paused;
-    this.playPause.textContent = paused ? "▶ Play" : "Pause";
+    this.playPause.textContent = paused ? t("▶ Play") : t("Pause");
     this.playPause.setAttribute("aria-pressed", String(paused));
     document.body.classList.toggle("paused", paused);
     if (document.activeElement !== this.speed) {
@@ -89,7 +91,7 @@ export class ClockControls {
       if (match) this.speed.value = match.value;
     }
     const time = new Date(this.store.simulatedTime()).toISOString().slice(11, 19);
-    this.time.textContent = `${time}${paused ? " · paused" : ""}`;
+    this.time.textContent = `${time}${paused ? ` · ${t("paused")}` : ""}`;
   }
 }
 
@@ -139,24 +141,24 @@ export class ActionsPanel {
     const keep = { node: this.value("action-node"), deployment: this.value("action-deployment"), pod: this.value("action-pod"), replicas: this.value("action-replicas") };
     this.signature = signature;
     const options = (values, selected) => values.map((v) => `<option ${v === selected ? "selected" : ""}>${esc(v)}</option>`).join("");
-    const button = (request, label) => `<button type="button" data-request="${request}">${label}</button>`;
+    const button = (request, label) => `<button type="button" data-request="${request}">${esc(t(label))}</button>`;
     const firstWorker = this.store.list("Node").find((n) => !isControlPlane(n) && poweredOn(n))?.metadata.name;
     const replicas = keep.replicas || String(this.store.get("Deployment", keep.deployment || deployments[0])?.spec?.replicas ?? 3);
     this.container.innerHTML = `
-      <fieldset><legend>Node</legend>
-        <select id="action-node" aria-label="Node">${options(nodes, keep.node || firstWorker)}</select>
+      <fieldset><legend>${esc(t("Node"))}</legend>
+        <select id="action-node" aria-label="${esc(t("Node"))}">${options(nodes, keep.node || firstWorker)}</select>
         <div class="buttons">${button("power-off", "Power off")}${button("power-on", "Power on")}${button("cordon", "Cordon")}${button("uncordon", "Uncordon")}${button("drain", "Drain")}${button("add-node", "+ Add a node")}</div>
       </fieldset>
-      <fieldset><legend>Deployment</legend>
-        <select id="action-deployment" aria-label="Deployment">${options(deployments, keep.deployment)}</select>
-        <label>replicas <input id="action-replicas" type="number" min="0" value="${esc(replicas)}"></label>
+      <fieldset><legend>${esc(t("Deployment"))}</legend>
+        <select id="action-deployment" aria-label="${esc(t("Deployment"))}">${options(deployments, keep.deployment)}</select>
+        <label>${esc(t("replicas"))} <input id="action-replicas" type="number" min="0" value="${esc(replicas)}"></label>
         <div class="buttons">${button("scale", "Scale")}</div>
       </fieldset>
-      <fieldset><legend>Pod</legend>
-        <select id="action-pod" aria-label="Pod">${options(pods, keep.pod)}</select>
+      <fieldset><legend>${esc(t("Pod"))}</legend>
+        <select id="action-pod" aria-label="${esc(t("Pod"))}">${options(pods, keep.pod)}</select>
         <div class="buttons">${button("delete-pod", "Delete pod")}${button("crash", "Crash its container")}</div>
       </fieldset>
-      <fieldset><legend>Control plane (fault injection)</legend>
+      <fieldset><legend>${esc(t("Control plane (fault injection)"))}</legend>
         <div class="buttons">${button("apiserver-down", "Take the API server down")}${button("apiserver-up", "Bring it back")}</div>
       </fieldset>`;
   }

@@ -2,6 +2,7 @@
 // into the animations that teach causality (the scheduler's verdicts before a pod travels, packets on the links).
 
 import { CanvasRenderer } from "./canvas.js";
+import { t } from "./i18n.js";
 import { CATEGORY_GLYPH, CATEGORY_LABEL, decisionOf, snapshot } from "./model.js";
 import { SvgRenderer } from "./svg.js";
 import { esc } from "./text.js";
@@ -78,6 +79,11 @@ export class Diagram {
     this.renderer?.pulse?.(peer);
   }
 
+  // A kube API request was answered: the API server's box lights up (its effect follows as watch events).
+  requestArrived() {
+    this.renderer?.highlight?.("kube-apiserver");
+  }
+
   frame(time) {
     if (this.spotlight && time > this.spotlight.until) {
       this.spotlight = null;
@@ -140,6 +146,6 @@ function readPalette() {
 
 export function renderLegend(element) {
   element.innerHTML = Object.entries(CATEGORY_LABEL)
-    .map(([category, label]) => `<span class="legend-item"><span class="mini cat-${category}">${CATEGORY_GLYPH[category]}</span>${esc(label)}</span>`)
+    .map(([category, label]) => `<span class="legend-item"><span class="mini cat-${category}">${CATEGORY_GLYPH[category]}</span>${esc(t(label))}</span>`)
     .join("");
 }

@@ -1,5 +1,6 @@
 // The inspector: any object's YAML, conditions and owner chain; for a pod, the scheduler's verdict on every node.
 
+import { t, tf } from "./i18n.js";
 import { controllerOf, decisionOf, nodeStatusText, podStatusText, poweredOn } from "./model.js";
 import { esc } from "./text.js";
 import { toYaml } from "./yaml.js";
@@ -36,13 +37,13 @@ export class Inspector {
     if (version === this.shownVersion) return;
     this.shownVersion = version;
     if (!obj) {
-      this.container.innerHTML = `<h2>${esc(kind)} ${esc(key)}</h2><p class="hint">This object no longer exists.</p>`;
+      this.container.innerHTML = `<h2>${esc(kind)} ${esc(key)}</h2><p class="hint">${esc(t("This object no longer exists."))}</p>`;
       return;
     }
     this.container.innerHTML = `
       <h2 class="inspect-title">${esc(kind)} <span>${esc(key)}</span></h2>
       <p class="inspect-status">${esc(statusLine(kind, obj))}</p>
-      <div class="inspect-actions">${this.buttons(kind, obj)}<button type="button" data-act="events">Events of this object</button></div>
+      <div class="inspect-actions">${this.buttons(kind, obj)}<button type="button" data-act="events">${esc(t("Events of this object"))}</button></div>
       ${ownerChain(this.store, obj)}
       ${conditions(obj)}
       ${kind === "Pod" ? schedulerVerdicts(obj) : ""}
@@ -50,7 +51,7 @@ export class Inspector {
   }
 
   buttons(kind, obj) {
-    const button = (act, label) => `<button type="button" data-act="${act}">${label}</button>`;
+    const button = (act, label) => `<button type="button" data-act="${act}">${esc(t(label))}</button>`;
     if (kind === "Node") {
       return [
         button(poweredOn(obj) ? "power-off" : "power-on", poweredOn(obj) ? "Power off" : "Power on"),
@@ -91,12 +92,12 @@ export class Inspector {
 }
 
 function statusLine(kind, obj) {
-  if (kind === "Pod") return `${podStatusText(obj)} · node ${obj.spec?.nodeName || "(none yet)"}`;
-  if (kind === "Node") return `${nodeStatusText(obj)} · power ${poweredOn(obj) ? "on" : "off"}`;
+  if (kind === "Pod") return `${podStatusText(obj)} · ${tf("node %(node)s", { node: obj.spec?.nodeName || t("(none yet)") })}`;
+  if (kind === "Node") return `${nodeStatusText(obj)} · ${poweredOn(obj) ? t("power on") : t("power off")}`;
   if (kind === "Deployment" || kind === "ReplicaSet") {
-    return `${obj.status?.readyReplicas ?? 0}/${obj.spec?.replicas ?? 0} ready`;
+    return tf("%(ready)s/%(wanted)s ready", { ready: obj.status?.readyReplicas ?? 0, wanted: obj.spec?.replicas ?? 0 });
   }
-  if (kind === "ControlPlaneComponent") return `${obj.status?.phase || "?"}${obj.status?.leader ? " · leader" : ""} on ${obj.spec?.nodeName}`;
+  if (kind === "ControlPlaneComponent") return `${obj.status?.phase || "?"}${obj.status?.leader ? ` · ${t("leader")}` : ""} · ${tf("on %(node)s", { node: obj.spec?.nodeName })}`;
   return "";
 }
 
@@ -112,7 +113,7 @@ function ownerChain(store, obj) {
   }
   if (!chain.length) return "";
   const links = chain.map((link) => `<a href="#" data-goto-kind="${esc(link.kind)}" data-goto-key="${esc(link.key)}">${esc(link.kind)}/${esc(link.name)}</a>`);
-  return `<p class="owners">Owned by ${links.join(" ← owned by ")}</p>`;
+  return `<p class="owners">${esc(t("Owned by"))} ${links.join(` ← ${esc(t("owned by"))} `)}</p>`;
 }
 
 function conditions(obj) {
@@ -121,12 +122,12 @@ function conditions(obj) {
   const rows = list
     .map((c) => `<tr class="cond-${esc(c.status)}"><td>${esc(c.type)}</td><td>${esc(c.status)}</td><td>${esc(c.reason || "")}</td><td>${esc(c.message || "")}</td></tr>`)
     .join("");
-  return `<table class="conditions"><thead><tr><th>Condition</th><th>Status</th><th>Reason</th><th>Message</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<table class="conditions"><thead><tr><th>${esc(t("Condition"))}</th><th>${esc(t("Status"))}</th><th>${esc(t("Reason"))}</th><th>${esc(t("Message"))}</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function schedulerVerdicts(pod) {
   const decision = decisionOf(pod);
-  if (!decision) return `<p class="hint">No scheduling decision recorded yet.</p>`;
+  if (!decision) return `<p class="hint">${esc(t("No scheduling decision recorded yet."))}</p>`;
   const rows = [];
   for (const [node, verdict] of Object.entries(decision.verdicts || {})) {
     rows.push(`<tr class="rejected"><td>${esc(node)}</td><td>✕ ${esc(verdict.plugin)}</td><td>${esc((verdict.reasons || []).join("; "))}</td></tr>`);
@@ -134,11 +135,11 @@ function schedulerVerdicts(pod) {
   for (const score of decision.scores || []) {
     const plugins = Object.entries(score.plugins || {}).map(([plugin, value]) => `${plugin} ${value}`).join(", ");
     const chosen = score.node === decision.node;
-    rows.push(`<tr class="${chosen ? "chosen" : "scored"}"><td>${esc(score.node)}</td><td>${chosen ? "✓ chosen, " : ""}score ${esc(score.total)}</td><td>${esc(plugins)}</td></tr>`);
+    rows.push(`<tr class="${chosen ? "chosen" : "scored"}"><td>${esc(score.node)}</td><td>${chosen ? esc(t("✓ chosen, ")) : ""}${esc(tf("score %(score)s", { score: score.total }))}</td><td>${esc(plugins)}</td></tr>`);
   }
   const summary = decision.node
-    ? `Scheduled on ${decision.node}: ${decision.feasible} of ${decision.nodes} nodes passed the filters.`
-    : decision.message || "Not scheduled yet.";
-  return `<h3>Scheduler's decision</h3><p>${esc(summary)}</p>
-    <table class="verdicts"><thead><tr><th>Node</th><th>Verdict</th><th>Why</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+    ? tf("Scheduled on %(node)s: %(feasible)s of %(nodes)s nodes passed the filters.", decision)
+    : decision.message || t("Not scheduled yet.");
+  return `<h3>${esc(t("Scheduler's decision"))}</h3><p>${esc(summary)}</p>
+    <table class="verdicts"><thead><tr><th>${esc(t("Node"))}</th><th>${esc(t("Verdict"))}</th><th>${esc(t("Why"))}</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }

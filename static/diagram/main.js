@@ -3,7 +3,9 @@
 import { Connection } from "./connection.js";
 import { ActionsPanel, Actions, ClockControls, Toast } from "./controls.js";
 import { Diagram, renderLegend } from "./diagram.js";
+import { t } from "./i18n.js";
 import { Inspector } from "./inspector.js";
+import { RequestFeed } from "./requests.js";
 import { ClusterStore } from "./store.js";
 import { Timeline } from "./timeline.js";
 import { renderServices, renderWorkloads } from "./workloads.js";
@@ -12,11 +14,14 @@ const app = document.getElementById("app");
 const store = new ClusterStore();
 const socketUrl = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/clusters/${app.dataset.clusterId}/`;
 const connectionLabel = document.getElementById("connection");
-const connection = new Connection(socketUrl, store, (status, detail) => {
-  connectionLabel.textContent = { live: "● live", connecting: "connecting…", reconnecting: "reconnecting…", offline: "○ offline, retrying", error: `error: ${detail?.message || ""}` }[status];
+const onStatus = (status, detail) => {
+  const labels = { live: t("● live"), connecting: t("connecting…"), reconnecting: t("reconnecting…"), offline: t("○ offline, retrying") };
+  connectionLabel.textContent = labels[status] ?? `${t("error:")} ${detail?.message || ""}`;
   connectionLabel.className = `connection ${status}`;
   document.body.dataset.connection = status;
-});
+};
+const requestFeed = new RequestFeed(document.getElementById("request-feed"), () => diagram.requestArrived());
+const connection = new Connection(socketUrl, store, onStatus, (requests) => requestFeed.add(requests));
 const toast = new Toast(document.getElementById("toast"));
 const actions = new Actions(connection, toast);
 const clock = new ClockControls(store, actions);
@@ -52,7 +57,7 @@ store.onChange(() => (timeline.dirty = true));
 diagram.onRender = (model) => {
   renderWorkloads(document.getElementById("workloads"), model);
   renderServices(document.getElementById("services"), model);
-  apiStatus.textContent = model.apiServerUp ? "API server up" : "API server DOWN";
+  apiStatus.textContent = model.apiServerUp ? t("API server up") : t("API server DOWN");
   apiStatus.className = `api-status ${model.apiServerUp ? "up" : "down"}`;
   clock.render();
   timeline.render(store);
@@ -63,4 +68,4 @@ renderLegend(document.getElementById("legend"));
 connection.open();
 
 // A handle for the browser console (and the browser tests): the live store, diagram and connection.
-window.kubelab = { store, diagram, connection };
+window.kubelab = { store, diagram, connection, requestFeed };

@@ -9,11 +9,13 @@ import {
   CATEGORY_GLYPH, CONTROLLERS, componentState, nodeReady, nodeStatusText, nodeTimers, nodeUsage, podCategory,
   podStatusText, poweredOn,
 } from "./model.js";
+import { t, tf } from "./i18n.js";
 import { formatBytes, formatCpu } from "./quantity.js";
 import { duration, esc, shortTaint, truncate } from "./text.js";
 
 const NS = "http://www.w3.org/2000/svg";
 const FADE_MS = 700;
+const HIGHLIGHT_MS = 900; // matches the request-pulse animation in diagram.css
 const SHORT_NAMES = {
   etcd: "etcd", "kube-apiserver": "apiserver", "kube-scheduler": "scheduler",
   "kube-controller-manager": "controller-mgr", "cloud-controller-manager": "cloud-ctrl-mgr",
@@ -25,7 +27,7 @@ export class SvgRenderer {
     this.svg = document.createElementNS(NS, "svg");
     this.svg.setAttribute("class", "diagram-svg");
     this.svg.setAttribute("role", "img");
-    this.svg.setAttribute("aria-label", "Cluster diagram");
+    this.svg.setAttribute("aria-label", t("Cluster diagram"));
     this.staticLayer = this.layer("static");
     this.podLayer = this.layer("pods");
     this.packetLayer = this.layer("packets");
@@ -60,7 +62,7 @@ export class SvgRenderer {
 
   controlPlane(plane, model) {
     const { x, y, width, height, node } = plane;
-    const name = node ? node.metadata.name : "control plane";
+    const name = node ? node.metadata.name : t("control plane");
     const status = node ? nodeStatusText(node) : "";
     const off = node && !poweredOn(node);
     const narrow = width < 360;
@@ -75,17 +77,17 @@ export class SvgRenderer {
       const key = object ? object.metadata.name : "";
       this.links.set(`${name}:${component}`, { x: px, y: py, width: pw, height: 34 });
       return `<g class="component ${state.running ? "up" : "down"}" data-kind="ControlPlaneComponent" data-key="${esc(key)}">
-        <title>${esc(component)}: ${state.running ? "running" : "down"}${state.leader ? ", leader" : ""}</title>
+        <title>${esc(component)}: ${esc(state.running ? t("running") : t("down"))}${state.leader ? esc(`, ${t("leader")}`) : ""}</title>
         <rect x="${px}" y="${py}" width="${pw}" height="34" rx="6"/>
         <text class="component-name" x="${px + 8}" y="${py + 15}">${esc(label(component))}</text>
-        <text class="component-state" x="${px + 8}" y="${py + 29}">${state.running ? "✓ running" : "✕ down"}${state.leader ? " · leader" : ""}</text>
+        <text class="component-state" x="${px + 8}" y="${py + 29}">${esc(state.running ? t("✓ running") : t("✕ down"))}${state.leader ? esc(` · ${t("leader")}`) : ""}</text>
         </g>`;
     };
     const parts = [
       `<g class="plane ${off ? "off" : ""}" data-kind="Node" data-key="${esc(node ? node.metadata.name : "")}">
         <rect class="plane-box" x="${x}" y="${y}" width="${width}" height="${height}" rx="8"/>
         <text class="plane-title" x="${x + 10}" y="${y + 20}">${esc(name)}</text>
-        <text class="plane-status" x="${x + width - 10}" y="${y + 20}" text-anchor="end">${off ? "powered off · " : ""}${esc(status)}</text></g>`,
+        <text class="plane-status" x="${x + width - 10}" y="${y + 20}" text-anchor="end">${off ? esc(`${t("powered off")} · `) : ""}${esc(status)}</text></g>`,
       pill("etcd", 0.03, 0.33, 0),
       pill("kube-apiserver", 0.45, 0.97, 0),
       pill("kube-scheduler", 0.03, 0.27, 1),
@@ -114,7 +116,7 @@ export class SvgRenderer {
     }
     const kcm = box("kube-controller-manager");
     parts.push(`<text class="controllers" x="${kcm.x + 4}" y="${kcm.y + 48}">${esc(CONTROLLERS.slice(0, 3).join(" · "))}</text>`);
-    parts.push(`<text class="controllers" x="${kcm.x + 4}" y="${kcm.y + 61}">${esc(CONTROLLERS.slice(3).join(" · "))} controllers</text>`);
+    parts.push(`<text class="controllers" x="${kcm.x + 4}" y="${kcm.y + 61}">${esc(tf("%(names)s controllers", { names: CONTROLLERS.slice(3).join(" · ") }))}</text>`);
     return parts.join("");
   }
 
@@ -124,8 +126,8 @@ export class SvgRenderer {
     const message = first ? (first.status.conditions.find((c) => c.type === "PodScheduled").message || "") : "";
     return `<g class="queue">
       <rect class="queue-box" x="${x}" y="${y}" width="${width}" height="${height}" rx="8"/>
-      <text class="queue-title" x="${x + 10}" y="${y + 20}">Scheduling queue · ${model.queue.length} pod${model.queue.length === 1 ? "" : "s"}</text>
-      ${model.queue.length ? "" : `<text class="hint" x="${x + 10}" y="${y + height - 12}">Empty: every pod has a node.</text>`}
+      <text class="queue-title" x="${x + 10}" y="${y + 20}">${esc(t("Scheduling queue"))} · ${esc(tf(model.queue.length === 1 ? "%(count)s pod" : "%(count)s pods", { count: model.queue.length }))}</text>
+      ${model.queue.length ? "" : `<text class="hint" x="${x + 10}" y="${y + height - 12}">${esc(t("Empty: every pod has a node."))}</text>`}
       ${message ? `<text class="queue-message" x="${x + 10}" y="${y + height - 10}">${esc(truncate(message, 70))}<title>${esc(message)}</title></text>` : ""}
     </g>`;
   }
@@ -138,10 +140,10 @@ export class SvgRenderer {
     const timers = nodeTimers(model.store, node, model.now);
     const usage = nodeUsage(node, model.podsByNode.get(name) || []);
     const state = off ? "off" : ready === "True" ? "ready" : ready === "False" ? "notready" : "unknown";
-    const heartbeat = timers.age === null ? "no heartbeat yet" : `♥ ${duration(timers.age)} ago`;
+    const heartbeat = timers.age === null ? t("no heartbeat yet") : `♥ ${tf("%(age)s ago", { age: duration(timers.age) })}`;
     let countdown = "";
-    if (timers.toUnknown !== null) countdown = `Unknown in ${duration(timers.toUnknown)}`;
-    else if (timers.toEviction !== null) countdown = timers.toEviction > 0 ? `evicting pods in ${duration(timers.toEviction)}` : "evicting pods";
+    if (timers.toUnknown !== null) countdown = tf("Unknown in %(time)s", { time: duration(timers.toUnknown) });
+    else if (timers.toEviction !== null) countdown = timers.toEviction > 0 ? tf("evicting pods in %(time)s", { time: duration(timers.toEviction) }) : t("evicting pods");
     const bar = (label, used, total, format, by) => {
       const fraction = total ? Math.min(1, used / total) : 0;
       const bw = width - 120;
@@ -155,17 +157,17 @@ export class SvgRenderer {
     const fullTaints = (node.spec?.taints || []).map((t) => `${t.key}:${t.effect}`).join(", ");
     const verdict = spotlight ? this.verdict(box, spotlight) : "";
     const groups = box.groups
-      .map((group) => `<text class="group-label" x="${group.x}" y="${group.y + 15}">${esc(truncate((group.owner.split("/")[1] || "no owner"), 10))}<title>${esc(group.owner || "no owner")}</title></text>`)
+      .map((group) => `<text class="group-label" x="${group.x}" y="${group.y + 15}">${esc(truncate((group.owner.split("/")[1] || t("no owner")), 10))}<title>${esc(group.owner || t("no owner"))}</title></text>`)
       .join("");
     return `<g class="node ${state}" data-kind="Node" data-key="${esc(name)}">
       <rect class="node-box" x="${x}" y="${y}" width="${width}" height="${height}" rx="8"/>
       <text class="node-name" x="${x + 10}" y="${y + 20}">${esc(name)}</text>
-      <text class="node-status" x="${x + width - 8}" y="${y + 20}" text-anchor="end">${off ? "powered off · " : ""}${esc(nodeStatusText(node))}</text>
-      <text class="heartbeat" x="${x + 10}" y="${y + 40}">${heartbeat}</text>
+      <text class="node-status" x="${x + width - 8}" y="${y + 20}" text-anchor="end">${off ? esc(`${t("powered off")} · `) : ""}${esc(nodeStatusText(node))}</text>
+      <text class="heartbeat" x="${x + 10}" y="${y + 40}">${esc(heartbeat)}</text>
       <text class="countdown" x="${x + width - 8}" y="${y + 40}" text-anchor="end">${esc(countdown)}</text>
       ${bar("CPU", usage.cpu, usage.cpuAllocatable, formatCpu, y + 50)}
-      ${bar("Mem", usage.memory, usage.memoryAllocatable, formatBytes, y + 68)}
-      <text class="taints" x="${x + 10}" y="${y + 98}">${taints ? `taints: ${esc(taintLines[0])}` : "no taints"}<title>${esc(fullTaints)}</title></text>
+      ${bar(esc(t("Mem")), usage.memory, usage.memoryAllocatable, formatBytes, y + 68)}
+      <text class="taints" x="${x + 10}" y="${y + 98}">${taints ? `${esc(t("taints:"))} ${esc(taintLines[0])}` : esc(t("no taints"))}<title>${esc(fullTaints)}</title></text>
       ${taintLines[1] ? `<text class="taints" x="${x + 10}" y="${y + 112}">${esc(taintLines[1])}</text>` : ""}
       ${groups}${verdict}
     </g>`;
@@ -181,14 +183,14 @@ export class SvgRenderer {
     if (rejected) {
       const reason = (rejected.reasons || []).join("; ");
       return `<g class="verdict rejected"><rect x="${x + 4}" y="${y + 26}" width="${width - 8}" height="58" rx="6"/>
-        <text x="${x + 12}" y="${y + 48}">✕ filtered out by ${esc(rejected.plugin)}</text>
+        <text x="${x + 12}" y="${y + 48}">✕ ${esc(tf("filtered out by %(plugin)s", { plugin: rejected.plugin }))}</text>
         <text class="verdict-reason" x="${x + 12}" y="${y + 70}">${esc(truncate(reason, Math.floor(width / 7)))}</text></g>`;
     }
     if (score) {
       const chosen = decision.node === name;
       const plugins = Object.entries(score.plugins || {}).map(([plugin, value]) => `${plugin} ${value}`).join(", ");
       return `<g class="verdict ${chosen ? "chosen" : "scored"}"><rect x="${x + 4}" y="${y + 26}" width="${width - 8}" height="58" rx="6"/>
-        <text x="${x + 12}" y="${y + 48}">${chosen ? "✓ chosen · " : ""}score ${esc(score.total)}</text>
+        <text x="${x + 12}" y="${y + 48}">${chosen ? esc(`${t("✓ chosen")} · `) : ""}${esc(tf("score %(score)s", { score: score.total }))}</text>
         <text class="verdict-reason" x="${x + 12}" y="${y + 70}">${esc(truncate(plugins, Math.floor(width / 7)))}</text></g>`;
     }
     return "";
@@ -230,6 +232,20 @@ export class SvgRenderer {
       this.chips.delete(uid);
       chip.classList.add("leaving");
       setTimeout(() => chip.remove(), FADE_MS);
+    }
+  }
+
+  // A ring flashing around a control-plane component's box on each node that runs it (a request reached it).
+  highlight(component) {
+    for (const [key, box] of this.links) {
+      if (!key.endsWith(`:${component}`)) continue;
+      const ring = document.createElementNS(NS, "rect");
+      for (const [name, value] of Object.entries({ x: box.x - 4, y: box.y - 4, width: box.width + 8, height: box.height + 8, rx: 8 })) {
+        ring.setAttribute(name, value);
+      }
+      ring.setAttribute("class", "request-pulse");
+      this.packetLayer.appendChild(ring);
+      setTimeout(() => ring.remove(), HIGHLIGHT_MS);
     }
   }
 

@@ -1,5 +1,6 @@
 // The event timeline: upstream's reason and message for every Event, its plain explanation, filterable by object.
 
+import { t } from "./i18n.js";
 import { EXPLANATION_ANNOTATION } from "./model.js";
 import { esc } from "./text.js";
 
@@ -33,7 +34,7 @@ export class Timeline {
       .filter((event) => !needle || searchable(event).includes(needle))
       .sort((a, b) => (b.lastTimestamp || "").localeCompare(a.lastTimestamp || "") || b.metadata.name.localeCompare(a.metadata.name))
       .slice(0, SHOWN);
-    this.list.innerHTML = events.map(row).join("") || `<li class="hint">No events${needle ? " match" : " yet"}.</li>`;
+    this.list.innerHTML = events.map(row).join("") || `<li class="hint">${esc(needle ? t("No events match.") : t("No events yet."))}</li>`;
   }
 }
 

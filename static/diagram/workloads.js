@@ -1,6 +1,7 @@
 // Below the nodes: each Deployment with its ReplicaSets side by side (a rolling update shows the old set shrinking
 // as the new one grows), and each Service with the endpoints traffic would reach.
 
+import { t, tf } from "./i18n.js";
 import { CATEGORY_GLYPH, controllerOf, podCategory } from "./model.js";
 import { esc } from "./text.js";
 
@@ -25,17 +26,17 @@ export function renderWorkloads(element, model) {
         const pods = podsByOwner.get(rs.metadata.uid) || [];
         const chips = pods.map((pod) => `<span class="mini cat-${podCategory(pod)}" title="${esc(pod.metadata.name)}">${CATEGORY_GLYPH[podCategory(pod)]}</span>`).join("");
         return `<div class="replicaset" data-kind="ReplicaSet" data-key="${esc(`${rs.metadata.namespace}/${rs.metadata.name}`)}">
-          <div class="rs-name">${esc(rs.metadata.name)} <span class="rev">rev ${revision(rs)}</span></div>
-          <div class="rs-count">${rs.status?.readyReplicas ?? 0}/${rs.spec?.replicas ?? 0} ready</div>
+          <div class="rs-name">${esc(rs.metadata.name)} <span class="rev">${esc(tf("rev %(revision)s", { revision: revision(rs) }))}</span></div>
+          <div class="rs-count">${esc(tf("%(ready)s/%(wanted)s ready", { ready: rs.status?.readyReplicas ?? 0, wanted: rs.spec?.replicas ?? 0 }))}</div>
           <div class="minis">${chips}</div></div>`;
       })
       .join("");
     return `<div class="deployment" data-kind="Deployment" data-key="${esc(key)}">
       <div class="deploy-head"><strong>${esc(deployment.metadata.name)}</strong>
-        <span>${status.readyReplicas ?? 0}/${deployment.spec?.replicas ?? 0} ready · ${status.updatedReplicas ?? 0} up-to-date</span></div>
-      <div class="replicasets">${replicaSets || `<span class="hint">no ReplicaSet yet</span>`}</div></div>`;
+        <span>${esc(tf("%(ready)s/%(wanted)s ready · %(updated)s up-to-date", { ready: status.readyReplicas ?? 0, wanted: deployment.spec?.replicas ?? 0, updated: status.updatedReplicas ?? 0 }))}</span></div>
+      <div class="replicasets">${replicaSets || `<span class="hint">${esc(t("no ReplicaSet yet"))}</span>`}</div></div>`;
   });
-  element.innerHTML = `<h2>Deployments</h2>${cards.join("") || `<p class="hint">None.</p>`}`;
+  element.innerHTML = `<h2>${esc(t("Deployments"))}</h2>${cards.join("") || `<p class="hint">${esc(t("None."))}</p>`}`;
 }
 
 function revision(rs) {
@@ -56,8 +57,8 @@ export function renderServices(element, model) {
     const ports = (service.spec?.ports || []).map((p) => `${p.port}/${p.protocol || "TCP"}`).join(", ");
     return `<div class="service" data-kind="Service" data-key="${esc(key)}">
       <div class="svc-head"><strong>${esc(service.metadata.name)}</strong> <span>${esc(service.spec?.type || "ClusterIP")} ${esc(service.spec?.clusterIP || "")} · ${esc(ports)}</span></div>
-      <div class="svc-endpoints">${ready.length} ready${notReady.length ? `, ${notReady.length} not ready` : ""}:
+      <div class="svc-endpoints">${esc(tf("%(count)s ready", { count: ready.length }))}${notReady.length ? esc(tf(", %(count)s not ready", { count: notReady.length })) : ""}:
         ${ready.map((a) => address(a, "ready")).join("")}${notReady.map((a) => address(a, "notready")).join("")}</div></div>`;
   });
-  element.innerHTML = `<h2>Services → endpoints</h2>${cards.join("") || `<p class="hint">None.</p>`}`;
+  element.innerHTML = `<h2>${esc(t("Services → endpoints"))}</h2>${cards.join("") || `<p class="hint">${esc(t("None."))}</p>`}`;
 }
