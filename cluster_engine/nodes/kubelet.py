@@ -26,7 +26,6 @@ import itertools
 import uuid
 import zlib
 
-from ..api.clone import clone
 from ..api.errors import ApiError
 from ..runtime.cache import key_of
 from ..runtime.component import Controller
@@ -223,7 +222,7 @@ class NodeAgent:
             return
         now = self.clock.timestamp()
         old_status = node.get("status") or {}
-        status = clone(old_status)
+        status = dict(old_status)  # shallow: only top-level fields are replaced, and the API server copies the body
         owned = {condition_type for condition_type, *_ in NODE_CONDITIONS}
         before = {item["type"]: item for item in old_status.get("conditions") or []}
         conditions = [item for item in status.get("conditions") or [] if item.get("type") not in owned]
