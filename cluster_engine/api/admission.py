@@ -46,22 +46,23 @@ def merge_for_update(kind: Kind, current: dict, new: dict, subresource: str | No
     """What an update may change: the main resource leaves status alone, the status subresource only status,
     namespaces/finalize only spec.finalizers."""
     if subresource == "status":
-        merged = clone(current)
+        merged = _copy_but_status(current)
         merged["status"] = clone(new.get("status", {}))
     elif subresource == "finalize" and kind.kind == "Namespace":
         # namespaces/finalize: the namespace controller's way to drop spec.finalizers once the namespace is empty
         merged = clone(current)
         merged.setdefault("spec", {})["finalizers"] = clone((new.get("spec") or {}).get("finalizers") or [])
     else:
-        merged = clone(new)
+        keeps_status = subresource != "finalize" and "status" in kind.subresources
+        merged = _copy_but_status(new) if keeps_status else clone(new)
         if kind.kind == "Namespace":
             # upstream namespace strategy: a plain update never changes spec.finalizers (only namespaces/finalize)
             merged.setdefault("spec", {})["finalizers"] = clone((current.get("spec") or {}).get("finalizers") or [])
-    if subresource not in ("status", "finalize") and "status" in kind.subresources:
-        if "status" in current:
-            merged["status"] = clone(current["status"])
-        else:
-            merged.pop("status", None)
+        if keeps_status:
+            if "status" in current:
+                merged["status"] = clone(current["status"])
+            else:
+                merged.pop("status", None)
     for field in SERVER_OWNED_METADATA:
         if field in current["metadata"]:
             merged["metadata"][field] = current["metadata"][field]
@@ -71,6 +72,11 @@ def merge_for_update(kind: Kind, current: dict, new: dict, subresource: str | No
     if merged["metadata"]["namespace"] is None:
         merged["metadata"].pop("namespace")
     return merged
+
+
+def _copy_but_status(obj: dict) -> dict:
+    """A deep copy of everything but the status, which is about to be replaced: its key keeps its place (None)."""
+    return {key: None if key == "status" else clone(value) for key, value in obj.items()}
 
 
 def set_condition(obj: dict, condition_type: str, status: str, now: str, reason: str = "", message: str = "") -> bool:
