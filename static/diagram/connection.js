@@ -43,6 +43,11 @@ export class Connection {
   }
 
   receive(message) {
+    // The server sends whatever queued up meanwhile as one frame: a JSON array of messages.
+    if (Array.isArray(message)) {
+      for (const each of message) this.receive(each);
+      return;
+    }
     if (message.type === "result" || (message.type === "error" && message.id !== undefined)) {
       const request = this.requests.get(message.id);
       if (!request) return;

@@ -101,3 +101,18 @@ def test_the_pages_in_japanese(browser, lab_server):
     assert page.locator("[data-tab]").all_text_contents() == ["Events", "Inspector", "Actions"]
     context.close()
     assert errors == []
+
+
+def test_a_frame_of_several_messages_applies_each_of_them(page, lab_server):
+    """The server sends what queued up meanwhile as one JSON array; the page must apply every message in it."""
+    page.goto(f"{lab_server.url}/clusters/demo/")
+    page.wait_for_function(LIVE)
+    page.evaluate(
+        """() => {
+        const request = (verb, name) => ({ type: "request", request: { verb, group: "", resource: "pods",
+          subresource: "", namespace: "default", name, user: "kubelab-admin", userAgent: "", code: 200 } });
+        window.kubelab.connection.receive([request("list", ""), request("get", "web-1")]);
+    }"""
+    )
+    page.wait_for_function("document.querySelectorAll('.request').length === 2")
+    assert page.locator(".request-what").all_text_contents() == ["GET pods/web-1", "LIST pods"]
