@@ -97,7 +97,8 @@ class Controller(Component):
             self.queue.add(key)
 
     def pending(self) -> int:
-        return len(self.queue) if self.acting() else 0
+        queued = len(self.queue)  # asked after every timer: an empty queue answers without the leadership check
+        return queued if queued and self.acting() else 0
 
     def process(self, limit: int | None = None) -> int:
         """Reconcile queued keys, at most `limit` of them when given."""
