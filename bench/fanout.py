@@ -4,10 +4,10 @@ This process is the lab server (Daphne + the diagram's consumer, a scratch SQLit
 layer, no control plane so only the burst moves); a second process holds the WebSocket clients, as browsers would,
 on loopback. The burst creates 1,000 pods through the API server; each write's commit time is taken in an
 on-commit callback that runs just before the watch event is published. Prints deliveries per second, latency from
-commit to receipt (p50/p95/p99; target p95 <= 250 ms) and memory per connection (target <= 100 KiB): the Python
-memory the connections hold, measured with tracemalloc (idle: what connecting them added; after the burst: what
-closing them frees, so the watch window and caches every connection shares are not counted), besides the
-process RSS. Tracing slows allocation, so latencies here read somewhat higher than in production.
+commit to receipt (p50/p95/p99; target p95 <= 250 ms) and the process RSS. Then a second wave of as many sockets
+is weighed with tracemalloc (which slows allocation, so it is kept out of the timed wave): the memory connecting them
+adds, and what closing them frees after a burst a fifth the size, i.e. each connection's own share (target
+<= 100 KiB) without the watch window and caches every connection shares, which RSS counts too.
 Run: .venv/bin/python bench/fanout.py [--clients 200] [--pods 1000]
 """
 
@@ -115,7 +115,7 @@ def prepare_database() -> int:
     return cluster.pk
 
 
-def burst(cluster_id: int, pods: int) -> dict[int, float]:
+def burst(cluster_id: int, pods: int, prefix: str) -> dict[int, float]:
     """Create `pods` pods one write at a time; returns each write's resourceVersion -> commit time."""
     from django.db import transaction
 
@@ -126,7 +126,7 @@ def burst(cluster_id: int, pods: int) -> dict[int, float]:
     committed: dict[int, float] = {}
     for number in range(pods):
         pod = {
-            "metadata": {"name": f"burst-{number}", "namespace": "default", "labels": {"app": "burst"}},
+            "metadata": {"name": f"{prefix}-{number}", "namespace": "default", "labels": {"app": prefix}},
             "spec": {"containers": [{"name": "app", "image": "nginx:1.27"}]},
         }
         stamp: dict = {}
@@ -138,58 +138,96 @@ def burst(cluster_id: int, pods: int) -> dict[int, float]:
     return committed
 
 
-async def orchestrate(cluster_id: int, port: int, clients: int, pods: int) -> None:
-    from asgiref.sync import sync_to_async
-    from twisted.internet import reactor
+class Wave:
+    """A client process holding `clients` diagram sockets that expect `pods` pod events each."""
 
-    try:
-        baseline, heap_baseline = rss_kib(), heap_kib()
-        url = f"ws://127.0.0.1:{port}/ws/clusters/{cluster_id}/"
-        process = await asyncio.create_subprocess_exec(
+    def __init__(self, url: str, clients: int, pods: int):
+        self.url, self.clients, self.pods = url, clients, pods
+
+    async def connect(self) -> None:
+        arguments = ["--client-mode", self.url, "--clients", str(self.clients), "--pods", str(self.pods)]
+        self.process = await asyncio.create_subprocess_exec(
             sys.executable,
             __file__,
-            "--client-mode",
-            url,
-            "--clients",
-            str(clients),
-            "--pods",
-            str(pods),
+            *arguments,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             limit=2**28,
         )
-        assert (await process.stdout.readline()).strip() == b"ready"
-        connected, heap_connected = rss_kib(), heap_kib()
-        started = time.time()
-        committed = await sync_to_async(burst, thread_sensitive=False)(cluster_id, pods)
-        written = time.time() - started
-        receipts = json.loads(await process.stdout.readline())
-        after, heap_after = rss_kib(), heap_kib()
-        process.stdin.write(b"close\n")
-        await process.stdin.drain()
-        await process.wait()
+        assert (await self.process.stdout.readline()).strip() == b"ready"
+
+    async def receipts(self) -> dict:
+        return json.loads(await self.process.stdout.readline())
+
+    async def close(self) -> None:
+        self.process.stdin.write(b"close\n")
+        await self.process.stdin.drain()
+        await self.process.wait()
         await connections_closed()
-        heap_closed = heap_kib()
-        latencies = sorted(
-            (at - committed[int(version)]) * 1000
-            for version, times in receipts.items()
-            if int(version) in committed
-            for at in times
-        )
-        last = max(at for times in receipts.values() for at in times)
-        deliveries = len(latencies)
-        quantiles = statistics.quantiles(latencies, n=100)
-        print(f"burst: {pods} pod creations committed in {written:.2f} s ({pods / written:.0f} writes/s)")
-        print(f"deliveries: {deliveries} of {pods * clients} ({deliveries / (last - started):.0f} deliveries/s)")
-        print(f"commit -> receipt: p50 {quantiles[49]:.0f} ms, p95 {quantiles[94]:.0f} ms, p99 {quantiles[98]:.0f} ms")
-        print(
-            f"memory per connection: {(heap_connected - heap_baseline) / clients:.1f} KiB idle, "
-            f"{(heap_after - heap_closed) / clients:.1f} KiB after the burst (what closing them frees)"
-        )
-        print(
-            f"process RSS: {baseline / 1024:.0f} MiB before, {connected / 1024:.0f} MiB connected, "
-            f"{after / 1024:.0f} MiB after the burst (includes the watch window and allocator high-water marks)"
-        )
+
+
+async def timed_wave(cluster_id: int, url: str, clients: int, pods: int) -> None:
+    """Deliveries and latency, with nothing slowing the server down."""
+    from asgiref.sync import sync_to_async
+
+    baseline = rss_kib()
+    wave = Wave(url, clients, pods)
+    await wave.connect()
+    connected = rss_kib()
+    started = time.time()
+    committed = await sync_to_async(burst, thread_sensitive=False)(cluster_id, pods, "burst")
+    written = time.time() - started
+    receipts = await wave.receipts()
+    after = rss_kib()
+    await wave.close()
+    latencies = sorted(
+        (at - committed[int(version)]) * 1000
+        for version, times in receipts.items()
+        if int(version) in committed
+        for at in times
+    )
+    last = max(at for times in receipts.values() for at in times)
+    deliveries = len(latencies)
+    quantiles = statistics.quantiles(latencies, n=100)
+    print(f"burst: {pods} pod creations committed in {written:.2f} s ({pods / written:.0f} writes/s)")
+    print(f"deliveries: {deliveries} of {pods * clients} ({deliveries / (last - started):.0f} deliveries/s)")
+    print(f"commit -> receipt: p50 {quantiles[49]:.0f} ms, p95 {quantiles[94]:.0f} ms, p99 {quantiles[98]:.0f} ms")
+    print(
+        f"process RSS: {baseline / 1024:.0f} MiB before, {connected / 1024:.0f} MiB connected, "
+        f"{after / 1024:.0f} MiB after the burst (the watch window, caches and allocator high-water marks included)"
+    )
+
+
+async def weighed_wave(cluster_id: int, url: str, clients: int, pods: int) -> None:
+    """What each connection holds: traced from before it connects, idle and after a burst it received."""
+    from asgiref.sync import sync_to_async
+
+    tracemalloc.start()
+    try:
+        before = heap_kib()
+        wave = Wave(url, clients, pods)
+        await wave.connect()
+        idle = heap_kib()
+        await sync_to_async(burst, thread_sensitive=False)(cluster_id, pods, "weighed")
+        await wave.receipts()
+        busy = heap_kib()
+        await wave.close()
+        closed = heap_kib()
+    finally:
+        tracemalloc.stop()
+    print(
+        f"memory per connection: {(idle - before) / clients:.1f} KiB idle, {(busy - closed) / clients:.1f} KiB "
+        f"after a {pods}-pod burst (what closing them frees)"
+    )
+
+
+async def orchestrate(cluster_id: int, port: int, clients: int, pods: int) -> None:
+    from twisted.internet import reactor
+
+    try:
+        url = f"ws://127.0.0.1:{port}/ws/clusters/{cluster_id}/"
+        await timed_wave(cluster_id, url, clients, pods)
+        await weighed_wave(cluster_id, url, clients, max(1, pods // 5))
     except Exception:
         traceback.print_exc()
     finally:
@@ -197,7 +235,6 @@ async def orchestrate(cluster_id: int, port: int, clients: int, pods: int) -> No
 
 
 def serve(clients: int, pods: int) -> None:
-    tracemalloc.start()  # from the start, so every byte a connection holds is counted
     os.environ["KUBELAB_VAR_DIR"] = tempfile.mkdtemp(prefix="kubelab-fanout-")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lab.settings")
     sys.path.insert(0, str(ROOT))
