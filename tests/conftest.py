@@ -1,7 +1,7 @@
-"""Fixtures shared by every end-to-end folder: one chromium for the whole session, and live lab servers.
+"""Fixtures shared by every end-to-end folder: chromium, and live lab servers.
 
-One session-wide Playwright: the browser and classroom tests share it, since Playwright's sync API allows only
-one running instance per thread.
+One Playwright per test module: its sync API allows one running instance per thread, and while it runs it holds an
+event loop in the main thread, so it must be gone before later tests run their own loops (asyncio.run).
 """
 
 import pytest
@@ -18,7 +18,7 @@ def lab_server(tmp_path):
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

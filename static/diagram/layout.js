@@ -9,6 +9,7 @@ export const WIDTH = 1000;
 const MARGIN = 10;
 const GAP = 12;
 const CONTROL_PLANE_HEIGHT = 178;
+const QUEUE_STRIP_HEIGHT = 72;
 const NODE_HEADER = 120;
 const GROUP_LABEL = 64;
 
@@ -22,17 +23,24 @@ export function layout(model, chip) {
   const geometry = { controlPlanes: [], queue: null, nodes: [], targets: new Map(), height: 0 };
   let y = MARGIN;
 
-  // Control-plane nodes share the left two thirds of the top band; the queue takes the rest.
+  // One control-plane node shares the top band with the queue. Three (HA) take the whole band, each wide enough to
+  // name its components, and the queue becomes a strip beneath them.
   const planes = model.controlPlanes.length ? model.controlPlanes : [null];
-  const planeArea = Math.round((WIDTH - 2 * MARGIN) * (planes.length > 1 ? 0.75 : 0.6));
+  const ha = planes.length > 1;
+  const planeArea = ha ? WIDTH - 2 * MARGIN : Math.round((WIDTH - 2 * MARGIN) * 0.6);
   const planeWidth = (planeArea - GAP * (planes.length - 1)) / planes.length;
   planes.forEach((node, index) => {
     geometry.controlPlanes.push({ node, x: MARGIN + index * (planeWidth + GAP), y, width: planeWidth, height: CONTROL_PLANE_HEIGHT });
   });
-  const queueX = MARGIN + planeArea + GAP;
-  geometry.queue = { x: queueX, y, width: WIDTH - MARGIN - queueX, height: CONTROL_PLANE_HEIGHT };
-  placeGrid(geometry.targets, model.queue, geometry.queue.x + 10, y + 34, geometry.queue.width - 20, chip);
-  y += CONTROL_PLANE_HEIGHT + GAP + 8;
+  if (ha) {
+    y += CONTROL_PLANE_HEIGHT + GAP;
+    geometry.queue = { x: MARGIN, y, width: WIDTH - 2 * MARGIN, height: QUEUE_STRIP_HEIGHT };
+  } else {
+    const queueX = MARGIN + planeArea + GAP;
+    geometry.queue = { x: queueX, y, width: WIDTH - MARGIN - queueX, height: CONTROL_PLANE_HEIGHT };
+  }
+  placeGrid(geometry.targets, model.queue, geometry.queue.x + 10, y + 30, geometry.queue.width - 20, chip);
+  y += geometry.queue.height + GAP + 8;
 
   // Worker nodes: up to four per row, each as tall as its pods need.
   const workers = model.workers;

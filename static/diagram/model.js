@@ -52,15 +52,16 @@ export function lastHeartbeat(store, node) {
 }
 
 // The countdowns a learner watches on a node: to the grace period's end, then to each NoExecute eviction.
-export function nodeTimers(store, node, now) {
+export function nodeTimers(store, node, now, pods = []) {
   const heartbeat = lastHeartbeat(store, node);
   const age = heartbeat === null ? null : Math.max(0, now - heartbeat);
   const timers = { age, toUnknown: null, toEviction: null };
   if (age !== null && nodeReady(node) === "True" && age > HEARTBEAT_PERIOD) {
     timers.toUnknown = Math.max(0, NODE_MONITOR_GRACE - age);
   }
+  // The eviction countdown only matters while a pod is still there to evict (not already terminating).
   const noExecute = (node.spec?.taints || []).filter((t) => t.effect === "NoExecute" && t.timeAdded);
-  if (noExecute.length) {
+  if (noExecute.length && pods.some((pod) => !pod.metadata.deletionTimestamp)) {
     const added = Math.min(...noExecute.map((t) => seconds(t.timeAdded)));
     timers.toEviction = Math.max(0, added + TOLERATION_SECONDS - now);
   }

@@ -67,6 +67,12 @@ export class SvgRenderer {
     const off = node && !poweredOn(node);
     const narrow = width < 360;
     const label = (component) => (narrow ? SHORT_NAMES[component] : component);
+    // A narrow (HA) pill has room for one word: the leader's says so, since leading implies running.
+    const stateText = (state) => {
+      if (!state.running) return t("✕ down");
+      if (!state.leader) return t("✓ running");
+      return narrow ? t("✓ leader") : `${t("✓ running")} · ${t("leader")}`;
+    };
     const mine = model.components.filter((c) => !node || c.spec?.nodeName === node.metadata.name);
     const pill = (component, fx1, fx2, row) => {
       const object = mine.find((c) => c.spec?.component === component);
@@ -80,7 +86,7 @@ export class SvgRenderer {
         <title>${esc(component)}: ${esc(state.running ? t("running") : t("down"))}${state.leader ? esc(`, ${t("leader")}`) : ""}</title>
         <rect x="${px}" y="${py}" width="${pw}" height="34" rx="6"/>
         <text class="component-name" x="${px + 8}" y="${py + 15}">${esc(label(component))}</text>
-        <text class="component-state" x="${px + 8}" y="${py + 29}">${esc(state.running ? t("✓ running") : t("✕ down"))}${state.leader ? esc(` · ${t("leader")}`) : ""}</text>
+        <text class="component-state" x="${px + 8}" y="${py + 29}">${esc(stateText(state))}</text>
         </g>`;
     };
     const parts = [
@@ -115,8 +121,9 @@ export class SvgRenderer {
       parts.splice(1, 0, `<path class="link" d="${d}"/>`);
     }
     const kcm = box("kube-controller-manager");
-    parts.push(`<text class="controllers" x="${kcm.x + 4}" y="${kcm.y + 48}">${esc(CONTROLLERS.slice(0, 3).join(" · "))}</text>`);
-    parts.push(`<text class="controllers" x="${kcm.x + 4}" y="${kcm.y + 61}">${esc(tf("%(names)s controllers", { names: CONTROLLERS.slice(3).join(" · ") }))}</text>`);
+    const noteX = narrow ? x + 10 : kcm.x + 4; // a narrow (HA) plane has no room beside the pills: start at its edge
+    parts.push(`<text class="controllers" x="${noteX}" y="${kcm.y + 48}">${esc(CONTROLLERS.slice(0, 3).join(" · "))}</text>`);
+    parts.push(`<text class="controllers" x="${noteX}" y="${kcm.y + 61}">${esc(tf("%(names)s controllers", { names: CONTROLLERS.slice(3).join(" · ") }))}</text>`);
     return parts.join("");
   }
 
@@ -137,7 +144,7 @@ export class SvgRenderer {
     const name = node.metadata.name;
     const ready = nodeReady(node);
     const off = !poweredOn(node);
-    const timers = nodeTimers(model.store, node, model.now);
+    const timers = nodeTimers(model.store, node, model.now, model.podsByNode.get(node.metadata.name) || []);
     const usage = nodeUsage(node, model.podsByNode.get(name) || []);
     const state = off ? "off" : ready === "True" ? "ready" : ready === "False" ? "notready" : "unknown";
     const heartbeat = timers.age === null ? t("no heartbeat yet") : `♥ ${tf("%(age)s ago", { age: duration(timers.age) })}`;

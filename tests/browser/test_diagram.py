@@ -60,7 +60,11 @@ def test_an_admin_edit_shows_in_the_diagram_within_a_second(page, browser, lab_s
         " && n.querySelector('.node-status').textContent.includes('SchedulingDisabled'))",
         timeout=1000,
     )
-    assert "node.kubernetes.io/unschedulable" in page.locator('.node[data-key="worker-1"] .taints title').text_content()
+    # then the node lifecycle controller reacts to the cordon with its taint, on the control plane's next tick
+    page.wait_for_function(
+        "(document.querySelector('.node[data-key=\"worker-1\"] .taints title')?.textContent || '')"
+        ".includes('node.kubernetes.io/unschedulable')"
+    )
     screenshot(page, "03-admin-cordon-shown")
     admin.context.close()
 
