@@ -48,7 +48,8 @@ TICK_SECONDS = 0.1  # wall time between clock advances: smooth enough for animat
 CLOCK_PUBLISH_SECONDS = 0.25  # how often pages hear the clock (countdowns interpolate in between)
 CLUSTER_SCAN_SECONDS = 2.0
 SETTINGS_REFRESH_SECONDS = 1.0  # an admin's edit of speed or pause takes effect within this (clock controls: at once)
-PERSIST_SECONDS = 1.0  # how often a quiet cluster stores its clock position  # how soon a newly created cluster gets its control plane
+PERSIST_SECONDS = 1.0
+REBUILD_DELAY_SECONDS = 1.0  # between attempts to rebuild a cluster's control plane after a failure  # how often a quiet cluster stores its clock position  # how soon a newly created cluster gets its control plane
 # A tick never advances more than this many simulated seconds, so a laptop waking from sleep does not replay an
 # hour in one go while the page waits.
 MAX_TICK_ADVANCE = 30.0
@@ -115,17 +116,14 @@ class ClusterHost:
                 Cluster.objects.filter(pk=self.cluster_id).update(now=clock.now)
                 self.persisted_at = wall
             return self.clock_state()
-        try:
-            with self.storage.transaction():
-                if step:
-                    control_plane.step()
-                else:  # paused time still lets the cluster react to edits: target is then the present
-                    control_plane.run_until(target)
-                Cluster.objects.filter(pk=self.cluster_id).update(now=clock.now)
-                self.persisted_at = wall
-        except Exception:
-            logger.exception("control plane tick of cluster %s failed; rebuilding from the database", self.cluster_id)
-            self._build()
+        # One transaction: a tick that fails part-way is rolled back whole (run() then rebuilds from the database).
+        with self.storage.transaction():
+            if step:
+                control_plane.step()
+            else:  # paused time still lets the cluster react to edits: target is then the present
+                control_plane.run_until(target)
+            Cluster.objects.filter(pk=self.cluster_id).update(now=clock.now)
+            self.persisted_at = wall
         return self.clock_state()
 
     def clock_state(self) -> dict:
@@ -153,7 +151,7 @@ class ClusterHost:
         await layer.group_add(group, channel)
         reader = asyncio.create_task(self._read(layer, channel))
         try:
-            await self._in_engine(self._build)
+            await self._build_until_it_works()
             last, last_publish = time.monotonic(), 0.0
             while True:
                 with contextlib.suppress(TimeoutError):
@@ -163,7 +161,15 @@ class ClusterHost:
                 step = self.step_requests > 0
                 if step:
                     self.step_requests -= 1
-                state = await self._in_engine(self._advance, now - last, step)
+                try:
+                    state = await self._in_engine(self._advance, now - last, step)
+                except Exception:
+                    # Even the database failing (locked past its timeout, a connection lost) must not end this
+                    # cluster's control plane: keep the request for the next tick and start again from the database.
+                    logger.exception("control plane tick of cluster %s failed", self.cluster_id)
+                    self.step_requests += step
+                    await self._build_until_it_works()
+                    continue
                 last = now
                 if step or now - last_publish >= CLOCK_PUBLISH_SECONDS:
                     last_publish = now
@@ -171,6 +177,17 @@ class ClusterHost:
         finally:
             reader.cancel()
             await layer.group_discard(group, channel)
+
+    async def _build_until_it_works(self) -> None:
+        while True:
+            try:
+                await self._in_engine(self._build)
+                return
+            except Cluster.DoesNotExist:
+                raise  # the cluster was deleted: this host ends, and the process host forgets it
+            except Exception:
+                logger.exception("building the control plane of cluster %s failed; retrying", self.cluster_id)
+                await asyncio.sleep(REBUILD_DELAY_SECONDS)
 
     async def _read(self, layer, channel: str) -> None:
         while True:
