@@ -125,14 +125,24 @@ class Scheduler(Component):
             self.ctx.events.record(pod.pod, "Normal", "Scheduled", message, SCHEDULER_NAME, explain_scheduled(decision))
 
     def _binding_failed(self, pod: PodInfo, error: ApiError) -> None:
-        """Upstream handleBindingCycleError: forget the assumption, report, and retry after backoff if still pending."""
+        """Upstream handleBindingCycleError: forget the assumption (an assigned pod's delete, which may help pods
+        waiting for room), then handleSchedulingFailure with an error status: the event, PodScheduled=False with
+        reason SchedulerError, the nominated node cleared, and a retry after backoff if the pod is still pending.
+        Unlike upstream, a pod some other binder placed meanwhile keeps its conditions."""
         self.snapshot.remove_pod(pod.key)
+        self._move()
         message = f'running Bind plugin "DefaultBinder": {error.message}'
         explanation = "The API server refused to place the pod on the chosen node; the scheduler will try again."
         self.ctx.events.record(pod.pod, "Warning", "FailedScheduling", message, SCHEDULER_NAME, explanation)
+        self.algorithm.nominated.pop(pod.key, None)
         current = self.ctx.cache.get("Pod", pod.key)
-        if current is not None and is_pending_for_us(current):
-            self.queue.add_after_error(pod_info(current))
+        if current is None or not is_pending_for_us(current):
+            return
+        self.queue.add_after_error(pod_info(current))
+        try:
+            self._set_not_scheduled(current, "SchedulerError", message, nominated="")
+        except ApiError:
+            return  # the pod changed or went away; its informer event requeues or forgets it
 
     def _unschedulable(self, pod: PodInfo, decision: Decision) -> None:
         self.queue.add_unschedulable(pod.key, self.queue.scheduling_cycle, decision.rejected_by)
@@ -143,44 +153,51 @@ class Scheduler(Component):
         if current is None:
             return
         try:
-            self._write_failure(current, decision)
+            current = self._annotate(current, decision)
+            self._set_not_scheduled(current, "Unschedulable", decision.message, nominated=decision.nominated_node)
         except ApiError:
             return  # the pod changed or went away; its informer event requeues or forgets it
         for victim in decision.victims:
             self._preempt(victim, pod, decision.nominated_node)
 
-    def _write_failure(self, current: dict, decision: Decision) -> None:
-        client, clock = self.ctx.client, self.ctx.clock
-        annotations = current["metadata"].get("annotations") or {}
+    def _annotate(self, current: dict, decision: Decision) -> dict:
+        """Record the decision on the pod for the browser's "why?" views; returns the pod as now stored."""
         document = decision.to_json()
-        if annotations.get(ANNOTATION) != document:
-            current = client.patch(
-                "Pod",
-                current["metadata"]["namespace"],
-                current["metadata"]["name"],
-                {"metadata": {"annotations": {ANNOTATION: document}}},
-            )
+        if (current["metadata"].get("annotations") or {}).get(ANNOTATION) == document:
+            return current
+        return self.ctx.client.patch(
+            "Pod",
+            current["metadata"]["namespace"],
+            current["metadata"]["name"],
+            {"metadata": {"annotations": {ANNOTATION: document}}},
+        )
+
+    def _set_not_scheduled(self, current: dict, reason: str, message: str, nominated: str | None) -> None:
+        """Upstream updatePod: PodScheduled=False with `reason` and `message` (lastTransitionTime moves only when
+        the status does), and nominatedNodeName set to `nominated` unless that is None (leave it as it is)."""
         status = dict(current.get("status") or {})
         conditions = [dict(condition) for condition in status.get("conditions") or []]
-        wanted = {"type": "PodScheduled", "status": "False", "reason": "Unschedulable", "message": decision.message}
+        wanted = {"type": "PodScheduled", "status": "False", "reason": reason, "message": message}
         existing = next((condition for condition in conditions if condition["type"] == "PodScheduled"), None)
-        nominated = decision.nominated_node or status.get("nominatedNodeName")
+        nominated = status.get("nominatedNodeName") if nominated is None else nominated
         if (
             existing
             and all(existing.get(key) == value for key, value in wanted.items())
-            and nominated == status.get("nominatedNodeName")
+            and (nominated or None) == status.get("nominatedNodeName")
         ):
             return
         if existing is None:
-            conditions.append({**wanted, "lastProbeTime": None, "lastTransitionTime": clock.timestamp()})
+            conditions.append({**wanted, "lastProbeTime": None, "lastTransitionTime": self.ctx.clock.timestamp()})
         else:
             if existing.get("status") != "False":
-                existing["lastTransitionTime"] = clock.timestamp()
+                existing["lastTransitionTime"] = self.ctx.clock.timestamp()
             existing.update(wanted)
         status["conditions"] = conditions
         if nominated:
             status["nominatedNodeName"] = nominated
-        client.update_status("Pod", {**current, "status": status})
+        else:
+            status.pop("nominatedNodeName", None)
+        self.ctx.client.update_status("Pod", {**current, "status": status})
 
     def _preempt(self, victim_key: str, preemptor: PodInfo, node_name: str) -> None:
         victim = self.ctx.cache.get("Pod", victim_key)

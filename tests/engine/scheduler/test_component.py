@@ -135,6 +135,14 @@ def test_a_refused_binding_is_reported_forgotten_and_retried_after_its_backoff()
             "the server is currently unable to handle the request (kube-apiserver is down)",
         )
     ]
+    condition = next(c for c in sim.get("Pod", "default/web-1")["status"]["conditions"] if c["type"] == "PodScheduled")
+    # upstream handleSchedulingFailure: a Bind error is not a rejection, so the reason is SchedulerError
+    assert (condition["status"], condition["reason"], condition["message"]) == (
+        "False",
+        "SchedulerError",
+        'running Bind plugin "DefaultBinder": '
+        "the server is currently unable to handle the request (kube-apiserver is down)",
+    )
     scheduler = sim.control_plane.components[0]
     assert scheduler.snapshot.node_info("node-1").pods == {}  # the assumed 800m were given back
     assert scheduler.queue.listing()["backoff"] == ["default/web-1"]
@@ -143,3 +151,18 @@ def test_a_refused_binding_is_reported_forgotten_and_retried_after_its_backoff()
     assert not sim.get("Pod", "default/web-1")["spec"].get("nodeName")
     sim.run_for(0.5)  # the 1 s backoff after an error, as upstream's backoffQ
     assert sim.get("Pod", "default/web-1")["spec"]["nodeName"] == "node-1"
+
+
+def test_a_refused_binding_clears_the_nominated_node():
+    sim = Simulation(seed=1, components=[Scheduler])
+    sim.apply([*NAMESPACE, node("node-1", cpu="1")])
+    sim.apply([manifest(pod("web-1", cpu="800m"))])
+    sim.client.patch("Pod", "default", "web-1", {"status": {"nominatedNodeName": "node-1"}}, subresource="status")
+    open_gate = sim.server.gate
+    refusal = service_unavailable("the server is currently unable to handle the request (kube-apiserver is down)")
+    sim.server.gate = lambda verb, kind: refusal if (verb, kind.kind) == ("create", "Pod") else open_gate(verb, kind)
+    sim.start()
+    # upstream handleBindingCycleError passes clearNominatedNode to the failure handler
+    assert "nominatedNodeName" not in sim.get("Pod", "default/web-1")["status"]
+    scheduler = sim.control_plane.components[0]
+    assert scheduler.algorithm.nominated == {}
