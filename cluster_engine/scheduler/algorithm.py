@@ -9,7 +9,8 @@ import random
 import numpy as np
 
 from .decision import DETAIL_LIMIT, NO_NODES_MESSAGE, TOP_SCORES, Decision, fit_error_message
-from .framework import FilterResult, Framework, both_passes
+from .framework import Framework
+from .nominated import Nominations, filter_with_nominated
 from .plugins.base import Cycle
 from .podinfo import PodInfo
 from .preemption import Preemption
@@ -43,8 +44,7 @@ class Algorithm:
         self.percentage = percentage_of_nodes_to_score
         self.preemption = Preemption(self) if preemption else None
         self.next_start_node_index = 0
-        # pod key -> (pod, nominatedNodeName) of pending pods preemption made room for (upstream's nominator)
-        self.nominated: dict[str, tuple[PodInfo, str]] = {}
+        self.nominated: Nominations = {}
 
     def schedule(self, pod: PodInfo) -> Decision:
         snapshot = self.snapshot
@@ -55,7 +55,7 @@ class Algorithm:
             decision.message = NO_NODES_MESSAGE
             return decision
         cycle = Cycle(snapshot, pod)
-        result = self._filter(cycle)
+        result = filter_with_nominated(self.framework, cycle, self.nominated)
         start = self.next_start_node_index % total
         rotated = np.concatenate((order[start:], order[:start]))
         positions = np.flatnonzero(result.feasible[rotated])
@@ -93,29 +93,6 @@ class Algorithm:
         decision.node = snapshot.nodes[feasible[chosen]].name
         decision.scores = self._score_table(feasible, per_plugin, totals, chosen, total <= DETAIL_LIMIT)
         return decision
-
-    def _filter(self, cycle: Cycle) -> FilterResult:
-        """Filters as upstream's RunFilterPluginsWithNominatedPods: pods nominated to a node with at least this pod's
-        priority keep the room preemption made for them. Here they are added for the extra pass all at once, so a
-        spread or affinity count over a topology domain also sees those nominated to the domain's other nodes."""
-        result = self.framework.run_filters(cycle)
-        snapshot, pod = self.snapshot, cycle.pod
-        added = []
-        for other, node_name in self.nominated.values():
-            if other.key == pod.key or other.priority < pod.priority or other.key in snapshot.pods:
-                continue
-            info = snapshot.node_info(node_name)
-            if info is not None and info.node is not None:
-                snapshot.add_pod(other, node_name)
-                added.append(other.key)
-        if not added:
-            return result
-        try:
-            with_nominated = self.framework.run_filters(Cycle(snapshot, pod))
-        finally:
-            for key in added:
-                snapshot.remove_pod(key)
-        return both_passes(with_nominated, result)
 
     def _score_table(self, feasible, per_plugin, totals, chosen, keep_all: bool) -> list[dict]:
         if keep_all or len(totals) <= TOP_SCORES:

@@ -93,14 +93,3 @@ class Framework:
             per_plugin[plugin.name] = scores
             totals += plugin.weight * scores
         return per_plugin, totals
-
-
-def both_passes(first: FilterResult, second: FilterResult) -> FilterResult:
-    """Upstream RunFilterPluginsWithNominatedPods runs the filters twice, with the nominated pods and without: a node
-    must pass both, and its verdict is the first pass's where that pass rejects it."""
-    decided = first.failed_by >= 0
-    rejections = [(index, Rejection(r.reason, r.mask & decided, r.unresolvable)) for index, r in first.rejections]
-    rejections += [(index, Rejection(r.reason, r.mask & ~decided, r.unresolvable)) for index, r in second.rejections]
-    return FilterResult(
-        first.feasible & second.feasible, np.where(decided, first.failed_by, second.failed_by), rejections
-    )

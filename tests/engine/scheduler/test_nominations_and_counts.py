@@ -61,3 +61,38 @@ def test_counts_nobody_asked_for_since_the_last_prune_are_dropped():
     assert len(snapshot.matching) == 0
     assert schedule(algorithm, pod("a-2", labels={"app": "a"}, topologySpreadConstraints=[spread])).node is not None
     assert len(snapshot.matching) == 1
+
+
+def zone_node(name, zone):
+    return node(name, labels={"topology.kubernetes.io/zone": zone})
+
+
+def test_a_nominated_pod_counts_only_on_its_own_node_not_across_its_zone():
+    # upstream RunFilterPluginsWithNominatedPods adds, for each node, only the pods nominated to that node
+    snapshot, algorithm = cluster(zone_node("a-1", "a"), zone_node("a-2", "a"), preemption=False)
+    critical = pod_info(pod("critical", labels={"app": "db"}, priority=1000))
+    algorithm.nominated[critical.key] = (critical, "a-1")
+    term = {"labelSelector": {"matchLabels": {"app": "db"}}, "topologyKey": "topology.kubernetes.io/zone"}
+    loner = pod(
+        "loner", priority=0, affinity={"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [term]}}
+    )
+    decision = schedule(algorithm, loner)
+    assert decision.node == "a-2"
+    assert decision.verdicts == {
+        "a-1": {"plugin": "InterPodAffinity", "reasons": ["node(s) didn't match pod anti-affinity rules"]}
+    }
+
+
+def test_pod_affinity_must_hold_without_the_nominated_pods_too():
+    snapshot, algorithm = cluster(zone_node("a-1", "a"), zone_node("b-1", "b"), preemption=False)
+    critical = pod_info(pod("critical", labels={"app": "db"}, priority=1000))
+    algorithm.nominated[critical.key] = (critical, "a-1")
+    term = {"labelSelector": {"matchLabels": {"app": "db"}}, "topologyKey": "topology.kubernetes.io/zone"}
+    follower = pod(
+        "follower", priority=0, affinity={"podAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [term]}}
+    )
+    decision = schedule(algorithm, follower)
+    assert (decision.node, decision.message) == (
+        None,
+        "0/2 nodes are available: 2 node(s) didn't match pod affinity rules.",
+    )
