@@ -2,13 +2,15 @@
 
 Follows pkg/scheduler/framework/plugins/defaultpreemption and framework/preemption: only nodes rejected as
 Unschedulable (not UnschedulableAndUnresolvable) are candidates; on each, every lower-priority pod is removed,
-the pod must then fit, and victims are reprieved from the most important down while it still fits. The node is
-chosen by fewest PDB violations, then the lowest highest-victim priority, the smallest sum of victim priorities,
-the fewest victims, and the latest start of the highest-priority victims.
+the pod must then fit (beside the more important pods nominated to the node), and victims are reprieved from the
+most important down while it still fits. The node is chosen by fewest PDB violations, then the lowest
+highest-victim priority, the smallest sum of victim priorities, the fewest victims, and the latest start of the
+highest-priority victims.
 """
 
 from .decision import fit_error_message
 from .framework import FilterResult
+from .nominated import fits_on_node
 from .plugins.base import Cycle
 from .podinfo import PodInfo
 
@@ -100,10 +102,9 @@ class Preemption:
                     snapshot.add_pod(victim, node.name)
 
     def _fits(self, cycle: Cycle, slot: int) -> tuple[bool, list[str]]:
-        result = self.algorithm.framework.run_filters(Cycle(cycle.snapshot, cycle.pod))
-        if result.feasible[slot]:
-            return True, []
-        return False, result.reasons_of(slot)
+        """Upstream SelectVictimsOnNode filters through RunFilterPluginsWithNominatedPods: the room of pods nominated
+        to this node with at least the preemptor's priority is not the preemptor's to take."""
+        return fits_on_node(self.algorithm.framework, cycle, slot, self.algorithm.nominated)
 
 
 def _descending(text: str) -> tuple:

@@ -1,5 +1,7 @@
 """Preemption: victims by priority with reprieve, node choice by upstream's ordering."""
 
+from cluster_engine.scheduler.podinfo import pod_info
+
 from .objects import cluster, node, pod, schedule
 
 
@@ -46,3 +48,25 @@ def test_when_removing_every_lower_pod_is_not_enough_the_filter_reason_is_report
     assert decision.message == (
         "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 Insufficient cpu."
     )
+
+
+def test_victims_are_sought_with_the_room_of_more_important_nominated_pods_kept():
+    # upstream SelectVictimsOnNode filters through RunFilterPluginsWithNominatedPods: evicting `batch` frees 1 cpu,
+    # but `critical` is nominated to that room, so `mid` would still not fit and no one is preempted for it
+    _, algorithm = cluster(node("node-a", cpu="2"), pods=[(pod("batch", cpu="1", priority=0), "node-a")])
+    critical = pod_info(pod("critical", cpu="1", priority=1000))
+    algorithm.nominated[critical.key] = (critical, "node-a")
+    decision = schedule(algorithm, pod("mid", cpu="1500m", priority=500))
+    assert decision.nominated_node is None
+    assert decision.victims == []
+    assert decision.message == (
+        "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 Insufficient cpu."
+    )
+
+
+def test_less_important_nominated_pods_do_not_stop_a_preemption():
+    _, algorithm = cluster(node("node-a", cpu="2"), pods=[(pod("batch", cpu="1", priority=0), "node-a")])
+    minor = pod_info(pod("minor", cpu="1", priority=100))
+    algorithm.nominated[minor.key] = (minor, "node-a")
+    decision = schedule(algorithm, pod("mid", cpu="1500m", priority=500))
+    assert (decision.nominated_node, decision.victims) == ("node-a", ["default/batch"])
