@@ -6,6 +6,11 @@ fresh screen state in their language (lab/classroom/room.py), so a socket that m
 that reloads, is never out of date for longer than its next state. Answers are announced only to the instructor's
 sockets. Requests are {"id": n, "action": ...} frames answered with {"type": "result"|"error", "id": n, ...}, as
 on the diagram's socket.
+
+A student's socket also follows their sandbox's watch stream and judges the current step's checkpoint by itself
+when the sandbox changes (at most once per AUTO_CHECK_SECONDS), so a checkpoint is reached the moment the cluster
+gets there; the Check button only asks for a judgement now. A newly reached checkpoint is announced as "passed":
+the student's screens and the instructor's grid refresh at once.
 """
 
 import asyncio
@@ -20,18 +25,24 @@ from cluster_engine.api import errors
 from lab.clockcontrol import set_clock, step
 from lab.lessons import actions as lesson_actions
 from lab.lessons import lesson_for
-from lab.lessons.base import ClusterState
+from lab.watchcache import watch_cache
 
-from .clusters import cluster_objects_by_kind, open_sandbox, start_demo
+from .checkpoints import judge, judge_if_due
+from .clusters import open_sandbox, start_demo
 from .language import language_of
 from .models import Answer, Classroom, Student
 from .permissions import actor_for, authorize
 from .room import current_step, grid, state_for
 
 GRID_SECONDS = 2.0  # how often the instructor's grid of sandboxes refreshes
+# The automatic checkpoint judges a sandbox at most this often (wall seconds): a controller's burst of writes costs
+# one judgement, and the last change of a burst is always judged.
+AUTO_CHECK_SECONDS = 1.0
 FORBIDDEN_CLOSE_CODE = 4403
 CHANGED = "classroom.changed"
 ANSWERED = "classroom.answered"
+PASSED = "classroom.passed"
+RECHECK = {"type": "recheck"}  # queued on the sandbox watcher when the step changes: judge the new checkpoint
 
 
 def classroom_group(classroom_id: int) -> str:
@@ -42,6 +53,10 @@ class ClassroomConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         self.grid_task = None
         self.group = None
+        self.sandbox_task = None
+        self.sandbox_watcher = None
+        self.followed_sandbox = None
+        self.judged_step = None
         self.language = language_of(self.scope)
         await self.accept()
         joined = await database_sync_to_async(self._identify)(self.scope["url_route"]["kwargs"]["code"])
@@ -69,10 +84,11 @@ class ClassroomConsumer(AsyncWebsocketConsumer):
         return self.actor.is_admin or (self.actor.is_instructor and classroom.instructor_id == self.actor.user.pk)
 
     async def disconnect(self, code):
-        if self.grid_task is not None:
-            self.grid_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.grid_task
+        for task in (self.grid_task, self.sandbox_task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         if self.group is not None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
@@ -84,9 +100,17 @@ class ClassroomConsumer(AsyncWebsocketConsumer):
         if self.student_id is None:
             await self._send_state()
 
+    async def classroom_passed(self, message):
+        if self.student_id is None:
+            await self._send_grid()
+        elif message["student"] == self.student_id:
+            await self._send_state()
+
     async def _send_state(self):
         state = await database_sync_to_async(self._state)()
         await self._send_json(state)
+        if self.student_id is not None:
+            await self._follow(state)
 
     def _state(self) -> dict:
         with translation.override(self.language):
@@ -96,9 +120,50 @@ class ClassroomConsumer(AsyncWebsocketConsumer):
 
     async def _grid_loop(self):
         while True:
-            classroom = await database_sync_to_async(Classroom.objects.get)(pk=self.classroom_id)
-            await self._send_json(await database_sync_to_async(grid)(classroom))
+            await self._send_grid()
             await asyncio.sleep(GRID_SECONDS)
+
+    async def _send_grid(self):
+        classroom = await database_sync_to_async(Classroom.objects.get)(pk=self.classroom_id)
+        await self._send_json(await database_sync_to_async(grid)(classroom))
+
+    # ---- the student's sandbox, judged as it changes -------------------------------------------------------------
+    async def _follow(self, state: dict):
+        """Follow the sandbox the student's screen shows (a new one after a reset); re-judge when the step changes."""
+        sandbox = (state["me"]["sandbox"] or {}).get("id")
+        step = (state["lesson"] or {}).get("slug"), (state["step"] or {}).get("index")
+        if sandbox != self.followed_sandbox:
+            if self.sandbox_task is not None:
+                self.sandbox_task.cancel()
+            self.followed_sandbox, self.sandbox_task, self.sandbox_watcher = sandbox, None, None
+            if sandbox is not None:
+                self.sandbox_task = asyncio.create_task(self._judge_as_it_changes(sandbox))
+        elif step != self.judged_step and self.sandbox_watcher is not None:
+            self.sandbox_watcher.offer(RECHECK)
+        self.judged_step = step
+
+    async def _judge_as_it_changes(self, cluster_id: int):
+        cache = await watch_cache(cluster_id)
+        watcher = self.sandbox_watcher = cache.watch(since=cache.newest())
+        try:
+            await self._judge_automatically()
+            while True:
+                if watcher.overflowed:  # fell far behind: carry on from now, the judge reads the database anyway
+                    cache.unwatch(watcher)
+                    watcher = self.sandbox_watcher = cache.watch(since=cache.newest())
+                message = await watcher.next_batch()
+                if message["type"] == "clock":
+                    continue
+                watcher.waiting()  # everything that queued up meanwhile is covered by this one judgement
+                await self._judge_automatically()
+                await asyncio.sleep(AUTO_CHECK_SECONDS)
+        finally:
+            cache.unwatch(watcher)
+
+    async def _judge_automatically(self):
+        verdict = await self._in_thread(lambda: judge_if_due(self.student_id))
+        if verdict is not None and verdict.newly:
+            await self.channel_layer.group_send(self.group, {"type": PASSED, "student": self.student_id})
 
     # ---- requests ----------------------------------------------------------------------------------------------
     async def receive(self, text_data=None, bytes_data=None):
@@ -243,23 +308,12 @@ class ClassroomConsumer(AsyncWebsocketConsumer):
         return {"sandbox": {"id": cluster.pk, "name": cluster.name}}
 
     async def check(self, request):
-        def judge():
-            student = Student.objects.select_related("classroom", "sandbox").get(pk=self.student_id)
-            _lesson, current = current_step(student.classroom)
-            if current is None or current.checkpoint is None:
-                raise errors.bad_request("this step has no checkpoint")
-            if student.sandbox is None:
-                raise errors.bad_request("open your sandbox first: checkpoints are checked there")
-            passed = current.checkpoint.check(ClusterState(cluster_objects_by_kind(student.sandbox)))
-            key = f"{student.classroom.lesson}:{student.classroom.step}"
-            if passed and key not in student.passed:
-                student.passed = [*student.passed, key]
-                student.save(update_fields=["passed"])
-            return passed
-
-        passed = await self._in_thread(judge)
-        await self._send_state()
-        return {"passed": passed}
+        verdict = await self._in_thread(lambda: judge(self.student_id))
+        if verdict.newly:
+            await self.channel_layer.group_send(self.group, {"type": PASSED, "student": self.student_id})
+        else:
+            await self._send_state()
+        return {"passed": verdict.passed}
 
     async def run_on_sandbox(self, request):
         def target():

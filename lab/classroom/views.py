@@ -82,6 +82,7 @@ def page_texts() -> dict:
         "passed": _("Checkpoint reached"),
         "notYet": _("Not yet: keep going, then check again."),
         "needSandbox": _("Open your sandbox to work on this checkpoint."),
+        "autoCheck": _("Checked by itself whenever your sandbox changes."),
         "predict": _("Predict"),
         "yourAnswer": _("Your prediction: %(answer)s"),
         "answer": _("Answer: %(answer)s"),

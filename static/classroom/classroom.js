@@ -157,7 +157,7 @@ function renderCheckpoint(step) {
   if (!step?.goal) return;
   const me = state.me;
   let status = "";
-  if (me) status = me.passed ? `<p class="passed" id="checkpoint-status">✔ ${esc(texts.passed)}</p>` : `<p class="pending" id="checkpoint-status">${esc(me.sandbox ? "" : texts.needSandbox)}</p>`;
+  if (me) status = me.passed ? `<p class="passed" id="checkpoint-status">✔ ${esc(texts.passed)}</p>` : `<p class="pending" id="checkpoint-status">${esc(me.sandbox ? texts.autoCheck : texts.needSandbox)}</p>`;
   section.innerHTML = `<h3>${esc(texts.goal)}</h3><p class="goal">${esc(step.goal)}</p>${status}
     ${me && me.sandbox ? `<button type="button" id="check">${esc(texts.check)}</button>` : ""}`;
   document.getElementById("check")?.addEventListener("click", () =>
