@@ -231,14 +231,19 @@ def _default_workload(obj, server):
     obj.setdefault("status", {})
 
 
-def _default_service(obj, server):
-    spec = obj.setdefault("spec", {})
+def _default_service_spec(spec: dict) -> None:
+    """Scheme defaults of a ServiceSpec, on create and update alike: ClusterIP, no affinity, TCP, targetPort=port."""
     spec.setdefault("type", "ClusterIP")
     spec.setdefault("sessionAffinity", "None")
     for port in spec.get("ports") or []:
         if isinstance(port, dict):
             port.setdefault("protocol", "TCP")
             port.setdefault("targetPort", port.get("port"))
+
+
+def _default_service(obj, server):
+    spec = obj.setdefault("spec", {})
+    _default_service_spec(spec)
     if spec["type"] == "ExternalName":
         return
     _allocate_service(obj, server, exclude=None)
@@ -302,12 +307,7 @@ def _default_service_update(old, new, server):
     """upstream service strategy on update: keep allocated values the client left out, drop what a type change
     makes meaningless (an ExternalName service has no cluster IP or node ports), allocate what it newly needs."""
     spec, old_spec = new.setdefault("spec", {}), old.get("spec", {})
-    spec.setdefault("type", "ClusterIP")
-    spec.setdefault("sessionAffinity", "None")
-    for port in spec.get("ports") or []:
-        if isinstance(port, dict):
-            port.setdefault("protocol", "TCP")
-            port.setdefault("targetPort", port.get("port"))
+    _default_service_spec(spec)
     if spec["type"] == "ExternalName":
         for field in ("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy", "internalTrafficPolicy"):
             spec.pop(field, None)
