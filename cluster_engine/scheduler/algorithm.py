@@ -1,4 +1,5 @@
-"""One scheduling cycle: filter, pick the nodes to score, score, select a host; on failure, try preemption.
+"""One scheduling cycle: try the nominated node; else filter, pick the nodes to score, score, select a host; on
+failure, try preemption.
 
 This is upstream's schedulePod/findNodesThatFitPod/prioritizeNodes/selectHost on our Snapshot. It decides but
 does not write: the caller assumes the pod onto the chosen node and binds it through the API server.
@@ -10,7 +11,7 @@ import numpy as np
 
 from .decision import DETAIL_LIMIT, NO_NODES_MESSAGE, TOP_SCORES, Decision, fit_error_message
 from .framework import Framework
-from .nominated import Nominations, filter_with_nominated
+from .nominated import Nominations, filter_with_nominated, fits_on_node
 from .plugins.base import Cycle
 from .podinfo import PodInfo
 from .preemption import Preemption
@@ -55,6 +56,10 @@ class Algorithm:
             decision.message = NO_NODES_MESSAGE
             return decision
         cycle = Cycle(snapshot, pod)
+        nominated_node = self._nominated_node_that_fits(cycle)
+        if nominated_node is not None:
+            decision.node, decision.evaluated, decision.feasible = nominated_node, 1, 1
+            return decision
         result = filter_with_nominated(self.framework, cycle, self.nominated)
         start = self.next_start_node_index % total
         rotated = np.concatenate((order[start:], order[:start]))
@@ -93,6 +98,16 @@ class Algorithm:
         decision.node = snapshot.nodes[feasible[chosen]].name
         decision.scores = self._score_table(feasible, per_plugin, totals, chosen, total <= DETAIL_LIMIT)
         return decision
+
+    def _nominated_node_that_fits(self, cycle: Cycle) -> str | None:
+        """Upstream evaluateNominatedNode: the node preemption made room on is likely the only one that fits, so it
+        is tried alone first, and taken without scoring if it passes."""
+        name = (cycle.pod.pod.get("status") or {}).get("nominatedNodeName")
+        info = self.snapshot.node_info(name) if name else None
+        if info is None or info.node is None:
+            return None
+        fits, _ = fits_on_node(self.framework, cycle, info.slot, self.nominated)
+        return name if fits else None
 
     def _score_table(self, feasible, per_plugin, totals, chosen, keep_all: bool) -> list[dict]:
         if keep_all or len(totals) <= TOP_SCORES:

@@ -96,3 +96,21 @@ def test_pod_affinity_must_hold_without_the_nominated_pods_too():
         None,
         "0/2 nodes are available: 2 node(s) didn't match pod affinity rules.",
     )
+
+
+def test_a_pod_tries_its_nominated_node_first_and_takes_it_when_it_fits():
+    # upstream findNodesThatFitPod: evaluateNominatedNode before the other nodes, no scoring when it fits
+    _, algorithm = cluster(
+        node("node-a", cpu="4"), node("node-b", cpu="4"), pods=[(pod("busy", cpu="2"), "node-a")], preemption=False
+    )
+    critical = nominated("critical", "node-a", 1000, "1")
+    decision = algorithm.schedule(critical)
+    assert (decision.node, decision.evaluated, decision.feasible, decision.scores) == ("node-a", 1, 1, [])
+
+
+def test_a_pod_whose_nominated_node_no_longer_fits_is_scheduled_over_all_nodes():
+    _, algorithm = cluster(
+        node("node-a", cpu="4"), node("node-b", cpu="4"), pods=[(pod("busy", cpu="3500m"), "node-a")], preemption=False
+    )
+    decision = algorithm.schedule(nominated("critical", "node-a", 1000, "1"))
+    assert (decision.node, decision.evaluated, decision.feasible) == ("node-b", 2, 1)
