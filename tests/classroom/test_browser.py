@@ -130,3 +130,51 @@ def test_the_japanese_classroom(browser, lab_server):
     student.select_option(".language-switcher select", "en")
     student.wait_for_selector("text=A worker node fails", timeout=WAIT)
     assert student.errors == [] and teacher.errors == []
+
+
+def test_reloads_lose_nothing(browser, lab_server):
+    teacher = new_page(browser)
+    code = open_classroom(teacher, lab_server, "node-failure")
+    student = new_page(browser)
+    join(student, lab_server, code, "Aiko")
+    student.click("button.choice[data-choice='350s']")
+    student.wait_for_selector("button.choice.chosen[data-choice='350s']", timeout=WAIT)
+    student.click("#open-sandbox")
+    student.wait_for_function("window.kubelabClassroom.state.me.sandbox !== null", timeout=WAIT)
+    sandbox = student.evaluate("window.kubelabClassroom.state.me.sandbox.name")
+    student.wait_for_function(f"document.querySelector('#cluster-frame').src.endsWith('/clusters/{sandbox}/')")
+
+    # The student reloads mid-lesson: same step, same prediction, same sandbox, still looking at it.
+    student.reload()
+    student.wait_for_function("window.kubelabClassroom && window.kubelabClassroom.state", timeout=WAIT)
+    assert student.text_content(".step-title") == "Pods spread over the workers"
+    assert student.evaluate("window.kubelabClassroom.state.me.answer") == "350s"
+    student.wait_for_selector("button.choice.chosen[data-choice='350s']", timeout=WAIT)
+    assert student.evaluate("window.kubelabClassroom.state.me.sandbox.name") == sandbox
+    student.wait_for_function(f"document.querySelector('#cluster-frame').src.endsWith('/clusters/{sandbox}/')")
+    assert student.get_attribute('[data-view="sandbox"]', "aria-selected") == "true"
+
+    # The instructor moves on (which points at the step's object), selects a node, turns follow me off, then reloads: all of it is still there.
+    teacher.click("#next-step")
+    teacher.wait_for_function("window.kubelabClassroom.state.step.index === 1", timeout=WAIT)
+    diagram(teacher).click('.node[data-key="worker-3"]')
+    teacher.wait_for_function("window.kubelabClassroom.state.classroom.focus?.key === 'worker-3'", timeout=WAIT)
+    teacher.uncheck("#follow-me")
+    teacher.wait_for_function("window.kubelabClassroom.state.classroom.follow_me === false", timeout=WAIT)
+    student.wait_for_function("window.kubelabClassroom.state.classroom.follow_me === false", timeout=WAIT)
+    student.click('[data-view="sandbox"]')
+    teacher.reload()
+    teacher.wait_for_function("window.kubelabClassroom && window.kubelabClassroom.state", timeout=WAIT)
+    assert teacher.text_content(".step-title") == "Power off worker-2"
+    assert teacher.is_checked("#follow-me") is False
+    assert teacher.evaluate("window.kubelabClassroom.state.classroom.focus") == {"kind": "Node", "key": "worker-3"}
+    diagram(teacher).wait_for_function(
+        "document.querySelector('#inspector').textContent.includes('worker-3')", timeout=WAIT
+    )
+    # Follow me is still off after the instructor's reload: stepping back does not pull the student off her sandbox.
+    teacher.click("#prev-step")
+    student.wait_for_function("window.kubelabClassroom.state.step.index === 0", timeout=WAIT)
+    assert student.get_attribute('[data-view="sandbox"]', "aria-selected") == "true"
+    for page in (teacher, student):
+        assert page.errors == []
+        page.context.close()

@@ -1,23 +1,17 @@
 """A live KubeLab for the real kubectl and the official Python client: one server process for the session."""
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
+from tests.livelab import free_port, wait_for_port
+
 ROOT = Path(__file__).resolve().parents[2]
 KUBECTL = "/usr/bin/kubectl"
 SPEED = 50  # simulated seconds per wall second, so rollouts finish in a blink
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Lab:
@@ -38,18 +32,6 @@ class Lab:
         if not path.exists():
             path.write_text(self.manage("kubeconfig", cluster, "--role", role, "--server", self.base))
         return path
-
-
-def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"runlab exited with {process.returncode}")
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)  # waiting for another process to listen; there is no event to wait on
-    raise TimeoutError(f"runlab did not listen on {port} within {seconds} s")
 
 
 @pytest.fixture(scope="session")
