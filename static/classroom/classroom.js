@@ -119,10 +119,36 @@ function render() {
   }
   // Following: what the instructor shows changed, so show it (the student may look elsewhere until the next change).
   const shown = JSON.stringify([lesson?.slug, step?.index, classroom.focus, classroom.spotlight?.id, classroom.follow_me]);
-  if (role === "student" && classroom.follow_me && shown !== render.lastShown) view = classroom.spotlight ? "spotlight" : "demo";
+  const kept = render.lastShown === undefined ? keptView(shown) : null;
+  if (kept) view = kept;
+  else if (role === "student" && classroom.follow_me && shown !== render.lastShown) view = classroom.spotlight ? "spotlight" : "demo";
   render.lastShown = shown;
   if (view === "spotlight" && !classroom.spotlight) view = "demo";
+  if (view === "sandbox" && !state.me?.sandbox) view = "demo";
   showView(view);
+}
+
+// A reload keeps the view this tab was on (its sandbox, the grid), unless, following, the instructor has shown
+// something else since: then following wins, as it would have without the reload.
+const VIEW_MEMORY = `kubelab.classroom.${room.dataset.code}.view`;
+
+function keptView(shown) {
+  let kept = null;
+  try {
+    kept = JSON.parse(sessionStorage.getItem(VIEW_MEMORY));
+  } catch {
+    return null;
+  }
+  if (!kept || (role === "student" && state.classroom.follow_me && kept.shown !== shown)) return null;
+  return kept.view;
+}
+
+function rememberView() {
+  try {
+    sessionStorage.setItem(VIEW_MEMORY, JSON.stringify({ view, shown: render.lastShown }));
+  } catch {
+    // storage refused (private mode): a reload then starts on the class cluster
+  }
 }
 
 function renderQuestion(step) {
@@ -218,6 +244,7 @@ function clusterFor(name) {
 
 function showView(name) {
   view = name;
+  rememberView();
   for (const tab of document.querySelectorAll("[data-view]")) tab.setAttribute("aria-selected", String(tab.dataset.view === name));
   const grid = document.getElementById("grid");
   if (grid) grid.hidden = name !== "grid";
@@ -233,9 +260,10 @@ function showView(name) {
   applyFocus();
 }
 
-// Select, inside the diagram, the object the instructor focused (the diagram selects on a click of the element).
+// Select, inside the diagram, the object the instructor focused (the diagram selects on a click of the element):
+// for following students, and for the instructor's own page after a reload.
 function applyFocus(attempt = 0) {
-  if (role !== "student" || !state?.classroom.follow_me || view !== "demo") return;
+  if (!state || view !== "demo" || (role === "student" && !state.classroom.follow_me)) return;
   const focus = state.classroom.focus;
   const wanted = focus ? `${focus.kind}/${focus.key}` : null;
   if (!wanted || wanted === appliedFocus) return;
