@@ -24,8 +24,9 @@ LESSON = Lesson(
             title=_("A single point of failure"),
             narration=_(
                 "The class cluster has one control-plane node: etcd, the API server, the scheduler and the "
-                "controllers all live on control-plane-1. Your sandbox is different: it has three control-plane "
-                "nodes, each running every component, with one leader per component chosen through a Lease."
+                "controllers all live on control-plane-1. Your sandbox has three control-plane nodes, each running "
+                "every component. All three API servers answer, and etcd keeps its three copies in agreement; the "
+                "scheduler and the controller manager each act on one node only, the leader, which holds a Lease."
             ),
             focus=("Node", "control-plane-1"),
             question=Question(
@@ -54,9 +55,10 @@ LESSON = Lesson(
         Step(
             title=_("Three control-plane nodes"),
             narration=_(
-                "In your sandbox, power off control-plane-1 too. The API servers on the two other nodes keep "
-                "answering, and the scheduler and controller manager on another node take over the leadership once "
-                "the old leader's Lease expires. Scale web while the node is off to prove it."
+                "In your sandbox, power off control-plane-1 too. etcd still has a majority (2 of 3), so the API "
+                "servers on the two other nodes keep answering. A leader renews its Lease every 2 seconds and lasts "
+                "15 seconds without renewing; once the old leader's Lease runs out, a scheduler and a controller "
+                "manager on another node take over. Scale web while the node is off to prove it."
             ),
             action={"action": "power", "node": "control-plane-1", "state": "off"},
             action_label=_("Power off control-plane-1"),

@@ -66,9 +66,9 @@ LESSON = Lesson(
         Step(
             title=_("Why the pod stays Pending"),
             narration=_(
-                "Select the Pending pod. The scheduler recorded a FailedScheduling event such as '0/4 nodes are "
-                "available: 1 node(s) had untolerated taint, 3 Insufficient cpu.' and it retries as the cluster "
-                "changes. Make room: add a node, or scale something down."
+                "Select the Pending pod. The scheduler recorded a FailedScheduling event: '0/4 nodes are available: 1 "
+                "node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 Insufficient cpu.' It "
+                "tries again whenever the cluster changes. Make room: add a node, or scale something down."
             ),
             action={"action": "add-node"},
             action_label=_("Add a worker node"),

@@ -58,7 +58,7 @@ LESSON = Lesson(
             narration=_(
                 "A process can be stuck without crashing. A liveness probe asks the container regularly whether it is "
                 "healthy; after several failures in a row the kubelet restarts it. web probes /healthz every 10 "
-                "seconds and tolerates 3 failures."
+                "seconds and is restarted after 3 failures in a row."
             ),
             action={
                 "action": "annotate-pod",
