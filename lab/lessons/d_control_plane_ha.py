@@ -26,7 +26,8 @@ LESSON = Lesson(
                 "The class cluster has one control-plane node: etcd, the API server, the scheduler and the "
                 "controllers all live on control-plane-1. Your sandbox has three control-plane nodes, each running "
                 "every component. All three API servers answer, and etcd keeps its three copies in agreement; the "
-                "scheduler and the controller manager each act on one node only, the leader, which holds a Lease."
+                "scheduler, the controller manager and the cloud controller manager each act on one node only, the "
+                "leader, which holds a Lease."
             ),
             focus=("Node", "control-plane-1"),
             question=Question(
