@@ -13,7 +13,6 @@ import bisect
 import json
 import os
 import re
-import socket
 import ssl
 import statistics
 import subprocess
@@ -25,27 +24,11 @@ from pathlib import Path
 import aiohttp
 import yaml
 
+from tests.livelab import free_port, wait_for_port
+
 ROOT = Path(__file__).resolve().parents[1]
 WRITE_NUMBER = re.compile(rb'"data":\{"n":"(\d+)"\}')
 SPEED = 1  # the demo cluster's clock: the control plane runs beside the benchmark, as in a class
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"runlab exited with {process.returncode}")
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)  # waiting for another process to listen; there is no event to wait on
-    raise TimeoutError(f"runlab did not listen on {port} within {seconds} s")
 
 
 async def watch(session, url: str, headers: dict, ready: asyncio.Event, received: list[float], sent: dict) -> None:
