@@ -246,6 +246,15 @@ class ControlPlaneHost:
         for cluster_id in list(self.hosts):
             await self._stop(cluster_id)
 
+    async def stop(self) -> None:
+        """Stop every cluster and wait for the engine thread's tick in progress to end, while the event loop still
+        runs: a tick commits by publishing its watch events through this loop, and a thread left waiting for a loop
+        that has stopped would keep the process from exiting."""
+        await self._stop_all()
+        await asyncio.get_running_loop().run_in_executor(self.executor, lambda: None)
+        self.executor.shutdown(wait=False)
+        await sync_to_async(worker_lease.release, thread_sensitive=False)(self.identity)
+
 
 def _cluster_ids() -> list[int]:
     close_old_connections()
@@ -261,6 +270,12 @@ def start_in_process() -> asyncio.Task:
     _process_host = ControlPlaneHost()
     atexit.register(worker_lease.release, _process_host.identity)
     return asyncio.ensure_future(_process_host.run())
+
+
+async def stop_in_process() -> None:
+    """Stop what start_in_process started (the server's shutdown, before its event loop stops)."""
+    if _process_host is not None:
+        await _process_host.stop()
 
 
 def pod_logs(cluster_id: int, namespace: str, pod: str, container: str | None) -> list[str] | None:

@@ -6,6 +6,8 @@ so its `ready_callable` is where the control plane starts; sharing the loop mean
 layer with the WebSocket consumers).
 """
 
+import asyncio
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -69,6 +71,12 @@ class Command(BaseCommand):
 
 
 def _start_control_plane() -> None:
-    from lab.engine_host import start_in_process
+    from twisted.internet import defer, reactor
+
+    from lab.engine_host import start_in_process, stop_in_process
 
     start_in_process()
+    # On Ctrl+C or SIGTERM, stop the control plane while the loop still runs, then let the server exit.
+    reactor.addSystemEventTrigger(
+        "before", "shutdown", lambda: defer.Deferred.fromFuture(asyncio.ensure_future(stop_in_process()))
+    )
