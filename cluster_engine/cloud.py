@@ -324,7 +324,8 @@ class ServiceController(Controller):
             service,
             "EnsuredLoadBalancer",
             "Ensured load balancer",
-            f"The cloud's load balancer now sends traffic for {address} to this Service's node ports.",
+            "The cloud's load balancer now sends traffic for {ip} to this Service's node ports.",
+            {"ip": address},
         )
         return None
 
@@ -349,8 +350,10 @@ class ServiceController(Controller):
                 return str(address)
         raise ApiError(503, "ServiceUnavailable", f"no free public IP address left in {PUBLIC_ADDRESSES}")
 
-    def _event(self, service: dict, reason: str, message: str, explanation: str = "") -> None:
-        self.ctx.events.record(service, "Normal", reason, message, self.name, explanation=explanation)
+    def _event(self, service: dict, reason: str, message: str, explanation: str = "", args: dict | None = None) -> None:
+        self.ctx.events.record(
+            service, "Normal", reason, message, self.name, explanation=explanation, explanation_args=args
+        )
 
 
 def wants_load_balancer(service: dict) -> bool:

@@ -192,11 +192,12 @@ class LeaderElector:
             f"{self.identity} {what}",
             self.component,
             explanation=(
-                f"The {self.component} on {self.node} now holds the lease, so it is the one instance that acts."
+                "The {component} on {node} now holds the lease, so it is the one instance that acts."
                 if became
-                else f"The {self.component} on {self.node} could not renew its lease in time, so it stops acting."
+                else "The {component} on {node} could not renew its lease in time, so it stops acting."
             ),
             host=self.node,
+            explanation_args={"component": self.component, "node": self.node},
         )
 
 

@@ -2,13 +2,20 @@
 
 Repeats of the same (object, type, reason, message, source) are folded into one Event whose `count` and
 `lastTimestamp` grow, as upstream's event correlator does, so a crash loop shows "BackOff (x12)" not 12 rows.
+
+An explanation is English text, or an English template with `{name}` placeholders plus its arguments. The rendered
+English goes in EXPLANATION_ANNOTATION for kubectl describe and API clients; a template and its arguments are kept
+beside it so the browser can translate the template with its catalog and fill in the same arguments.
 """
 
 import itertools
+import json
 
 from ..api.errors import ApiError
 
 EXPLANATION_ANNOTATION = "kubelab.io/explanation"
+EXPLANATION_TEMPLATE_ANNOTATION = "kubelab.io/explanation-template"
+EXPLANATION_ARGS_ANNOTATION = "kubelab.io/explanation-args"
 
 
 class EventRecorder:
@@ -26,6 +33,7 @@ class EventRecorder:
         component: str,
         explanation: str = "",
         host: str = "",
+        explanation_args: dict | None = None,
     ):
         """Write (or bump) an Event about `obj`; a refused write is dropped, as upstream drops events it cannot send."""
         metadata = obj["metadata"]
@@ -64,9 +72,21 @@ class EventRecorder:
                 "count": 1,
             }
             if explanation:
-                event["metadata"]["annotations"] = {EXPLANATION_ANNOTATION: explanation}
+                event["metadata"]["annotations"] = explanation_annotations(explanation, explanation_args)
             created = client.create("Event", event)
             self._names[signature] = name
             return created
         except ApiError:
             return None
+
+
+def explanation_annotations(explanation: str, args: dict | None) -> dict:
+    """The annotations carrying an explanation: the English text, and for a template also the template and its
+    arguments (compact JSON), which a reader's language needs because a rendered sentence cannot be translated."""
+    if not args:
+        return {EXPLANATION_ANNOTATION: explanation}
+    return {
+        EXPLANATION_ANNOTATION: explanation.format(**args),
+        EXPLANATION_TEMPLATE_ANNOTATION: explanation,
+        EXPLANATION_ARGS_ANNOTATION: json.dumps(args, separators=(",", ":"), ensure_ascii=False),
+    }

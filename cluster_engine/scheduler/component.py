@@ -122,7 +122,26 @@ class Scheduler(Component):
                 self._binding_failed(pod, result)
                 continue
             message = f"Successfully assigned {pod.namespace}/{pod.name} to {decision.node}"
-            self.ctx.events.record(pod.pod, "Normal", "Scheduled", message, SCHEDULER_NAME, explain_scheduled(decision))
+            best = decision.scores[0]["total"] if decision.scores else None
+            args = {"evaluated": decision.evaluated, "total": decision.total_nodes, "feasible": decision.feasible}
+            args["node"] = decision.node
+            if best is not None:
+                args["points"] = best
+            self.ctx.events.record(
+                pod.pod,
+                "Normal",
+                "Scheduled",
+                message,
+                SCHEDULER_NAME,
+                explanation=(
+                    "The scheduler checked {evaluated} of {total} node(s); {feasible} could run the pod and {node} "
+                    "was chosen and was the only one."
+                    if best is None
+                    else "The scheduler checked {evaluated} of {total} node(s); {feasible} could run the pod and "
+                    "{node} was chosen; it scored highest with {points} points."
+                ),
+                explanation_args=args,
+            )
 
     def _binding_failed(self, pod: PodInfo, error: ApiError) -> None:
         """Upstream handleBindingCycleError: forget the assumption (an assigned pod's delete, which may help pods
@@ -147,7 +166,15 @@ class Scheduler(Component):
     def _unschedulable(self, pod: PodInfo, decision: Decision) -> None:
         self.queue.add_unschedulable(pod.key, self.queue.scheduling_cycle, decision.rejected_by)
         self.ctx.events.record(
-            pod.pod, "Warning", "FailedScheduling", decision.message, SCHEDULER_NAME, explain_failed(decision)
+            pod.pod,
+            "Warning",
+            "FailedScheduling",
+            decision.message,
+            SCHEDULER_NAME,
+            explanation="None of the {total} node(s) can run this pod right now, so it stays Pending. The scheduler "
+            "retries when the cluster changes (a node joins, a pod leaves), waiting 1 s after the first failure, "
+            "doubling up to 10 s.",
+            explanation_args={"total": decision.total_nodes},
         )
         current = self.ctx.cache.get("Pod", pod.key)
         if current is None:
@@ -209,8 +236,15 @@ class Scheduler(Component):
         except ApiError:
             return
         message = f"Preempted by pod {preemptor.uid} on node {node_name}"
-        explanation = f"{preemptor.key} has a higher priority and needed this pod's room on {node_name}."
-        self.ctx.events.record(victim, "Normal", "Preempted", message, SCHEDULER_NAME, explanation)
+        self.ctx.events.record(
+            victim,
+            "Normal",
+            "Preempted",
+            message,
+            SCHEDULER_NAME,
+            explanation="{preemptor} has a higher priority and needed this pod's room on {node}.",
+            explanation_args={"preemptor": preemptor.key, "node": node_name},
+        )
 
     # ---- informer events ---------------------------------------------------------------------------------------
 
@@ -280,20 +314,3 @@ class Scheduler(Component):
         if self.snapshot.set_namespace_labels(metadata["name"], metadata.get("labels") or {}):
             # upstream: a namespace label change may satisfy pod affinity terms with a namespaceSelector
             self._move(NAMESPACE_LABEL_CHANGE)
-
-
-def explain_scheduled(decision: Decision) -> str:
-    best = decision.scores[0]["total"] if decision.scores else None
-    scored = f"; it scored highest with {best} points" if best is not None else " and was the only one"
-    return (
-        f"The scheduler checked {decision.evaluated} of {decision.total_nodes} node(s); {decision.feasible} could run "
-        f"the pod and {decision.node} was chosen{scored}."
-    )
-
-
-def explain_failed(decision: Decision) -> str:
-    return (
-        f"None of the {decision.total_nodes} node(s) can run this pod right now, so it stays Pending. "
-        "The scheduler retries when the cluster changes "
-        "(a node joins, a pod leaves), waiting 1 s after the first failure, doubling up to 10 s."
-    )
