@@ -5,11 +5,12 @@ PostgreSQL and the Redis channel layer. Start several for failover: one holds th
 """
 
 import asyncio
+import contextlib
+import signal
 
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.core.management.base import BaseCommand, CommandError
 
-from lab import worker_lease
 from lab.engine_host import ControlPlaneHost
 
 
@@ -24,9 +25,19 @@ class Command(BaseCommand):
             )
         host = ControlPlaneHost()
         self.stdout.write(f"Control-plane worker {host.identity} started; waiting for the worker lease.")
-        try:
-            asyncio.run(host.run())
-        except KeyboardInterrupt:
-            pass
-        finally:
-            worker_lease.release(host.identity)
+
+        asyncio.run(self._serve(host))
+
+    async def _serve(self, host: ControlPlaneHost) -> None:
+        """Run until SIGINT or SIGTERM, then stop gracefully: end the tick in progress and give the lease up while
+        the event loop still runs (a tick commits by publishing through it)."""
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signal_number in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signal_number, stopping.set)
+        running = asyncio.create_task(host.run())
+        await stopping.wait()
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
+        await host.stop()
