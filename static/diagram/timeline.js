@@ -5,6 +5,8 @@ import { EXPLANATION_ANNOTATION } from "./model.js";
 import { esc } from "./text.js";
 
 const SHOWN = 150;
+const TEMPLATE_ANNOTATION = "kubelab.io/explanation-template";
+const ARGS_ANNOTATION = "kubelab.io/explanation-args";
 
 export class Timeline {
   constructor(list, filter, onSelect) {
@@ -46,7 +48,7 @@ function searchable(event) {
 function row(event) {
   const object = event.involvedObject || {};
   const key = object.namespace ? `${object.namespace}/${object.name}` : object.name;
-  const explanation = (event.metadata.annotations || {})[EXPLANATION_ANNOTATION];
+  const explanation = explanationText(event.metadata.annotations || {});
   const time = (event.lastTimestamp || "").slice(11, 19);
   const count = event.count > 1 ? ` <span class="count">×${event.count}</span>` : "";
   return `<li class="event ${event.type === "Warning" ? "warning" : "normal"}" data-kind="${esc(object.kind)}" data-object="${esc(key)}">
@@ -56,4 +58,25 @@ function row(event) {
     <div class="message">${esc(event.message)}</div>
     ${explanation ? `<div class="explanation">${esc(explanation)}</div>` : ""}
     <div class="source">${esc(event.source?.component || "")}</div></li>`;
+}
+
+// An event's explanation in the page's language. The control plane writes English, plus for a sentence with values
+// in it the template and its arguments (JSON): the template is translated, then filled in. Text the catalog lacks,
+// and arguments that do not parse (anyone may annotate an Event), leave the English explanation as written.
+export function explanationText(annotations) {
+  const english = annotations[EXPLANATION_ANNOTATION] || "";
+  const template = annotations[TEMPLATE_ANNOTATION];
+  if (!template) return english && t(english);
+  const args = parsedArgs(annotations[ARGS_ANNOTATION]);
+  if (!args) return english;
+  return t(template).replace(/\{(\w+)\}/g, (placeholder, key) => (key in args ? String(args[key]) : placeholder));
+}
+
+function parsedArgs(json) {
+  try {
+    const args = JSON.parse(json || "{}");
+    return args && typeof args === "object" ? args : null;
+  } catch {
+    return null;
+  }
 }
