@@ -136,9 +136,9 @@ class ClusterHost:
             "next_due": clock.next_due(),
         }
 
-    def pod_logs(self, namespace: str, pod: str, container: str | None) -> list[str] | None:
+    def pod_logs(self, namespace: str, pod: str, container: str | None, previous: bool = False) -> list[str] | None:
         kubelets = self.stack and next((c for c in self.stack.control_plane.components if hasattr(c, "logs")), None)
-        return kubelets.logs(namespace, pod, container) if kubelets else None
+        return kubelets.logs(namespace, pod, container, previous) if kubelets else None
 
     # ---- on the event loop ------------------------------------------------------------------------------------
     async def _in_engine(self, function, *args):
@@ -278,8 +278,11 @@ async def stop_in_process() -> None:
         await _process_host.stop()
 
 
-def pod_logs(cluster_id: int, namespace: str, pod: str, container: str | None) -> list[str] | None:
-    """The simulated container's log lines, if this process runs that cluster's kubelets; else None."""
+def pod_logs(
+    cluster_id: int, namespace: str, pod: str, container: str | None, previous: bool = False
+) -> list[str] | None:
+    """The simulated container's log lines (a LogLines, which says how far they go, so `kubectl logs -f` can ask
+    again for what came since), if this process runs that cluster's kubelets; else None."""
     if _process_host is None or cluster_id not in _process_host.hosts:
         return None
-    return _process_host.hosts[cluster_id][0].pod_logs(namespace, pod, container)
+    return _process_host.hosts[cluster_id][0].pod_logs(namespace, pod, container, previous)

@@ -2,13 +2,30 @@
 
 Logs live on the node (like /var/log/pods), so they survive a kubelet restart and a reboot, and the previous
 instance of a restarted container stays readable (`kubectl logs --previous`). Each ring is bounded so a crash loop
-or a chatty probe cannot grow memory without limit.
+or a chatty probe cannot grow memory without limit. Every line is numbered within its instance, so a follower
+(`kubectl logs -f`) can read again and keep only the lines after the last one it sent, whatever the ring dropped.
 """
 
 from collections import deque
 
 LINES_PER_CONTAINER = 200
 INSTANCES_KEPT = 2  # the current container and the previous one, as the kubelet keeps them
+
+
+class LogLines(list):
+    """A container instance's lines as read at one moment, plus where they end: the instance's number (None when
+    there is none) and how many lines it had written in all by then. Both come from the same snapshot of the ring,
+    so `written` minus what a follower already sent is exactly how many of the last lines are new."""
+
+    def __init__(self, lines, instance: int | None, written: int):
+        super().__init__(lines)
+        self.instance = instance
+        self.written = written
+
+    def after(self, sent: int) -> list[str]:
+        """The lines past the first `sent` ones the instance wrote (those the ring still holds)."""
+        fresh = min(len(self), max(0, self.written - sent))
+        return self[len(self) - fresh :] if fresh else []
 
 
 class ContainerLogs:
@@ -19,18 +36,18 @@ class ContainerLogs:
     def write(self, namespace: str, pod: str, container: str, instance: int, line: str) -> None:
         instances = self._rings.setdefault((namespace, pod, container), {})
         ring = instances.setdefault(instance, deque(maxlen=LINES_PER_CONTAINER))
-        ring.append(line)
+        ring.append((ring[-1][0] + 1 if ring else 1, line))
         for old in sorted(instances)[:-INSTANCES_KEPT]:
             del instances[old]
 
-    def read(self, namespace: str, pod: str, container: str, previous: bool = False) -> list[str]:
+    def read(self, namespace: str, pod: str, container: str, previous: bool = False) -> LogLines:
         instances = self._rings.get((namespace, pod, container)) or {}
-        if not instances:
-            return []
-        numbers = sorted(instances)
-        if previous:
-            return list(instances[numbers[-2]]) if len(numbers) > 1 else []
-        return list(instances[numbers[-1]])
+        numbers = sorted(instances)[-2:] if previous else sorted(instances)[-1:]
+        if len(numbers) != (2 if previous else 1):
+            return LogLines([], None, 0)
+        number = numbers[0]
+        numbered = list(instances[number])  # one snapshot: the engine may append while a request reads
+        return LogLines([line for _, line in numbered], number, numbered[-1][0] if numbered else 0)
 
     def forget_pod(self, namespace: str, pod: str) -> None:
         for key in [key for key in self._rings if key[:2] == (namespace, pod)]:

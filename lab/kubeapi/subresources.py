@@ -3,13 +3,14 @@ and binding (what a scheduler posts). Each speaks its own upstream body and maps
 
 from datetime import UTC, datetime
 
-from django.http import HttpResponse
+from asgiref.sync import sync_to_async
+from django.http import HttpResponse, StreamingHttpResponse
 
 from cluster_engine.api import errors
 from cluster_engine.api import patch as patches
 from cluster_engine.api.kinds import Kind, kind_named
 
-from . import auth, bodies
+from . import auth, bodies, log_follow
 from .responses import json_response, not_found_path, success
 from .routes import Target
 from .selectors import label_selector_string
@@ -124,19 +125,46 @@ def _log(request, cluster, server, target: Target) -> HttpResponse:
     node_name = pod["spec"].get("nodeName")
     if not node_name:
         return HttpResponse(b"", content_type="text/plain")  # upstream: no host yet, so an empty log
-    waiting = _waiting_reason(pod, container)
-    if waiting is not None:
-        raise errors.bad_request(f'container "{container}" in pod "{target.name}" is waiting to start: {waiting}')
+    previous = request.GET.get("previous", "").lower() in ("true", "1")
+    if previous:
+        if not _terminated_before(pod, container):
+            raise errors.bad_request(f'previous terminated container "{container}" in pod "{target.name}" not found')
+    else:
+        waiting = _waiting_reason(pod, container)
+        if waiting is not None:
+            raise errors.bad_request(f'container "{container}" in pod "{target.name}" is waiting to start: {waiting}')
     from lab import engine_host
 
-    lines = engine_host.pod_logs(cluster.pk, target.namespace, target.name, container)
+    def read(previous: bool):
+        return engine_host.pod_logs(cluster.pk, target.namespace, target.name, container, previous)
+
+    lines = read(previous)
     if lines is None:
         raise _kubelet_unreachable(server, node_name, target, container)
-    tail = request.GET.get("tailLines")
+    text = log_follow.encode(_tail(lines, request.GET.get("tailLines")))
+    # upstream: a previous (terminated) container has nothing more to follow, so its log ends at once
+    if request.GET.get("follow", "").lower() not in ("true", "1") or previous:
+        return HttpResponse(text, content_type="text/plain")
+    still_running = sync_to_async(log_follow.container_running)
+    stream = log_follow.follow(read, lambda: still_running(server, target.namespace, target.name, container), lines)
+    return StreamingHttpResponse(_starting_with(text, stream), content_type="text/plain")
+
+
+async def _starting_with(first: bytes, rest):
+    yield first  # what the log holds already; also sends the headers before any new line
+    async for chunk in rest:
+        yield chunk
+
+
+def _tail(lines: list[str], tail: str | None) -> list[str]:
     if tail is not None and tail.lstrip("-").isdigit() and int(tail) >= 0:
-        lines = lines[len(lines) - int(tail) :] if int(tail) else []
-    text = "".join(line if line.endswith("\n") else line + "\n" for line in lines)
-    return HttpResponse(text.encode(), content_type="text/plain")
+        return lines[len(lines) - int(tail) :] if int(tail) else []
+    return list(lines)
+
+
+def _terminated_before(pod: dict, container: str) -> bool:
+    statuses = (pod.get("status") or {}).get("containerStatuses") or []
+    return any(s.get("name") == container and (s.get("lastState") or {}).get("terminated") for s in statuses)
 
 
 def _waiting_reason(pod: dict, container: str) -> str | None:
