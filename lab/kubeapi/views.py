@@ -107,6 +107,7 @@ def answer(request, cluster: Cluster, identity, kind, target: routes.Target, ver
             as_table=wants_table(request),
             include_object=include_object(request),
             now=now,
+            allow_bookmarks=request.GET.get("allowWatchBookmarks", "").lower() in ("true", "1"),
             list_objects=lambda: server.list(
                 kind.kind,
                 target.namespace,

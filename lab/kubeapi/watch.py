@@ -4,7 +4,8 @@ Upstream semantics: without a resourceVersion (or with "0") the stream first rep
 then follows; with one, it sends what happened after it, or a single ERROR event (410 Expired) when that version has
 left the window, telling the client to list again. With a selector, an object that stops matching leaves the
 client's view as DELETED and one that starts matching enters as ADDED, as upstream's cacher does. The stream ends
-after timeoutSeconds (kubectl and informers then resume from the last version they saw).
+after timeoutSeconds (kubectl and informers then resume from the last version they saw). With
+allowWatchBookmarks=true it also sends BOOKMARK events (bookmarks.py).
 """
 
 import asyncio
@@ -22,6 +23,7 @@ from cluster_engine.api.labels import SelectorError, matches, parse_selector_str
 
 from ..durations import parse_time
 from ..watchcache import watch_cache
+from . import bookmarks
 from .responses import JSON
 from .tables import table
 
@@ -49,8 +51,14 @@ class WatchPlan:
     include_object: str
     now: datetime
     list_objects: object  # () -> (items matching the selectors, resourceVersion): a sync callable on the ORM
+    allow_bookmarks: bool = False
     labels: list = field(default_factory=list)
     fields: list = field(default_factory=list)
+
+    @property
+    def sends_bookmarks(self) -> bool:
+        """Bookmarks go to object streams that ask; a Table stream is for printing rows (kubectl get -w)."""
+        return self.allow_bookmarks and not self.as_table
 
     def parse_selectors(self) -> None:
         """Refuse a malformed selector with 400 before the stream starts (as upstream does)."""
@@ -137,6 +145,7 @@ class Stream:
         self.visible: set[tuple] = set()
         self.filtered = bool(plan.labels or plan.fields)
         self.plain = not self.filtered and not plan.as_table
+        self.version = 0  # the resourceVersion the client has been brought up to: what a bookmark carries
 
     def line(self, event_type: str, obj: dict) -> bytes:
         if self.plan.as_table and event_type != "ERROR":
@@ -151,6 +160,8 @@ class Stream:
         lines: list[bytes] = []
         for message in messages:
             kind = message["type"]
+            if kind == "events":
+                self.version = max(self.version, int(message.get("resourceVersion") or 0))
             if kind == "events" and self.plain:
                 encoded = ENCODED.plain(message, self.plan.kind.kind, self.plan.namespace)
                 if encoded:
@@ -160,6 +171,9 @@ class Stream:
             elif kind == "clock":
                 if self.plan.as_table:  # only a table's ages read the clock
                     self.now = parse_time(message["clock"].get("time")) or self.now
+            elif kind == "bookmark":
+                if self.plan.sends_bookmarks:
+                    lines.append(_encode("BOOKMARK", bookmarks.bookmark_object(self.plan.kind, self.version)))
             elif kind == "gone":
                 lines.append(self.line("ERROR", message["status"]))
                 return lines, True
@@ -195,11 +209,13 @@ async def stream(plan: WatchPlan) -> StreamingHttpResponse:
         state.visible = {key_of(item) for item in items}
         if replay:
             initial, since = items, listed_version
+            state.version = int(listed_version)
     if not replay:
         try:
             since = int(plan.resource_version)
         except ValueError:
             raise errors.bad_request(f'invalid resource version "{plan.resource_version}"') from None
+        state.version = since
     try:
         watcher = cache.watch(since=since)
     except errors.ApiError as gone:
@@ -219,7 +235,9 @@ async def _follow(cache, watcher, state: Stream, initial: list[dict]):
     rather than one per event."""
     loop = asyncio.get_running_loop()
     # One timer for the whole stream rather than a timeout around every wait.
-    expiry = loop.call_at(loop.time() + state.plan.timeout, watcher.end)
+    deadline = loop.time() + state.plan.timeout
+    expiry = loop.call_at(deadline, watcher.end)
+    bookmark_timer = bookmarks.BookmarkTimer(loop, watcher, deadline) if state.plan.sends_bookmarks else None
     written = -WRITE_INTERVAL
     try:
         # The replay, or nothing: either way the headers go out now, as upstream flushes them before any event.
@@ -238,4 +256,6 @@ async def _follow(cache, watcher, state: Stream, initial: list[dict]):
                 return
     finally:
         expiry.cancel()
+        if bookmark_timer is not None:
+            bookmark_timer.cancel()
         cache.unwatch(watcher)
