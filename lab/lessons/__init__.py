@@ -1,33 +1,16 @@
 """The course: lessons as data, in teaching order (see base.py for what a lesson is made of)."""
 
-from . import (
-    a_cluster_and_nodes,
-    b_control_plane,
-    c_node_failure,
-    d_control_plane_ha,
-    e_bin_packing,
-    f_rolling_update,
-    g_self_healing,
-    h_services,
-    i_config,
-    j_cloud_nodes,
-)
+import importlib
+import pkgutil
+import re
+
 from .base import Checkpoint, ClusterState, Lesson, Question, Step
 
+# One module per lesson, named a_..., b_..., ... so that file order is teaching order.
 LESSONS: tuple[Lesson, ...] = tuple(
-    module.LESSON
-    for module in (
-        a_cluster_and_nodes,
-        b_control_plane,
-        c_node_failure,
-        d_control_plane_ha,
-        e_bin_packing,
-        f_rolling_update,
-        g_self_healing,
-        h_services,
-        i_config,
-        j_cloud_nodes,
-    )
+    importlib.import_module(f"{__name__}.{module.name}").LESSON
+    for module in sorted(pkgutil.iter_modules(__path__), key=lambda module: module.name)
+    if re.fullmatch(r"[a-z]_\w+", module.name)
 )
 LESSONS_BY_SLUG = {lesson.slug: lesson for lesson in LESSONS}
 
