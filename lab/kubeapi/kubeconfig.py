@@ -16,10 +16,9 @@ from ..models import Cluster
 from . import auth, tls
 
 ACCOUNTS = {auth.ADMIN: ("kube-system", "kubelab-admin"), auth.VIEW: ("default", "kubelab-student")}
-DEFAULT_SERVER = "https://127.0.0.1:6443"
 
 
-def server_url(cluster: Cluster, base: str = DEFAULT_SERVER) -> str:
+def server_url(cluster: Cluster, base: str) -> str:
     return f"{base.rstrip('/')}/k8s/clusters/{cluster.name}"
 
 
@@ -40,7 +39,7 @@ def ensure_account(cluster: Cluster, role: str) -> dict:
     return operator.create("ServiceAccount", account, namespace)
 
 
-def kubeconfig(cluster: Cluster, role: str = auth.ADMIN, base: str = DEFAULT_SERVER) -> str:
+def kubeconfig(cluster: Cluster, role: str, base: str) -> str:
     """A ready kubeconfig (YAML) for one cluster and role."""
     token, _ = auth.issue_token(cluster, ensure_account(cluster, role), auth.KUBECONFIG_TOKEN_SECONDS)
     authority = base64.b64encode(tls.ensure_certificate().read_bytes()).decode()

@@ -1,9 +1,9 @@
 """The kube API's TLS: a self-signed certificate kept in var/, and the Daphne endpoint that serves it.
 
 kubectl sends a bearer token only over HTTPS (client-go applies a kubeconfig's credentials only when the transport
-is TLS), so the kube API listens on its own TLS port, as kube-apiserver does (upstream: --secure-port=6443). The
-kubeconfig carries the certificate as `certificate-authority-data`, so kubectl verifies the server as it would a
-real cluster's.
+is TLS), so the kube API listens on its own TLS port (settings.KUBE_API_PORT), as kube-apiserver does (upstream:
+--secure-port=6443). The kubeconfig carries the certificate as `certificate-authority-data`, so kubectl verifies the
+server as it would a real cluster's.
 """
 
 import datetime
@@ -16,8 +16,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 
-# upstream: kube-apiserver --secure-port default
-DEFAULT_PORT = 6443
 VALID_DAYS = 3650
 
 
@@ -63,7 +61,7 @@ def ensure_certificate() -> Path:
     return certificate_path()
 
 
-def endpoint(port: int = DEFAULT_PORT, interface: str = "127.0.0.1") -> str:
+def endpoint(port: int, interface: str = "127.0.0.1") -> str:
     """A Twisted endpoint description for Daphne's `endpoints` list: HTTPS on `port` with our certificate."""
     ensure_certificate()
     escaped = interface.replace(":", r"\:")
