@@ -7,11 +7,10 @@ import sys
 
 import pytest
 
-from tests.livelab import REPO, screenshot
+from tests.livelab import KUBECTLS, REPO, screenshot
 
 pytestmark = pytest.mark.browser
 
-KUBECTL = "/usr/bin/kubectl"
 LIVE = "document.body.dataset.connection === 'live'"
 READY_PODS = "document.querySelectorAll('.pod.cat-ready').length"
 
@@ -33,7 +32,7 @@ def kubeconfig(lab_server, role: str):
 
 
 def kubectl(config, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([KUBECTL, "--kubeconfig", str(config), *args], capture_output=True, text=True, timeout=60)
+    return subprocess.run([str(KUBECTLS["newest"]), "--kubeconfig", str(config), *args], capture_output=True, text=True, timeout=60)
 
 
 def test_kubectl_requests_appear_in_the_feed_and_their_effect_in_the_diagram(page, lab_server):

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.livelab import free_port, wait_for_port
+from tests.livelab import KUBECTLS, free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
-KUBECTL = "/usr/bin/kubectl"
 SPEED = 50  # simulated seconds per wall second, so rollouts finish in a blink
 
 
@@ -34,8 +33,17 @@ class Lab:
         return path
 
 
+@pytest.fixture(scope="session", params=sorted(KUBECTLS))
+def kubectl_binary(request) -> Path:
+    """Each kubectl test runs once per supported kubectl release, each against a lab of its own."""
+    binary = KUBECTLS[request.param]
+    if not binary.exists():
+        pytest.fail(f"{binary} is missing: ./kubelab test installs the pinned kubectl releases")
+    return binary
+
+
 @pytest.fixture(scope="session")
-def lab(tmp_path_factory):
+def lab(tmp_path_factory, kubectl_binary):
     """`manage.py runlab` exactly as the README starts it, on free ports and a scratch database."""
     var_dir = tmp_path_factory.mktemp("kubelab-var")
     kube_port = free_port()
@@ -55,12 +63,12 @@ def lab(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def kubectl(lab):
+def kubectl(lab, kubectl_binary):
     """Run kubectl as an admin of the demo cluster; returns the CompletedProcess (stdout, stderr, returncode)."""
 
     def run(*args: str, config: Path | None = None, stdin: str | None = None, timeout: float = 120):
         return subprocess.run(
-            [KUBECTL, "--kubeconfig", str(config or lab.kubeconfig()), *args],
+            [str(kubectl_binary), "--kubeconfig", str(config or lab.kubeconfig()), *args],
             input=stdin,
             capture_output=True,
             text=True,

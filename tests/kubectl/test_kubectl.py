@@ -6,7 +6,6 @@ import threading
 
 import yaml
 
-from .conftest import KUBECTL
 
 DOCS_DEPLOYMENT = """\
 apiVersion: apps/v1
@@ -227,9 +226,9 @@ def test_describe_pod_and_node(kubectl):
     assert "ProviderID:                   kubelab://nodepool1/worker-1" in node.stdout
 
 
-def test_get_watch_streams_changes(kubectl, lab):
+def test_get_watch_streams_changes(kubectl, lab, kubectl_binary):
     watcher = subprocess.Popen(
-        [KUBECTL, "--kubeconfig", str(lab.kubeconfig()), "get", "deployment", "web", "-w"],
+        [str(kubectl_binary), "--kubeconfig", str(lab.kubeconfig()), "get", "deployment", "web", "-w"],
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -6,7 +6,6 @@ import threading
 
 import yaml
 
-from .conftest import KUBECTL
 
 
 def nginx_pod(name: str, probe: dict | None = None) -> str:
@@ -24,16 +23,16 @@ def start_pod(kubectl, manifest: str, name: str) -> None:
     assert ready.returncode == 0, ready.stderr
 
 
-def follower(lab, *args: str) -> subprocess.Popen:
+def follower(lab, kubectl_binary, *args: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [KUBECTL, "--kubeconfig", str(lab.kubeconfig()), "logs", "-f", *args], stdout=subprocess.PIPE, text=True
+        [str(kubectl_binary), "--kubeconfig", str(lab.kubeconfig()), "logs", "-f", *args], stdout=subprocess.PIPE, text=True
     )
 
 
-def test_follow_streams_new_probe_lines_after_the_tail(kubectl, lab):
+def test_follow_streams_new_probe_lines_after_the_tail(kubectl, lab, kubectl_binary):
     probe = {"httpGet": {"path": "/healthz", "port": 80}, "periodSeconds": 10}
     start_pod(kubectl, nginx_pod("follow-probed", probe), "follow-probed")
-    watcher = follower(lab, "follow-probed", "--tail=1")
+    watcher = follower(lab, kubectl_binary, "follow-probed", "--tail=1")
     guard = threading.Timer(60, watcher.kill)
     guard.start()
     try:
@@ -47,9 +46,9 @@ def test_follow_streams_new_probe_lines_after_the_tail(kubectl, lab):
     kubectl("delete", "pod", "follow-probed", "--wait=false")
 
 
-def test_follow_sends_the_crash_then_ends_and_previous_keeps_it(kubectl, lab):
+def test_follow_sends_the_crash_then_ends_and_previous_keeps_it(kubectl, lab, kubectl_binary):
     start_pod(kubectl, nginx_pod("follow-crash"), "follow-crash")
-    watcher = follower(lab, "follow-crash")
+    watcher = follower(lab, kubectl_binary, "follow-crash")
     guard = threading.Timer(60, watcher.kill)
     guard.start()
     try:
