@@ -32,7 +32,9 @@ def kubeconfig(lab_server, role: str):
 
 
 def kubectl(config, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(KUBECTLS["newest"]), "--kubeconfig", str(config), *args], capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [str(KUBECTLS["newest"]), "--kubeconfig", str(config), *args], capture_output=True, text=True, timeout=60
+    )
 
 
 def test_kubectl_requests_appear_in_the_feed_and_their_effect_in_the_diagram(page, lab_server):

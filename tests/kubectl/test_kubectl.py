@@ -6,7 +6,6 @@ import threading
 
 import yaml
 
-
 DOCS_DEPLOYMENT = """\
 apiVersion: apps/v1
 kind: Deployment

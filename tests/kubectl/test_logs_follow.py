@@ -7,7 +7,6 @@ import threading
 import yaml
 
 
-
 def nginx_pod(name: str, probe: dict | None = None) -> str:
     container = {"name": "nginx", "image": "nginx:1.27"}
     if probe:
@@ -25,7 +24,9 @@ def start_pod(kubectl, manifest: str, name: str) -> None:
 
 def follower(lab, kubectl_binary, *args: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [str(kubectl_binary), "--kubeconfig", str(lab.kubeconfig()), "logs", "-f", *args], stdout=subprocess.PIPE, text=True
+        [str(kubectl_binary), "--kubeconfig", str(lab.kubeconfig()), "logs", "-f", *args],
+        stdout=subprocess.PIPE,
+        text=True,
     )
 
 
