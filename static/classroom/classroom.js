@@ -39,7 +39,7 @@ function toast(message, kind = "info") {
 
 // ---- the socket -------------------------------------------------------------------------------------------------
 function connect() {
-  const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/classrooms/${room.dataset.code}/`;
+  const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/classrooms/${room.dataset.code}/?language=${encodeURIComponent(document.documentElement.lang)}`;
   const opened = new WebSocket(url);
   socket = opened;
   connectionLabel.textContent = texts.connecting;

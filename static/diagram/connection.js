@@ -24,8 +24,10 @@ export class Connection {
   }
 
   open() {
-    const resume = this.listed ? `?resourceVersion=${this.store.resourceVersion}` : "";
-    const socket = new WebSocket(this.url + resume);
+    // The page's own language, so refusals come back in it; a reconnect resumes from the last version it saw.
+    const query = new URLSearchParams({ language: document.documentElement.lang });
+    if (this.listed) query.set("resourceVersion", this.store.resourceVersion);
+    const socket = new WebSocket(`${this.url}?${query}`);
     this.socket = socket;
     this.onStatus(this.listed ? "reconnecting" : "connecting");
     socket.onopen = () => {

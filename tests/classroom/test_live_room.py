@@ -10,6 +10,7 @@ from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
+from django.utils import translation
 
 from lab import watchcache
 from lab.apiserver import api_server_for
@@ -123,3 +124,28 @@ def test_a_step_whose_state_is_already_there_passes_as_soon_as_the_class_gets_to
     async_to_sync(scenario)()
     student.refresh_from_db()
     assert student.passed == ["config:0"]
+
+
+def test_the_socket_speaks_the_language_its_page_names_not_its_handshake(classroom, instructor):
+    _client, _student = join(classroom, "Sakura")
+
+    async def titles() -> tuple[str, str]:
+        named = WebsocketCommunicator(application, f"/ws/classrooms/{classroom.join_code}/?language=ja")
+        guessed = WebsocketCommunicator(
+            application, f"/ws/classrooms/{classroom.join_code}/", headers=[(b"accept-language", b"ja")]
+        )
+        for communicator in (named, guessed):
+            communicator.scope["session"] = _client.session
+            communicator.scope["user"] = AnonymousUser()
+        found = ((await opened(named))["lesson"]["title"], (await opened(guessed))["lesson"]["title"])
+        await named.disconnect()
+        await guessed.disconnect()
+        return found
+
+    lesson = LESSONS_BY_SLUG["cluster-and-nodes"]
+    with translation.override("ja"):
+        japanese = str(lesson.title)
+    with translation.override("en"):
+        english = str(lesson.title)
+    assert japanese != english
+    assert async_to_sync(titles)() == (japanese, english)
