@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
+from kubernetes import client
 
 from tests.livelab import KUBECTLS, free_port, wait_for_port
 
@@ -76,3 +78,21 @@ def kubectl(lab, kubectl_binary):
         )
 
     return run
+
+
+@pytest.fixture(scope="session")
+def credentials(lab):
+    """The demo cluster's admin token and the CA that signed the kube API's certificate, from its kubeconfig."""
+    config = yaml.safe_load(lab.kubeconfig().read_text())
+    token = config["users"][0]["user"]["token"]
+    return token, str(lab.var_dir / "kubeapi-tls" / "apiserver.crt")
+
+
+@pytest.fixture(scope="session")
+def api_client(lab, credentials):
+    """The official Python client, configured as a kubeconfig would configure it."""
+    token, ca = credentials
+    configuration = client.Configuration(host=f"{lab.base}/k8s/clusters/demo")
+    configuration.ssl_ca_cert = ca
+    configuration.api_key = {"authorization": f"Bearer {token}"}
+    return client.ApiClient(configuration)

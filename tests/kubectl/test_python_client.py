@@ -4,27 +4,10 @@ import json
 
 import pytest
 import requests
-import yaml
 from kubernetes import client, watch
 from kubernetes.client.rest import ApiException
 
 DEMO = "/k8s/clusters/demo"
-
-
-@pytest.fixture(scope="session")
-def credentials(lab):
-    config = yaml.safe_load(lab.kubeconfig().read_text())
-    token = config["users"][0]["user"]["token"]
-    return token, str(lab.var_dir / "kubeapi-tls" / "apiserver.crt")
-
-
-@pytest.fixture(scope="session")
-def api_client(lab, credentials):
-    token, ca = credentials
-    configuration = client.Configuration(host=lab.base + DEMO)
-    configuration.ssl_ca_cert = ca
-    configuration.api_key = {"authorization": f"Bearer {token}"}
-    return client.ApiClient(configuration)
 
 
 def deployment(name: str, replicas: int = 1) -> dict:
