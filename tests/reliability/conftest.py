@@ -30,10 +30,8 @@ class KubeApi:
         return session
 
 
-@pytest.fixture(scope="module")
-def kube(tmp_path_factory):
-    server = LabServer(tmp_path_factory.mktemp("reliability"), free_port())
-    server.start()
+def kube_api(server: LabServer) -> KubeApi:
+    """The demo cluster's kube API on `server`, with an admin token and CA from the kubeconfig the README prints."""
     api = f"https://127.0.0.1:{server.kube_port}"
     printed = subprocess.run(
         [sys.executable, "manage.py", "kubeconfig", "demo", "--server", api],
@@ -46,5 +44,12 @@ def kube(tmp_path_factory):
     config = yaml.safe_load(printed.stdout)
     ca = server.var_dir / "kubeconfig-ca.crt"  # the authority the kubeconfig tells clients to trust
     ca.write_bytes(base64.b64decode(config["clusters"][0]["cluster"]["certificate-authority-data"]))
-    yield KubeApi(f"{api}/k8s/clusters/demo", config["users"][0]["user"]["token"], ca)
+    return KubeApi(f"{api}/k8s/clusters/demo", config["users"][0]["user"]["token"], ca)
+
+
+@pytest.fixture(scope="module")
+def kube(tmp_path_factory):
+    server = LabServer(tmp_path_factory.mktemp("reliability"), free_port())
+    server.start()
+    yield kube_api(server)
     server.stop()
