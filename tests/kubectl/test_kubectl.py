@@ -130,7 +130,7 @@ def test_create_scale_set_image_and_roll_back(kubectl):
 def test_delete_a_deployment(kubectl):
     kubectl("create", "deployment", "doomed", "--image=nginx:1.27")
     deleted = kubectl("delete", "deployment", "doomed")
-    assert deleted.stdout.strip() == 'deployment.apps "doomed" deleted'
+    assert deleted.stdout.strip() == 'deployment.apps "doomed" deleted from default namespace'  # kubectl 1.36+ names it
     gone = kubectl("get", "deployment", "doomed")
     assert gone.stderr.strip() == 'Error from server (NotFound): deployments.apps "doomed" not found'
 
