@@ -31,18 +31,18 @@ BAD_RETAIN_KEYS = "invalid patch format of retainKeys"
 BAD_SET_ELEMENT_ORDER = "invalid patch format of setElementOrder list"
 NO_LIST_OF_LISTS = "lists of lists are not supported"
 
+_ABSENT = object()
+
 
 def apply(current: dict, patch: dict, definition: str) -> dict:
     """The object `current` (of the upstream type `definition`) with `patch` applied; neither argument changes."""
     return _merge_map(clone(current), clone(patch), PatchType.named(definition))
 
 
-def _merge_map(original: dict | None, patch: dict, schema: PatchType) -> dict:
+def _merge_map(original: dict, patch: dict, schema: PatchType) -> dict:
     """mergeMap."""
     if DIRECTIVE in patch:
         return _map_directive(patch[DIRECTIVE], patch)
-    if original is None:
-        original = {}
     _apply_retain_keys(original, patch)
     _merge_ordered_lists(original, patch, schema)
     for key, value in list(patch.items()):
@@ -64,16 +64,9 @@ def _merge_map(original: dict | None, patch: dict, schema: PatchType) -> dict:
                 original[key] = _merge_list(present, value, element, merge_key, deletion_list)
             else:
                 original[key] = value
-        elif not deletion_list or (present is not _ABSENT and _go_kind(present) == _go_kind(value)):
+        elif not deletion_list or (present is not _ABSENT and gofmt.type_name(present) == gofmt.type_name(value)):
             _take(original, key, value)
     return original
-
-
-_ABSENT = object()
-
-
-def _go_kind(value) -> str:
-    return gofmt.type_name(value)
 
 
 def _take(original: dict, key: str, value) -> None:
@@ -387,7 +380,7 @@ def _element_kind(*lists: list) -> str:
     kind = None
     for items in lists:
         for item in items:
-            current = _go_kind(item)
+            current = gofmt.type_name(item)
             if kind is None:
                 kind = current
                 if kind == gofmt.SLICE_TYPE:
