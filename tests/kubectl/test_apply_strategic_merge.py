@@ -78,3 +78,15 @@ def test_applying_a_deployment_without_an_env_var_a_port_and_a_label_removes_the
 
     assert _apply(kubectl, _deployment([cache, web], {"app": "shop"})) == "deployment.apps/shop configured"
     assert [container["name"] for container in _live_containers(kubectl)] == ["cache", "web"]
+
+
+def test_applying_the_simulators_own_kind_uses_a_merge_patch(kubectl):
+    """kubectl has no Go type for a ControlPlaneComponent, so it sends a JSON merge patch (strategic merge would be
+    refused with 415, as for a custom resource upstream)."""
+    names = jsonpath(kubectl, "controlplanecomponents", "-o", "jsonpath={.items[*].metadata.name}").split()
+    live = yaml.safe_load(jsonpath(kubectl, "controlplanecomponent", names[0], "-o", "yaml"))
+    manifest = {key: live[key] for key in ("apiVersion", "kind", "spec")}
+    manifest["metadata"] = {"name": names[0], "labels": {**live["metadata"].get("labels", {}), "course": "week-1"}}
+    assert _apply(kubectl, manifest) == f"controlplanecomponent.kubelab.io/{names[0]} configured"
+    labels = json.loads(jsonpath(kubectl, "controlplanecomponent", names[0], "-o", "jsonpath={.metadata.labels}"))
+    assert labels["course"] == "week-1"
