@@ -233,6 +233,15 @@ def test_a_list_without_a_merge_strategy_is_replaced_whole():
     assert replaced == {"spec": {"tolerations": [{"key": "b", "operator": "Exists"}]}}
 
 
+def test_a_map_with_the_replace_strategy_is_replaced_whole():
+    """PodDisruptionBudgetSpec.selector is `patchStrategy:"replace"` upstream."""
+    current = {"spec": {"selector": {"matchLabels": {"app": "web"}}, "minAvailable": 1}}
+    patch = {"spec": {"selector": {"matchLabels": {"tier": "front"}}}}
+    assert strategicmerge.apply(current, patch, "io.k8s.api.policy.v1.PodDisruptionBudget") == {
+        "spec": {"selector": {"matchLabels": {"tier": "front"}}, "minAvailable": 1}
+    }
+
+
 def test_merge_keys_follow_the_field_container_ports_by_container_port_service_ports_by_port():
     current = {"spec": {"containers": [{"name": "web", "ports": [{"containerPort": 80, "name": "http"}]}]}}
     patch = {"spec": {"containers": [{"name": "web", "ports": [{"containerPort": 80, "name": "web"}]}]}}
