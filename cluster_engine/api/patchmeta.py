@@ -16,7 +16,8 @@ _SCALAR_KINDS = {"string": "string", "boolean": "bool", "number": "float64"}
 
 @dataclass(frozen=True)
 class PatchType:
-    """A Go type as strategic merge sees it: its schema (an empty one stands for a type we know nothing about)."""
+    """A Go type as strategic merge sees it: its schema (an empty one stands for a type we know nothing about, whose
+    maps merge and whose lists are replaced)."""
 
     name: str  # the definition's full name, "" for a schema written inline
     schema: dict
@@ -70,7 +71,7 @@ class PatchType:
     def list_field(self, key: str) -> tuple["PatchType", str, str]:
         """PatchMetaFromStruct.LookupPatchMetadataForSlice: like `field`, but the type of the list's elements."""
         field, strategy, merge_key = self.field(key)
-        if field is UNKNOWN:
+        if not field.schema:
             return UNKNOWN, strategy, merge_key
         if field.schema.get("type") != "array":
             raise internal(f"expected slice or array type, but got: {self.kind}")
