@@ -90,3 +90,21 @@ def test_applying_the_simulators_own_kind_uses_a_merge_patch(kubectl):
     assert _apply(kubectl, manifest) == f"controlplanecomponent.kubelab.io/{names[0]} configured"
     labels = json.loads(jsonpath(kubectl, "controlplanecomponent", names[0], "-o", "jsonpath={.metadata.labels}"))
     assert labels["course"] == "week-1"
+
+
+def test_a_patch_item_without_its_merge_key_gets_upstreams_error_and_changes_nothing(kubectl):
+    assert kubectl("create", "deployment", "keyless", "--image=nginx:1.27").returncode == 0
+    patch = '{"spec":{"template":{"spec":{"containers":[{"image":"nginx:1.28"}]}}}}'
+    refused = kubectl("patch", "deployment", "keyless", "-p", patch)
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == (
+        "Error from server: map: map[image:nginx:1.28] does not contain declared merge key: name"
+    )
+    spec = jsonpath(
+        kubectl,
+        "deployment",
+        "keyless",
+        "-o",
+        "jsonpath={.metadata.generation} {.spec.template.spec.containers[*].image}",
+    )
+    assert spec == "1 nginx:1.27"
