@@ -99,6 +99,8 @@ class ApiError(Exception):
             "reason": self.reason,
             "code": self.code,
         }
+        if not self.reason:
+            del body["reason"]  # StatusReasonUnknown is "", which upstream's JSON omits
         if self.details:
             body["details"] = self.details
         return body
@@ -152,6 +154,16 @@ def invalid_object(kind, name: str, errors: list[FieldError]) -> ApiError:
     if kind.group:
         details["group"] = kind.group
     return ApiError(422, "Invalid", f'{kind.qualified_kind} "{name}" is invalid: {rendered}', details)
+
+
+def server_rejected(message: str) -> ApiError:
+    """upstream's NewGenericServerResponse(422, ...) with no kind or name: the detail travels as the only cause."""
+    return ApiError(
+        422,
+        "Invalid",
+        "the server rejected our request due to an error in our request",
+        {"causes": [{"reason": "UnexpectedServerResponse", "message": message}]},
+    )
 
 
 def bad_request(message: str) -> ApiError:

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from cluster_engine.openapi import definition_name
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -29,6 +31,11 @@ class Kind:
     def qualified_plural(self) -> str:
         """`deployments.apps`, as upstream names a resource in error messages; core kinds have no group."""
         return f"{self.plural}.{self.group}" if self.group else self.plural
+
+    @property
+    def definition(self) -> str | None:
+        """The upstream type the kind is served as (`io.k8s.api.apps.v1.Deployment`); None for the simulator's own."""
+        return definition_name(self.group, self.version, self.kind)
 
     @property
     def qualified_kind(self) -> str:

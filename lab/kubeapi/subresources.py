@@ -9,6 +9,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from cluster_engine.api import errors
 from cluster_engine.api import patch as patches
 from cluster_engine.api.kinds import Kind, kind_named
+from cluster_engine.openapi import definition_name
 
 from . import auth, bodies, log_follow
 from .responses import json_response, not_found_path, success
@@ -48,7 +49,7 @@ def _scale(request, server, kind: Kind, target: Target) -> HttpResponse:
         wanted = bodies.decode(request)
     elif request.method == "PATCH":
         body, patch_type = bodies.decode_patch(request)
-        wanted = patches.apply(kind, scale_of(current), body, patch_type)
+        wanted = patches.apply(definition_name("autoscaling", "v1", "Scale"), scale_of(current), body, patch_type)
     else:
         raise errors.method_not_allowed()
     if not isinstance(wanted, dict) or not isinstance(wanted.get("spec", {}), dict):
