@@ -108,6 +108,7 @@ def answer(request, cluster: Cluster, identity, kind, target: routes.Target, ver
             include_object=include_object(request),
             now=now,
             allow_bookmarks=request.GET.get("allowWatchBookmarks", "").lower() in ("true", "1"),
+            send_initial_events=request.GET.get("sendInitialEvents", "").lower() in ("true", "1"),
             list_objects=lambda: server.list(
                 kind.kind,
                 target.namespace,

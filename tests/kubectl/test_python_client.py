@@ -79,6 +79,14 @@ def test_create_patch_scale_watch_and_delete(api_client):
     assert json.loads(missing.value.body)["message"] == 'deployments.apps "pyclient" not found'
 
 
+def test_nodes_and_version_decode_into_the_clients_models(api_client):
+    nodes = client.CoreV1Api(api_client).list_node().items
+    assert nodes and all(node.status.node_info.kubelet_version == "v1.37.0" for node in nodes)
+    assert len({node.status.node_info.boot_id for node in nodes}) == len(nodes)
+    info = client.VersionApi(api_client).get_code()
+    assert (info.git_version, info.major, info.minor, info.emulation_minor) == ("v1.37.0", "1", "37", "37")
+
+
 def post(lab, credentials, path: str, body: bytes, content_type: str = "application/json") -> requests.Response:
     token, ca = credentials
     headers = {"Authorization": f"Bearer {token}", "Content-Type": content_type}
