@@ -160,11 +160,13 @@ class ApiServer:
                 raise errors.conflict(spec, name)
             return self._replace(spec, current, patched, subresource, dry_run)
 
-    def bind(self, namespace: str, name: str, node_name: str, annotations: dict | None = None) -> dict:
+    def bind(
+        self, namespace: str, name: str, node_name: str, annotations: dict | None = None, dry_run: bool = False
+    ) -> dict:
         """pods/binding: what the scheduler posts to put a pod on a node."""
         spec = self._admit_request("create", "Pod")
         with self.storage.transaction():
-            return self._assign(spec, namespace, name, node_name, annotations)
+            return self._assign(spec, namespace, name, node_name, annotations, dry_run)
 
     def bind_many(self, bindings) -> list:
         """Many pods/binding requests, (namespace, name, node, annotations) each, committed in one transaction.
@@ -186,7 +188,9 @@ class ApiServer:
                     results.append(refusal)
         return results
 
-    def _assign(self, spec: Kind, namespace: str, name: str, node_name: str, annotations: dict | None) -> dict:
+    def _assign(
+        self, spec: Kind, namespace: str, name: str, node_name: str, annotations: dict | None, dry_run: bool = False
+    ) -> dict:
         """Upstream BindingREST.setPodHostAndAnnotations: refuse before writing anything, else set the node, merge the
         Binding's annotations into the pod's, and mark it PodScheduled."""
         pod = self.storage.get("Pod", namespace, name)
@@ -200,6 +204,8 @@ class ApiServer:
         if annotations:
             pod["metadata"]["annotations"] = {**(pod["metadata"].get("annotations") or {}), **annotations}
         admission.set_condition(pod, "PodScheduled", "True", self.clock.timestamp())
+        if dry_run:
+            return pod
         return self._persist(spec, pod, "MODIFIED")
 
     def delete(
@@ -248,6 +254,37 @@ class ApiServer:
             if finalizers or grace or _namespace_finalizers(current):
                 return self._begin_deletion(spec, current, finalizers, grace)
             return DeleteResult(self._remove(spec, current), True)
+
+    def delete_collection(
+        self,
+        kind: str,
+        namespace: str | None = None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+        propagation_policy: str | None = None,
+        grace_period_seconds: int | None = None,
+        dry_run: bool = False,
+    ):
+        """upstream Store.DeleteCollection: list what the selectors match, delete each as its own delete would, and
+        answer (the items as listed, the list's resourceVersion). Not atomic, as upstream: an object already gone
+        is skipped, and a refusal stops the deletions after the ones already done."""
+        spec = self._admit_request("deletecollection", kind)
+        items, version = self.list(spec.kind, namespace, label_selector, field_selector)
+        for item in items:
+            metadata = item["metadata"]
+            try:
+                self.delete(
+                    spec.kind,
+                    metadata.get("namespace"),
+                    metadata["name"],
+                    propagation_policy=propagation_policy,
+                    grace_period_seconds=grace_period_seconds,
+                    dry_run=dry_run,
+                )
+            except errors.ApiError as refusal:
+                if refusal.code != 404:
+                    raise
+        return items, version
 
     # ---- internals ---------------------------------------------------------------------------------------
     def _admit_request(self, verb: str, kind: str) -> Kind:

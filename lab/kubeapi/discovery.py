@@ -71,7 +71,7 @@ def resource_list(group: str, version: str) -> dict | None:
             "singularName": kind.singular,
             "namespaced": kind.namespaced,
             "kind": kind.kind,
-            "verbs": list(catalog.READ_WRITE),
+            "verbs": catalog.verbs(kind),
         }
         if kind.short_names:
             entry["shortNames"] = list(kind.short_names)

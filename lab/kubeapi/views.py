@@ -47,6 +47,8 @@ def verb_of(request, target: routes.Target) -> str:
         if target.collection:
             return "watch" if is_watch(request) else "list"
         return "get"
+    if request.method == "DELETE" and target.collection:
+        return "deletecollection"
     return METHOD_VERBS.get(request.method, request.method.lower())
 
 

@@ -87,6 +87,17 @@ def test_nodes_and_version_decode_into_the_clients_models(api_client):
     assert (info.git_version, info.major, info.minor, info.emulation_minor) == ("v1.37.0", "1", "37", "37")
 
 
+def test_deletes_answer_what_the_client_models_expect(api_client):
+    core = client.CoreV1Api(api_client)
+    core.create_namespaced_service("default", {"metadata": {"name": "gone"}, "spec": {"ports": [{"port": 80}]}})
+    deleted = core.delete_namespaced_service("gone", "default")
+    assert (type(deleted).__name__, deleted.metadata.name) == ("V1Service", "gone")
+    for name in ("one", "two"):
+        core.create_namespaced_config_map("default", {"metadata": {"name": name, "labels": {"batch": "old"}}})
+    core.delete_collection_namespaced_config_map("default", label_selector="batch=old", _preload_content=False)
+    assert core.list_namespaced_config_map("default", label_selector="batch").items == []
+
+
 def post(lab, credentials, path: str, body: bytes, content_type: str = "application/json") -> requests.Response:
     token, ca = credentials
     headers = {"Authorization": f"Bearer {token}", "Content-Type": content_type}
