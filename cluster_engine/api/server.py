@@ -81,9 +81,16 @@ class ApiServer:
         return items, self.storage.resource_version()
 
     # ---- writes ------------------------------------------------------------------------------------------
-    def create(self, kind: str, obj, namespace: str | None = None, dry_run: bool = False) -> dict:
+    def create(
+        self,
+        kind: str,
+        obj,
+        namespace: str | None = None,
+        dry_run: bool = False,
+        field_validation: fields.FieldValidation | None = None,
+    ) -> dict:
         spec = self._admit_request("create", kind)
-        obj = self._decode(spec, obj)
+        obj = self._decode(spec, obj, field_validation)
         metadata = obj["metadata"]
         body_namespace = metadata.get("namespace")
         if spec.namespaced:
@@ -121,9 +128,16 @@ class ApiServer:
                 return obj
             return self._persist(spec, obj, "ADDED")
 
-    def update(self, kind: str, obj, subresource: str | None = None, dry_run: bool = False) -> dict:
+    def update(
+        self,
+        kind: str,
+        obj,
+        subresource: str | None = None,
+        dry_run: bool = False,
+        field_validation: fields.FieldValidation | None = None,
+    ) -> dict:
         spec = self._admit_request("update", kind)
-        obj = self._decode(spec, obj)
+        obj = self._decode(spec, obj, field_validation)
         metadata = obj["metadata"]
         if not metadata.get("name"):
             raise errors.invalid_object(
@@ -146,6 +160,7 @@ class ApiServer:
         patch_type: str = "merge",
         subresource: str | None = None,
         dry_run: bool = False,
+        field_validation: fields.FieldValidation | None = None,
     ) -> dict:
         spec = self._admit_request("patch", kind)
         with self.storage.transaction():
@@ -153,7 +168,7 @@ class ApiServer:
             if current is None:
                 raise errors.not_found(spec, name)
             patched = patch.apply(spec, current, body, patch_type)
-            patched = self._decode(spec, patched)
+            patched = self._decode(spec, patched, field_validation, patched=True)
             # A patch that names a resourceVersion is a precondition on it, as upstream.
             requested_version = patched["metadata"].get("resourceVersion")
             if requested_version and requested_version != current["metadata"]["resourceVersion"]:
@@ -300,7 +315,11 @@ class ApiServer:
                 raise refusal
         return spec
 
-    def _decode(self, spec: Kind, obj) -> dict:
+    def _decode(self, spec: Kind, obj, validation: fields.FieldValidation | None = None, patched: bool = False) -> dict:
+        """The body as upstream's decoder fills its Go type. Unknown and repeated fields go by the request's
+        fieldValidation directive; callers inside the simulator (the admin, the control plane) name none and get
+        Strict, kubectl's default, so a mistyped field never passes silently."""
+        validation = validation or fields.FieldValidation()
         if not isinstance(obj, dict):
             raise errors.bad_request(
                 f'{spec.kind} in version "{spec.version}" cannot be handled as a {spec.kind}: the body must be a JSON object'
@@ -321,10 +340,11 @@ class ApiServer:
             )
         fitting = decoder.decoded(spec.kind, obj)
         if fitting is not None:
+            fields.settle_strict_errors(spec, fitting, [], validation)  # the body's repeated fields, if any
             return fitting
         obj = clone(obj)
         schema.normalise(spec.kind, obj)
-        problems = fields.decode_problems(spec, obj)
+        problems = fields.settle_strict_errors(spec, obj, fields.decode_problems(spec, obj), validation, patched)
         if problems:
             raise errors.bad_request(
                 f'{spec.kind} in version "{spec.version}" cannot be handled as a {spec.kind}: {problems[0]}'

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from cluster_engine.api import errors
 from cluster_engine.api.kinds import Kind
 
-from . import bodies, catalog, subresources
+from . import bodies, catalog, field_validation, subresources
 from .dryrun import delete_dry_run, dry_run
 from .responses import TABLE_MEDIA, json_response, not_found_path, success, wants_table
 from .routes import Target
@@ -64,12 +64,15 @@ def get_object(request, server, kind: Kind, target: Target, now) -> HttpResponse
 def create(request, server, kind: Kind, target: Target, now) -> HttpResponse:
     if kind.namespaced and target.namespace is None:
         raise errors.method_not_allowed()
-    created = server.create(kind.kind, bodies.decode(request), target.namespace, dry_run=dry_run(request))
-    return respond(request, kind, created, now, 201)
+    validation = field_validation.from_request(request)
+    body = bodies.decode(request, validation.duplicates)
+    created = server.create(kind.kind, body, target.namespace, dry_run=dry_run(request), field_validation=validation)
+    return field_validation.add_warnings(respond(request, kind, created, now, 201), validation)
 
 
 def update(request, server, kind: Kind, target: Target, now) -> HttpResponse:
-    body = bodies.decode(request)
+    validation = field_validation.from_request(request)
+    body = bodies.decode(request, validation.duplicates)
     if isinstance(body, dict):
         metadata = body.setdefault("metadata", {})
         if isinstance(metadata, dict):
@@ -84,12 +87,19 @@ def update(request, server, kind: Kind, target: Target, now) -> HttpResponse:
                         "the namespace of the provided object does not match the namespace sent on the request"
                     )
                 metadata["namespace"] = target.namespace
-    updated = server.update(kind.kind, body, subresource=target.subresource or None, dry_run=dry_run(request))
-    return respond(request, kind, updated, now)
+    updated = server.update(
+        kind.kind,
+        body,
+        subresource=target.subresource or None,
+        dry_run=dry_run(request),
+        field_validation=validation,
+    )
+    return field_validation.add_warnings(respond(request, kind, updated, now), validation)
 
 
 def patch(request, server, kind: Kind, target: Target, now) -> HttpResponse:
-    body, patch_type = bodies.decode_patch(request)
+    validation = field_validation.from_request(request)
+    body, patch_type = bodies.decode_patch(request, validation.duplicates)
     patched = server.patch(
         kind.kind,
         target.namespace,
@@ -98,8 +108,9 @@ def patch(request, server, kind: Kind, target: Target, now) -> HttpResponse:
         patch_type,
         subresource=target.subresource or None,
         dry_run=dry_run(request),
+        field_validation=validation,
     )
-    return respond(request, kind, patched, now)
+    return field_validation.add_warnings(respond(request, kind, patched, now), validation)
 
 
 def delete_options(request) -> dict:

@@ -129,7 +129,7 @@ def test_bad_bodies_are_refused_and_change_nothing(lab, credentials, body, conte
     token, ca = credentials
     listing = requests.get(lab.base + DEMO + DEPLOYMENTS, headers={"Authorization": f"Bearer {token}"}, verify=ca)
     before = listing.json()["metadata"]["resourceVersion"]
-    response = post(lab, credentials, DEPLOYMENTS, body, content_type)
+    response = post(lab, credentials, DEPLOYMENTS + "?fieldValidation=Strict", body, content_type)  # kubectl's
     status = response.json()
     assert (response.status_code, status["kind"], status["status"], status["reason"], status["code"]) == (
         code, "Status", "Failure", reason, code,
