@@ -130,9 +130,23 @@ def test_create_scale_set_image_and_roll_back(kubectl):
 def test_delete_a_deployment(kubectl):
     kubectl("create", "deployment", "doomed", "--image=nginx:1.27")
     deleted = kubectl("delete", "deployment", "doomed")
-    assert deleted.stdout.strip() == 'deployment.apps "doomed" deleted'
+    assert deleted.stdout.strip() == 'deployment.apps "doomed" deleted from default namespace'
     gone = kubectl("get", "deployment", "doomed")
     assert gone.stderr.strip() == 'Error from server (NotFound): deployments.apps "doomed" not found'
+
+
+def test_server_dry_run_changes_nothing_and_warn_validation_warns(kubectl):
+    kubectl("create", "deployment", "rehearsal", "--image=nginx:1.27")
+    scaled = kubectl("scale", "deployment", "rehearsal", "--replicas=9", "--dry-run=server")
+    assert scaled.stdout.strip() == "deployment.apps/rehearsal scaled (server dry run)"
+    deleted = kubectl("delete", "deployment", "rehearsal", "--dry-run=server")
+    assert deleted.stdout.strip() == 'deployment.apps "rehearsal" deleted from default namespace (server dry run)'
+    kept = kubectl("get", "deployment", "rehearsal", "-o", "jsonpath={.spec.replicas}")
+    assert kept.stdout == "1"
+    manifest = DOCS_DEPLOYMENT.format(replicas=1).replace("  replicas:", "  bogus: 1\n  replicas:")
+    warned = kubectl("apply", "--validate=warn", "-f", "-", stdin=manifest.replace("nginx-deployment", "warned"))
+    assert warned.returncode == 0
+    assert 'Warning: unknown field "spec.bogus"' in warned.stderr
 
 
 def test_expose_a_deployment(kubectl):
