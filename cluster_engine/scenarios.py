@@ -6,12 +6,13 @@ three worker nodes for the workloads, the usual namespaces, and a three-replica 
 An HA cluster has three control-plane nodes, each hosting every component.
 """
 
+from .nodes.system_info import first_boot_id, node_system_info
+
 CONTROL_PLANE_LABEL = "node-role.kubernetes.io/control-plane"
 CONTROL_PLANE_TAINT = {"key": CONTROL_PLANE_LABEL, "effect": "NoSchedule"}
 POWER_ANNOTATION = "kubelab.io/power"
 COMPONENTS = ("etcd", "kube-apiserver", "kube-scheduler", "kube-controller-manager", "cloud-controller-manager")
 SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
-KUBELET_VERSION = "v1.32.0"
 REGION = "westeurope"
 # A Standard_DS2_v2 worker as AKS sizes it: 2 vCPU, 7 GiB, 110 pods, minus what AKS reserves for the system.
 DEFAULT_CAPACITY = {"cpu": "2", "memory": "7Gi", "pods": "110"}
@@ -58,15 +59,7 @@ def node_manifest(
                 {"type": "InternalIP", "address": f"10.224.0.{4 + index}"},
                 {"type": "Hostname", "address": name},
             ],
-            "nodeInfo": {
-                "kubeletVersion": KUBELET_VERSION,
-                "kubeProxyVersion": KUBELET_VERSION,
-                "operatingSystem": "linux",
-                "architecture": "amd64",
-                "containerRuntimeVersion": "containerd://1.7.27",
-                "osImage": "Ubuntu 22.04.5 LTS",
-                "kernelVersion": "5.15.0-1079-azure",
-            },
+            "nodeInfo": node_system_info(name, first_boot_id(name)),
         },
     }
 

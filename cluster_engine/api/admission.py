@@ -9,7 +9,7 @@ the cluster filled in.
 import base64
 import ipaddress
 
-from . import errors
+from . import errors, podspec
 from .clone import clone
 from .kinds import Kind, kind_named
 
@@ -144,6 +144,11 @@ def _default_pod_spec(spec: dict) -> None:
     spec.setdefault("schedulerName", "default-scheduler")
     spec.setdefault("securityContext", {})
     spec.setdefault("enableServiceLinks", True)
+    sources = podspec.volume_sources()
+    for volume in spec.get("volumes") or []:
+        # upstream SetDefaults_Volume: a volume that names no source is an emptyDir
+        if isinstance(volume, dict) and not any(volume.get(source) is not None for source in sources):
+            volume["emptyDir"] = {}
     for container in (spec.get("containers") or []) + (spec.get("initContainers") or []):
         if not isinstance(container, dict):
             continue

@@ -1,7 +1,18 @@
-"""Field-level API rules: field selectors (`spec.nodeName=node-1`) and strict decoding of unknown fields."""
+"""Field-level API rules: field selectors (`spec.nodeName=node-1`) and what to do with fields a body's decoder does
+not know or finds twice (`fieldValidation`)."""
+
+import re
+from dataclasses import dataclass, field
 
 from . import errors, schema
 from .kinds import Kind
+
+# upstream metav1.FieldValidation{Ignore,Warn,Strict}
+IGNORE, WARN, STRICT = "Ignore", "Warn", "Strict"
+FIELD_VALIDATIONS = (IGNORE, WARN, STRICT)
+STRICT_PREFIX = "strict decoding error: "
+_UNKNOWN = re.compile(r'^strict decoding error: (unknown field "(.*)")$')
+_PATH_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 # upstream: each kind accepts field selectors on metadata.name, metadata.namespace plus a few of its own fields
 SELECTABLE_FIELDS = {
@@ -79,3 +90,55 @@ def matches(requirements, obj: dict) -> bool:
 def decode_problems(kind: Kind, obj: dict) -> list[str]:
     """Strict decoding: upstream refuses a body with fields its schema does not declare, or of the wrong type."""
     return schema.problems(kind.kind, obj)
+
+
+@dataclass
+class FieldValidation:
+    """A write's `fieldValidation` directive, the fields its body repeated (`duplicate field "spec.replicas"`, found
+    while parsing, the last value kept) and the warnings the directive turns strict-decoding errors into."""
+
+    directive: str = STRICT
+    duplicates: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def settle_strict_errors(
+    kind: Kind, obj: dict, problems: list[str], validation: FieldValidation, patched: bool = False
+) -> list[str]:
+    """Apply the directive to the strict-decoding errors among `problems` (unknown fields) and the body's duplicates,
+    as upstream's handlers do: Strict refuses the body with all of them in one 400, Warn drops the unknown fields and
+    warns of each, Ignore drops them silently. Returns the other problems (wrong types and the like), which are
+    errors whatever the directive and take precedence, as upstream's decoder returns them first. A patched object
+    is decoded upstream from the patch's result, a Go map that marshals its keys sorted, so its fields are named in
+    that order rather than the body's."""
+    unknown = [(match.group(1), match.group(2)) for match in map(_UNKNOWN.match, problems) if match]
+    if patched:
+        unknown.sort(key=lambda found: _steps(found[1]))
+    others = [problem for problem in problems if not _UNKNOWN.match(problem)]
+    if others:
+        return others
+    strict_errors = validation.duplicates + [message for message, _ in unknown]
+    if strict_errors and validation.directive == STRICT:
+        raise errors.bad_request(
+            f'{kind.kind} in version "{kind.version}" cannot be handled as a {kind.kind}: '
+            f"{STRICT_PREFIX}{', '.join(strict_errors)}"
+        )
+    for _, path in unknown:
+        _drop(obj, path)
+    if validation.directive == WARN:
+        validation.warnings.extend(strict_errors)
+    return []
+
+
+def _steps(path: str) -> list:
+    """A decoder's path as keys and list indexes: `a.b[0].c` is ["a", "b", 0, "c"]."""
+    return [name if name else int(index) for name, index in _PATH_STEP.findall(path)]
+
+
+def _drop(obj: dict, path: str) -> None:
+    """Remove the field at a decoder's path (`spec.template.spec.containers[0].colour`)."""
+    steps = _steps(path)
+    parent = obj
+    for step in steps[:-1]:
+        parent = parent[step]
+    parent.pop(steps[-1], None)

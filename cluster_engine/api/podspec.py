@@ -5,7 +5,9 @@ tolerations, node and pod affinity, topology spread constraints; with upstream's
 """
 
 import re
+from functools import cache
 
+from .. import openapi
 from . import names
 from .errors import FieldError, duplicate, forbidden, invalid, not_supported, required
 from .quantity import parse_quantity
@@ -44,6 +46,7 @@ NEGATIVE = "must be greater than or equal to 0"
 PORT_RANGE = "must be between 1 and 65535, inclusive"
 _PORT_NAME_CHARSET = re.compile(r"^[-a-z0-9]+$")
 _HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")
+VOLUME = openapi.REF_PREFIX + "io.k8s.api.core.v1.Volume"
 
 
 def pod_spec(spec: dict, path: str) -> list[FieldError]:
@@ -54,6 +57,7 @@ def pod_spec(spec: dict, path: str) -> list[FieldError]:
     for group in ("initContainers", "containers"):
         for index, container in enumerate(spec.get(group) or []):
             problems += _container(container, f"{path}.{group}[{index}]", seen, group == "containers")
+    problems += _volumes(spec.get("volumes") or [], f"{path}.volumes")
     problems += _choice(spec, "restartPolicy", RESTART_POLICIES, path)
     problems += _choice(spec, "dnsPolicy", DNS_POLICIES, path)
     problems += non_negative(spec.get("terminationGracePeriodSeconds"), f"{path}.terminationGracePeriodSeconds")
@@ -83,6 +87,39 @@ def non_negative(value, path: str) -> list[FieldError]:
 def _choice(obj: dict, field: str, supported, path: str) -> list[FieldError]:
     value = obj.get(field)
     return [not_supported(f"{path}.{field}", value, supported)] if value is not None and value not in supported else []
+
+
+# ---- volumes --------------------------------------------------------------------------------------------------
+@cache
+def volume_sources() -> tuple[str, ...]:
+    """The members of upstream's VolumeSource: every field of a Volume but its name."""
+    return tuple(field for field in openapi.resolve({"$ref": VOLUME})["properties"] if field != "name")
+
+
+def _volumes(volumes: list, path: str) -> list[FieldError]:
+    """upstream ValidateVolumes: a name that is a DNS label, unique in the pod, and exactly one volume source."""
+    problems, seen = [], set()
+    sources = volume_sources()
+    for index, volume in enumerate(volumes):
+        volume_path = f"{path}[{index}]"
+        found = []
+        given = [source for source in sources if volume.get(source) is not None]
+        if not given:
+            found.append(required(volume_path, "must specify a volume type"))
+        found += [
+            forbidden(f"{volume_path}.{source}", "may not specify more than 1 volume type") for source in given[1:]
+        ]
+        name = volume.get("name") or ""
+        if not name:
+            found.append(required(f"{volume_path}.name"))
+        else:
+            found += names.dns1123_label(name, f"{volume_path}.name")
+        if name in seen:
+            found.append(duplicate(f"{volume_path}.name", name))
+        if not found:
+            seen.add(name)
+        problems += found
+    return problems
 
 
 # ---- containers -----------------------------------------------------------------------------------------------

@@ -81,9 +81,16 @@ class ApiServer:
         return items, self.storage.resource_version()
 
     # ---- writes ------------------------------------------------------------------------------------------
-    def create(self, kind: str, obj, namespace: str | None = None, dry_run: bool = False) -> dict:
+    def create(
+        self,
+        kind: str,
+        obj,
+        namespace: str | None = None,
+        dry_run: bool = False,
+        field_validation: fields.FieldValidation | None = None,
+    ) -> dict:
         spec = self._admit_request("create", kind)
-        obj = self._decode(spec, obj)
+        obj = self._decode(spec, obj, field_validation)
         metadata = obj["metadata"]
         body_namespace = metadata.get("namespace")
         if spec.namespaced:
@@ -121,9 +128,16 @@ class ApiServer:
                 return obj
             return self._persist(spec, obj, "ADDED")
 
-    def update(self, kind: str, obj, subresource: str | None = None, dry_run: bool = False) -> dict:
+    def update(
+        self,
+        kind: str,
+        obj,
+        subresource: str | None = None,
+        dry_run: bool = False,
+        field_validation: fields.FieldValidation | None = None,
+    ) -> dict:
         spec = self._admit_request("update", kind)
-        obj = self._decode(spec, obj)
+        obj = self._decode(spec, obj, field_validation)
         metadata = obj["metadata"]
         if not metadata.get("name"):
             raise errors.invalid_object(
@@ -146,6 +160,7 @@ class ApiServer:
         patch_type: str = "merge",
         subresource: str | None = None,
         dry_run: bool = False,
+        field_validation: fields.FieldValidation | None = None,
     ) -> dict:
         spec = self._admit_request("patch", kind)
         with self.storage.transaction():
@@ -153,18 +168,20 @@ class ApiServer:
             if current is None:
                 raise errors.not_found(spec, name)
             patched = patch.apply(spec.definition, current, body, patch_type)
-            patched = self._decode(spec, patched)
+            patched = self._decode(spec, patched, field_validation, patched=True)
             # A patch that names a resourceVersion is a precondition on it, as upstream.
             requested_version = patched["metadata"].get("resourceVersion")
             if requested_version and requested_version != current["metadata"]["resourceVersion"]:
                 raise errors.conflict(spec, name)
             return self._replace(spec, current, patched, subresource, dry_run)
 
-    def bind(self, namespace: str, name: str, node_name: str, annotations: dict | None = None) -> dict:
+    def bind(
+        self, namespace: str, name: str, node_name: str, annotations: dict | None = None, dry_run: bool = False
+    ) -> dict:
         """pods/binding: what the scheduler posts to put a pod on a node."""
         spec = self._admit_request("create", "Pod")
         with self.storage.transaction():
-            return self._assign(spec, namespace, name, node_name, annotations)
+            return self._assign(spec, namespace, name, node_name, annotations, dry_run)
 
     def bind_many(self, bindings) -> list:
         """Many pods/binding requests, (namespace, name, node, annotations) each, committed in one transaction.
@@ -186,7 +203,9 @@ class ApiServer:
                     results.append(refusal)
         return results
 
-    def _assign(self, spec: Kind, namespace: str, name: str, node_name: str, annotations: dict | None) -> dict:
+    def _assign(
+        self, spec: Kind, namespace: str, name: str, node_name: str, annotations: dict | None, dry_run: bool = False
+    ) -> dict:
         """Upstream BindingREST.setPodHostAndAnnotations: refuse before writing anything, else set the node, merge the
         Binding's annotations into the pod's, and mark it PodScheduled."""
         pod = self.storage.get("Pod", namespace, name)
@@ -200,6 +219,8 @@ class ApiServer:
         if annotations:
             pod["metadata"]["annotations"] = {**(pod["metadata"].get("annotations") or {}), **annotations}
         admission.set_condition(pod, "PodScheduled", "True", self.clock.timestamp())
+        if dry_run:
+            return pod
         return self._persist(spec, pod, "MODIFIED")
 
     def delete(
@@ -249,6 +270,37 @@ class ApiServer:
                 return self._begin_deletion(spec, current, finalizers, grace)
             return DeleteResult(self._remove(spec, current), True)
 
+    def delete_collection(
+        self,
+        kind: str,
+        namespace: str | None = None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+        propagation_policy: str | None = None,
+        grace_period_seconds: int | None = None,
+        dry_run: bool = False,
+    ):
+        """upstream Store.DeleteCollection: list what the selectors match, delete each as its own delete would, and
+        answer (the items as listed, the list's resourceVersion). Not atomic, as upstream: an object already gone
+        is skipped, and a refusal stops the deletions after the ones already done."""
+        spec = self._admit_request("deletecollection", kind)
+        items, version = self.list(spec.kind, namespace, label_selector, field_selector)
+        for item in items:
+            metadata = item["metadata"]
+            try:
+                self.delete(
+                    spec.kind,
+                    metadata.get("namespace"),
+                    metadata["name"],
+                    propagation_policy=propagation_policy,
+                    grace_period_seconds=grace_period_seconds,
+                    dry_run=dry_run,
+                )
+            except errors.ApiError as refusal:
+                if refusal.code != 404:
+                    raise
+        return items, version
+
     # ---- internals ---------------------------------------------------------------------------------------
     def _admit_request(self, verb: str, kind: str) -> Kind:
         try:
@@ -263,7 +315,11 @@ class ApiServer:
                 raise refusal
         return spec
 
-    def _decode(self, spec: Kind, obj) -> dict:
+    def _decode(self, spec: Kind, obj, validation: fields.FieldValidation | None = None, patched: bool = False) -> dict:
+        """The body as upstream's decoder fills its Go type. Unknown and repeated fields go by the request's
+        fieldValidation directive; callers inside the simulator (the admin, the control plane) name none and get
+        Strict, kubectl's default, so a mistyped field never passes silently."""
+        validation = validation or fields.FieldValidation()
         if not isinstance(obj, dict):
             raise errors.bad_request(
                 f'{spec.kind} in version "{spec.version}" cannot be handled as a {spec.kind}: the body must be a JSON object'
@@ -284,10 +340,11 @@ class ApiServer:
             )
         fitting = decoder.decoded(spec.kind, obj)
         if fitting is not None:
+            fields.settle_strict_errors(spec, fitting, [], validation)  # the body's repeated fields, if any
             return fitting
         obj = clone(obj)
         schema.normalise(spec.kind, obj)
-        problems = fields.decode_problems(spec, obj)
+        problems = fields.settle_strict_errors(spec, obj, fields.decode_problems(spec, obj), validation, patched)
         if problems:
             raise errors.bad_request(
                 f'{spec.kind} in version "{spec.version}" cannot be handled as a {spec.kind}: {problems[0]}'

@@ -8,8 +8,12 @@ or a chatty probe cannot grow memory without limit. Every line is numbered withi
 
 from collections import deque
 
+from ..openapi import VERSION
+
 LINES_PER_CONTAINER = 200
 INSTANCES_KEPT = 2  # the current container and the previous one, as the kubelet keeps them
+# upstream probe/http: the prober's User-Agent is "kube-probe/<major>.<minor>" of the kubelet's version
+PROBE_USER_AGENT = "kube-probe/" + ".".join(VERSION.split(".")[:2])
 
 
 class LogLines(list):
@@ -75,7 +79,7 @@ class ContainerLogs:
             return []
         at = self.clock.wall_time().strftime("%d/%b/%Y:%H:%M:%S +0000")
         path = probe["httpGet"].get("path", "/")
-        return [f'{host_ip} - - [{at}] "GET {path} HTTP/1.1" {status_code} 615 "-" "kube-probe/1.32" "-"']
+        return [f'{host_ip} - - [{at}] "GET {path} HTTP/1.1" {status_code} 615 "-" "{PROBE_USER_AGENT}" "-"']
 
     def stopping(self, image: str) -> list[str]:
         if "nginx" in image:

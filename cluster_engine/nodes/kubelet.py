@@ -23,7 +23,6 @@ The machine (its image cache, container logs and pod IP allocations) survives re
 
 import ipaddress
 import itertools
-import uuid
 import zlib
 
 from ..api.errors import ApiError
@@ -34,6 +33,7 @@ from .backoff import Backoff
 from .container_logs import ContainerLogs
 from .pod_runtime import PodRuntime
 from .pod_status import image_id, image_reference, pod_status
+from .system_info import new_boot_id, node_system_info
 
 HEARTBEAT_SECONDS = 10  # upstream: nodeStatusUpdateFrequency 10s; node lease renewInterval 0.25 x 40 s
 LEASE_DURATION_SECONDS = 40  # upstream: nodeLeaseDurationSeconds
@@ -78,7 +78,7 @@ class Machine:
         self.logs = ContainerLogs(clock)
         self.ips: dict[str, str] = {}
         self.powered_off_at: float | None = None
-        self.boots = 0
+        self.boot_id = ""  # the current boot's, once the machine has booted under this simulator
         # Seen powered on when the simulator (re)started: its containers were running before this kubelet was.
         self.kept_running = False
 
@@ -122,16 +122,21 @@ class NodeAgent:
 
     # ---- life of the agent ---------------------------------------------------------------------------------
     def boot(self) -> None:
-        self.machine.boots += 1
         node = self.node()
+        reported = (((node or {}).get("status") or {}).get("nodeInfo") or {}).get("bootID", "")
+        if self.machine.kept_running and not self.machine.boot_id and reported:
+            self.machine.boot_id = reported  # the machine was up before this simulator: the same boot goes on
+        else:
+            self.machine.boot_id = new_boot_id(self.rng)
         if node is not None:
             self.record(node, "Normal", "Starting", "Starting kubelet.", "The kubelet on this node started.")
-            if self.machine.boots > 1:
+            # upstream setters.MachineInfo: a boot ID other than the one the node reported means a reboot
+            if reported and reported != self.machine.boot_id:
                 self.record(
                     node,
                     "Warning",
                     "Rebooted",
-                    f"Node {self.node_name} has been rebooted, boot id: {uuid.UUID(int=self.rng.getrandbits(128))}",
+                    f"Node {self.node_name} has been rebooted, boot id: {self.machine.boot_id}",
                     "The machine restarted; every container on it has to start again.",
                 )
         self.renew_lease()
@@ -243,6 +248,7 @@ class NodeAgent:
             if changed:
                 transitions.append((condition_type, value))
         status["conditions"] = conditions
+        status["nodeInfo"] = node_system_info(self.node_name, self.machine.boot_id)
         images = self.machine.images_status()
         if images:
             status["images"] = images

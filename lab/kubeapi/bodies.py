@@ -35,9 +35,10 @@ def media_type(request) -> str:
     return (request.META.get("CONTENT_TYPE") or "application/json").split(";")[0].strip().lower()
 
 
-def decode(request):
+def decode(request, duplicates: list[str] | None = None):
     """The JSON value of a create/update body: JSON, YAML (curl, kubectl --raw) or protobuf (kubectl's typed
-    commands)."""
+    commands). Fields a JSON body repeats keep their last value and, when `duplicates` is given, are added to it
+    as upstream's strict decoder names them."""
     kind = media_type(request)
     if kind == protobuf.MEDIA_TYPE:
         return protobuf.decode(read(request))
@@ -50,10 +51,10 @@ def decode(request):
     body = read(request)
     if kind in YAML_TYPES:
         return _from_yaml(body)
-    return _from_json(body)
+    return _from_json(body, duplicates)
 
 
-def decode_patch(request) -> tuple[object, str]:
+def decode_patch(request, duplicates: list[str] | None = None) -> tuple[object, str]:
     """A patch body and its type ("merge", "strategic", "json"); 415 for any other Content-Type."""
     kind = media_type(request)
     patch_type = PATCH_TYPES.get(kind)
@@ -64,16 +65,41 @@ def decode_patch(request) -> tuple[object, str]:
             "UnsupportedMediaType",
             f"the body of the request was in an unknown format - accepted media types include: {accepted}",
         )
-    return _from_json(read(request)), patch_type
+    return _from_json(read(request), duplicates), patch_type
 
 
-def _from_json(body: bytes):
+def _from_json(body: bytes, duplicates: list[str] | None = None):
     if not body.strip():
         raise errors.bad_request("the body of the request was empty")
+    repeated: dict[int, tuple[dict, list[str]]] = {}  # holding each object keeps its id from being reused
+
+    def object_of(pairs):
+        obj = dict(pairs)
+        if len(obj) != len(pairs):
+            seen: set[str] = set()
+            repeated[id(obj)] = (obj, [key for key, _ in pairs if key in seen or seen.add(key)])
+        return obj
+
     try:
-        return json.loads(body)
+        value = json.loads(body, object_pairs_hook=object_of)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise errors.bad_request(f"couldn't get version/kind; json parse error: {_json_reason(error)}") from None
+    if repeated and duplicates is not None:
+        duplicates.extend(f'duplicate field "{path}"' for path in _repeated_paths(value, repeated, ""))
+    return value
+
+
+def _repeated_paths(value, repeated: dict[int, tuple[dict, list[str]]], path: str):
+    """The paths of repeated keys, in document order, spelled as upstream's decoder spells field paths."""
+    if isinstance(value, dict):
+        holder, keys = repeated.get(id(value), (None, ()))
+        for key in keys if holder is value else ():
+            yield f"{path}.{key}" if path else key
+        for key, item in value.items():
+            yield from _repeated_paths(item, repeated, f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _repeated_paths(item, repeated, f"{path}[{index}]")
 
 
 def _from_yaml(body: bytes):

@@ -10,6 +10,8 @@ clock that times the watch.
 BOOKMARK_SECONDS = 60.0
 # upstream: the last bookmark goes 2 s before the watch's deadline, so the client resumes from a version that fresh
 BEFORE_DEADLINE_SECONDS = 2.0
+# upstream: the annotation on the bookmark that closes a watch list's initial events (metav1.InitialEventsAnnotationKey)
+INITIAL_EVENTS_END = "k8s.io/initial-events-end"
 MESSAGE = {"type": "bookmark"}  # what the timer queues on the watcher, in order with its events
 
 
@@ -23,6 +25,13 @@ def next_bookmark_time(now: float, deadline: float) -> float | None:
 def bookmark_object(kind, resource_version: int) -> dict:
     """An object of the watched kind with only metadata.resourceVersion, as upstream's cacher builds it."""
     return {"kind": kind.kind, "apiVersion": kind.api_version, "metadata": {"resourceVersion": str(resource_version)}}
+
+
+def initial_events_end(kind, resource_version: int) -> dict:
+    """The bookmark after the replayed objects of a `sendInitialEvents=true` watch: the client's list is complete."""
+    marker = bookmark_object(kind, resource_version)
+    marker["metadata"]["annotations"] = {INITIAL_EVENTS_END: "true"}
+    return marker
 
 
 class BookmarkTimer:

@@ -10,6 +10,13 @@ from dataclasses import dataclass
 from cluster_engine.api.kinds import ALL_KINDS, Kind
 
 READ_WRITE = ("create", "delete", "get", "list", "patch", "update", "watch")
+# upstream: every registry we serve implements rest.CollectionDeleter except namespaces (pkg/registry/core/namespace
+# wraps its store without DeleteCollection); services gained it with the release we serve (its OpenAPI, and the
+# clients generated from it, have deletecollection on services)
+WITHOUT_DELETE_COLLECTION = {"Namespace"}
+# upstream: the registries whose store sets ReturnDeletedObject (pkg/registry/core/{pod,service,serviceaccount,
+# namespace}/storage); the others answer a finished delete with a Success Status
+RETURN_DELETED_OBJECT = {"Pod", "Service", "ServiceAccount", "Namespace"}
 # upstream: `kubectl get all` expands the "all" category; these are the members we serve
 ALL_CATEGORY = {"Pod", "Service", "Deployment", "ReplicaSet"}
 
@@ -53,6 +60,16 @@ REVIEWS = (
     Review("authorization.k8s.io", "v1", "selfsubjectaccessreviews", "SelfSubjectAccessReview"),
     Review("authentication.k8s.io", "v1", "selfsubjectreviews", "SelfSubjectReview"),
 )
+
+
+def deletes_collections(kind: Kind) -> bool:
+    return kind.kind not in WITHOUT_DELETE_COLLECTION
+
+
+def verbs(kind: Kind) -> list[str]:
+    """A stored kind's verbs as discovery lists them (sorted, as upstream's installer does)."""
+    extra = ("deletecollection",) if deletes_collections(kind) else ()
+    return sorted(READ_WRITE + extra)
 
 
 def group_versions() -> dict[str, list[str]]:

@@ -1,21 +1,31 @@
 """Discovery documents: how kubectl learns which resources exist, their kinds, verbs and short names.
 
-kubectl 1.32 first asks for aggregated discovery (apidiscovery.k8s.io/v2); a plain `application/json` answer makes it
+kubectl first asks for aggregated discovery (apidiscovery.k8s.io/v2); a plain `application/json` answer makes it
 fall back to the classic documents below (APIVersions, APIGroupList, one APIResourceList per group version), which
 carry everything it needs: `kubectl get po` resolves the short name here, `drain` finds `pods/eviction`.
 """
 
+from cluster_engine import openapi
+
 from . import catalog
 
-# The upstream release whose API and printers we reproduce.
+# What kube-apiserver answers on /version for the release we serve. The release build's gitCommit, buildDate and
+# goVersion are not known here, so they are empty rather than made up (the fields themselves are required: clients
+# such as the Python client's VersionInfo refuse a body without them). The emulation version is the binary's own and
+# the minimum compatibility version one minor below it, upstream's defaults without --emulated-version.
+MAJOR, MINOR = openapi.VERSION.split(".")[:2]
 KUBERNETES_VERSION = {
-    "major": "1",
-    "minor": "32",
-    "gitVersion": "v1.32.0",
-    "gitCommit": "70d3cc986aa8221cd1dfb1121852688902d3bf53",
+    "major": MAJOR,
+    "minor": MINOR,
+    "emulationMajor": MAJOR,
+    "emulationMinor": MINOR,
+    "minCompatibilityMajor": MAJOR,
+    "minCompatibilityMinor": str(int(MINOR) - 1),
+    "gitVersion": openapi.GIT_VERSION,
+    "gitCommit": "",
     "gitTreeState": "clean",
-    "buildDate": "2024-12-11T17:59:15Z",
-    "goVersion": "go1.23.3",
+    "buildDate": "",
+    "goVersion": "",
     "compiler": "gc",
     "platform": "linux/amd64",
 }
@@ -61,7 +71,7 @@ def resource_list(group: str, version: str) -> dict | None:
             "singularName": kind.singular,
             "namespaced": kind.namespaced,
             "kind": kind.kind,
-            "verbs": list(catalog.READ_WRITE),
+            "verbs": catalog.verbs(kind),
         }
         if kind.short_names:
             entry["shortNames"] = list(kind.short_names)

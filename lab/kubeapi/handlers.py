@@ -9,7 +9,8 @@ from django.http import HttpResponse
 from cluster_engine.api import errors
 from cluster_engine.api.kinds import Kind
 
-from . import bodies, subresources
+from . import bodies, catalog, field_validation, subresources
+from .dryrun import delete_dry_run, dry_run
 from .responses import TABLE_MEDIA, json_response, not_found_path, success, wants_table
 from .routes import Target
 from .tables import table
@@ -19,15 +20,6 @@ INCLUDE_OBJECT = ("None", "Metadata", "Object")
 
 def list_kind(kind: Kind) -> str:
     return f"{kind.kind}List"
-
-
-def dry_run(request) -> bool:
-    """`dryRun=All` runs every check and writes nothing; any other value is refused as upstream does."""
-    values = request.GET.getlist("dryRun")
-    for value in values:
-        if value != "All":
-            raise errors.bad_request(f'Invalid dry run value: "{value}"; supported values: "All"')
-    return bool(values)
 
 
 def include_object(request) -> str:
@@ -72,12 +64,15 @@ def get_object(request, server, kind: Kind, target: Target, now) -> HttpResponse
 def create(request, server, kind: Kind, target: Target, now) -> HttpResponse:
     if kind.namespaced and target.namespace is None:
         raise errors.method_not_allowed()
-    created = server.create(kind.kind, bodies.decode(request), target.namespace, dry_run=dry_run(request))
-    return respond(request, kind, created, now, 201)
+    validation = field_validation.from_request(request)
+    body = bodies.decode(request, validation.duplicates)
+    created = server.create(kind.kind, body, target.namespace, dry_run=dry_run(request), field_validation=validation)
+    return field_validation.add_warnings(respond(request, kind, created, now, 201), validation)
 
 
 def update(request, server, kind: Kind, target: Target, now) -> HttpResponse:
-    body = bodies.decode(request)
+    validation = field_validation.from_request(request)
+    body = bodies.decode(request, validation.duplicates)
     if isinstance(body, dict):
         metadata = body.setdefault("metadata", {})
         if isinstance(metadata, dict):
@@ -92,12 +87,19 @@ def update(request, server, kind: Kind, target: Target, now) -> HttpResponse:
                         "the namespace of the provided object does not match the namespace sent on the request"
                     )
                 metadata["namespace"] = target.namespace
-    updated = server.update(kind.kind, body, subresource=target.subresource or None, dry_run=dry_run(request))
-    return respond(request, kind, updated, now)
+    updated = server.update(
+        kind.kind,
+        body,
+        subresource=target.subresource or None,
+        dry_run=dry_run(request),
+        field_validation=validation,
+    )
+    return field_validation.add_warnings(respond(request, kind, updated, now), validation)
 
 
 def patch(request, server, kind: Kind, target: Target, now) -> HttpResponse:
-    body, patch_type = bodies.decode_patch(request)
+    validation = field_validation.from_request(request)
+    body, patch_type = bodies.decode_patch(request, validation.duplicates)
     patched = server.patch(
         kind.kind,
         target.namespace,
@@ -106,8 +108,9 @@ def patch(request, server, kind: Kind, target: Target, now) -> HttpResponse:
         patch_type,
         subresource=target.subresource or None,
         dry_run=dry_run(request),
+        field_validation=validation,
     )
-    return respond(request, kind, patched, now)
+    return field_validation.add_warnings(respond(request, kind, patched, now), validation)
 
 
 def delete_options(request) -> dict:
@@ -140,12 +143,12 @@ def delete(request, server, kind: Kind, target: Target, now) -> HttpResponse:
         propagation_policy=options.get("propagationPolicy"),
         grace_period_seconds=options.get("gracePeriodSeconds"),
         preconditions=options.get("preconditions"),
-        dry_run=dry_run(request) or options.get("dryRun") == ["All"],
+        dry_run=delete_dry_run(request, options),
     )
     obj = result.object
     # upstream: an object that lingers (graceful termination, finalizers) comes back as it now is, and so does a
-    # deleted pod (its registry returns deleted objects); other kinds answer a finished delete with a Status.
-    if not result.finished or kind.kind == "Pod":
+    # deleted object of a registry that returns deleted objects; the others answer a finished delete with a Status.
+    if not result.finished or kind.kind in catalog.RETURN_DELETED_OBJECT:
         return json_response(obj)
     details = {"name": target.name, "kind": kind.plural, "uid": obj["metadata"].get("uid", "")}
     if kind.group:
@@ -153,7 +156,31 @@ def delete(request, server, kind: Kind, target: Target, now) -> HttpResponse:
     return json_response(success(details))
 
 
-COLLECTION_VERBS = {"GET": get_collection, "POST": create}
+def delete_collection(request, server, kind: Kind, target: Target, now) -> HttpResponse:
+    """DELETE on a collection: the objects the selectors matched, as a List of them before they were deleted."""
+    if not catalog.deletes_collections(kind):
+        raise errors.method_not_allowed()
+    options = delete_options(request)
+    items, version = server.delete_collection(
+        kind.kind,
+        target.namespace,
+        label_selector=request.GET.get("labelSelector"),
+        field_selector=request.GET.get("fieldSelector"),
+        propagation_policy=options.get("propagationPolicy"),
+        grace_period_seconds=options.get("gracePeriodSeconds"),
+        dry_run=delete_dry_run(request, options),
+    )
+    return json_response(
+        {
+            "kind": list_kind(kind),
+            "apiVersion": kind.api_version,
+            "metadata": {"resourceVersion": str(version)},
+            "items": items,
+        }
+    )
+
+
+COLLECTION_VERBS = {"GET": get_collection, "POST": create, "DELETE": delete_collection}
 OBJECT_VERBS = {"GET": get_object, "PUT": update, "PATCH": patch, "DELETE": delete}
 SUBRESOURCE_VERBS = {
     "status": {"GET": get_object, "PUT": update, "PATCH": patch},

@@ -7,6 +7,8 @@ per group version, the operations with their group-version-kind and parameters, 
 computes its strategic merge patches from its own built-in types, as it does for any server's built-in kinds.
 """
 
+import hashlib
+
 from django.http import HttpResponse
 
 from cluster_engine.api import errors
@@ -14,6 +16,10 @@ from cluster_engine.api import errors
 from . import auth, catalog, discovery
 from .responses import error_response, json_response, not_found_path
 from .views import cluster_named
+
+# upstream: the hash in a path's serverRelativeURL is the document's ETag, so clients may cache it for good; ours
+# change only with the release whose API they describe
+DOCUMENT_HASH = hashlib.sha512(discovery.KUBERNETES_VERSION["gitVersion"].encode()).hexdigest().upper()
 
 
 def _path_key(group: str, version: str) -> str:
@@ -25,9 +31,7 @@ def root(prefix: str) -> dict:
     for group, versions in catalog.group_versions().items():
         for version in versions:
             key = _path_key(group, version)
-            paths[key] = {
-                "serverRelativeURL": f"{prefix}/openapi/v3/{key}?hash={discovery.KUBERNETES_VERSION['gitCommit']}"
-            }
+            paths[key] = {"serverRelativeURL": f"{prefix}/openapi/v3/{key}?hash={DOCUMENT_HASH}"}
     return {"paths": paths}
 
 

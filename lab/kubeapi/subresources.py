@@ -12,6 +12,7 @@ from cluster_engine.api.kinds import Kind, kind_named
 from cluster_engine.openapi import definition_name
 
 from . import auth, bodies, log_follow
+from .dryrun import delete_dry_run, dry_run
 from .responses import json_response, not_found_path, success
 from .routes import Target
 from .selectors import label_selector_string
@@ -79,7 +80,7 @@ def _scale(request, server, kind: Kind, target: Target) -> HttpResponse:
     version = ((sent.get("metadata") if isinstance(sent, dict) else None) or {}).get("resourceVersion")
     if version:
         change["metadata"] = {"resourceVersion": version}
-    updated = server.patch(kind.kind, target.namespace, target.name, change, "merge")
+    updated = server.patch(kind.kind, target.namespace, target.name, change, "merge", dry_run=dry_run(request))
     return json_response(scale_of(updated))
 
 
@@ -103,6 +104,7 @@ def _evict(request, server, kind: Kind, target: Target) -> HttpResponse:
         target.name,
         grace_period_seconds=options.get("gracePeriodSeconds"),
         preconditions=options.get("preconditions"),
+        dry_run=delete_dry_run(request, options),
     )
     return json_response(success(code=201), 201)
 
@@ -242,7 +244,7 @@ def _binding(request, server, target: Target) -> HttpResponse:
     node = ((binding or {}).get("target") or {}).get("name") if isinstance(binding, dict) else None
     if not node:
         raise errors.invalid_object(kind_named("Pod"), target.name, [errors.required("target.name")])
-    server.bind(target.namespace, target.name, node)
+    server.bind(target.namespace, target.name, node, dry_run=dry_run(request))
     return json_response(success(code=201), 201)
 
 

@@ -5,7 +5,8 @@ from django.urls import path, re_path
 from . import openapi, pages, views
 
 urlpatterns = [
-    path("k8s/clusters/<slug:cluster>/version", views.version),
+    # upstream answers /version and /version/ alike; the Python client asks for the latter
+    re_path(r"^k8s/clusters/(?P<cluster>[-a-zA-Z0-9_]+)/version/?$", views.version),
     path("k8s/clusters/<slug:cluster>/kubeconfig", pages.kubeconfig_page, name="kubeconfig"),
     re_path(r"^k8s/clusters/(?P<cluster>[-a-zA-Z0-9_]+)/openapi/(?P<rest>.*)$", openapi.document),
     re_path(r"^k8s/clusters/(?P<cluster>[-a-zA-Z0-9_]+)/(?P<root>apis?)(?:/(?P<rest>.*))?$", views.api),

@@ -47,6 +47,8 @@ def verb_of(request, target: routes.Target) -> str:
         if target.collection:
             return "watch" if is_watch(request) else "list"
         return "get"
+    if request.method == "DELETE" and target.collection:
+        return "deletecollection"
     return METHOD_VERBS.get(request.method, request.method.lower())
 
 
@@ -108,6 +110,7 @@ def answer(request, cluster: Cluster, identity, kind, target: routes.Target, ver
             include_object=include_object(request),
             now=now,
             allow_bookmarks=request.GET.get("allowWatchBookmarks", "").lower() in ("true", "1"),
+            send_initial_events=request.GET.get("sendInitialEvents", "").lower() in ("true", "1"),
             list_objects=lambda: server.list(
                 kind.kind,
                 target.namespace,

@@ -5,7 +5,9 @@ then follows; with one, it sends what happened after it, or a single ERROR event
 left the window, telling the client to list again. With a selector, an object that stops matching leaves the
 client's view as DELETED and one that starts matching enters as ADDED, as upstream's cacher does. The stream ends
 after timeoutSeconds (kubectl and informers then resume from the last version they saw). With
-allowWatchBookmarks=true it also sends BOOKMARK events (bookmarks.py).
+allowWatchBookmarks=true it also sends BOOKMARK events (bookmarks.py). A watch list (`sendInitialEvents=true`, what
+client-go's reflectors and kubectl send to a server of our release) replays the current objects whatever version it
+names and closes the replay with a bookmark annotated `k8s.io/initial-events-end`.
 """
 
 import asyncio
@@ -52,6 +54,7 @@ class WatchPlan:
     now: datetime
     list_objects: object  # () -> (items matching the selectors, resourceVersion): a sync callable on the ORM
     allow_bookmarks: bool = False
+    send_initial_events: bool = False
     labels: list = field(default_factory=list)
     fields: list = field(default_factory=list)
 
@@ -200,7 +203,7 @@ class Stream:
 async def stream(plan: WatchPlan) -> StreamingHttpResponse:
     """Start following the cluster before reading the snapshot, so nothing falls between the two."""
     cache = await watch_cache(plan.cluster_id)
-    replay = plan.resource_version in ("", "0")
+    replay = plan.resource_version in ("", "0") or plan.send_initial_events
     state = Stream(plan)
     initial: list[dict] = []
     since = 0
@@ -241,7 +244,10 @@ async def _follow(cache, watcher, state: Stream, initial: list[dict]):
     written = -WRITE_INTERVAL
     try:
         # The replay, or nothing: either way the headers go out now, as upstream flushes them before any event.
-        yield b"".join(state.line("ADDED", obj) for obj in initial)
+        replayed = b"".join(state.line("ADDED", obj) for obj in initial)
+        if state.plan.send_initial_events and state.plan.sends_bookmarks:
+            replayed += _encode("BOOKMARK", bookmarks.initial_events_end(state.plan.kind, state.version))
+        yield replayed
         while True:
             messages = await watcher.next_batches()
             pause = written + WRITE_INTERVAL - loop.time()

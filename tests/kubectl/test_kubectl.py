@@ -1,4 +1,4 @@
-"""The real kubectl 1.32, as a student types it, against a live lab: its output and the state it leaves."""
+"""The real kubectl, as a student types it, against a live lab: its output and the state it leaves."""
 
 import json
 import subprocess
@@ -47,7 +47,7 @@ def test_get_nodes_prints_the_upstream_columns(kubectl):
     assert table[0] == ["NAME", "STATUS", "ROLES", "AGE", "VERSION"]
     by_name = {row[0]: row for row in table[1:]}
     assert by_name["control-plane-1"][1:3] == ["Ready", "control-plane"]
-    assert by_name["control-plane-1"][4] == "v1.32.0"
+    assert by_name["control-plane-1"][4] == "v1.37.0"
     assert by_name["worker-1"][1:3] == ["Ready", "<none>"]
 
 
@@ -133,6 +133,20 @@ def test_delete_a_deployment(kubectl):
     assert deleted.stdout.strip() == 'deployment.apps "doomed" deleted from default namespace'  # kubectl 1.36+ names it
     gone = kubectl("get", "deployment", "doomed")
     assert gone.stderr.strip() == 'Error from server (NotFound): deployments.apps "doomed" not found'
+
+
+def test_server_dry_run_changes_nothing_and_warn_validation_warns(kubectl):
+    kubectl("create", "deployment", "rehearsal", "--image=nginx:1.27")
+    scaled = kubectl("scale", "deployment", "rehearsal", "--replicas=9", "--dry-run=server")
+    assert scaled.stdout.strip() == "deployment.apps/rehearsal scaled (server dry run)"
+    deleted = kubectl("delete", "deployment", "rehearsal", "--dry-run=server")
+    assert deleted.stdout.strip() == 'deployment.apps "rehearsal" deleted from default namespace (server dry run)'
+    kept = kubectl("get", "deployment", "rehearsal", "-o", "jsonpath={.spec.replicas}")
+    assert kept.stdout == "1"
+    manifest = DOCS_DEPLOYMENT.format(replicas=1).replace("  replicas:", "  bogus: 1\n  replicas:")
+    warned = kubectl("apply", "--validate=warn", "-f", "-", stdin=manifest.replace("nginx-deployment", "warned"))
+    assert warned.returncode == 0
+    assert 'Warning: unknown field "spec.bogus"' in warned.stderr
 
 
 def test_expose_a_deployment(kubectl):

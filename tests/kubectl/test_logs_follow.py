@@ -42,7 +42,7 @@ def test_follow_streams_new_probe_lines_after_the_tail(kubectl, lab, kubectl_bin
         guard.cancel()
         watcher.kill()
         watcher.wait()
-    assert all('"GET /healthz HTTP/1.1" 200 615 "-" "kube-probe/1.32" "-"' in line for line in lines), lines
+    assert all('"GET /healthz HTTP/1.1" 200 615 "-" "kube-probe/1.37" "-"' in line for line in lines), lines
     assert len(set(lines)) == 4  # each a fresh line (their timestamps differ by the 10 s period), none repeated
     kubectl("delete", "pod", "follow-probed", "--wait=false")
 

@@ -62,6 +62,25 @@ def test_create_patch_scale_watch_and_delete(api_client):
     assert json.loads(missing.value.body)["message"] == 'deployments.apps "pyclient" not found'
 
 
+def test_nodes_and_version_decode_into_the_clients_models(api_client):
+    nodes = client.CoreV1Api(api_client).list_node().items
+    assert nodes and all(node.status.node_info.kubelet_version == "v1.37.0" for node in nodes)
+    assert len({node.status.node_info.boot_id for node in nodes}) == len(nodes)
+    info = client.VersionApi(api_client).get_code()
+    assert (info.git_version, info.major, info.minor, info.emulation_minor) == ("v1.37.0", "1", "37", "37")
+
+
+def test_deletes_answer_what_the_client_models_expect(api_client):
+    core = client.CoreV1Api(api_client)
+    core.create_namespaced_service("default", {"metadata": {"name": "gone"}, "spec": {"ports": [{"port": 80}]}})
+    deleted = core.delete_namespaced_service("gone", "default")
+    assert (type(deleted).__name__, deleted.metadata.name) == ("V1Service", "gone")
+    for name in ("one", "two"):
+        core.create_namespaced_config_map("default", {"metadata": {"name": name, "labels": {"batch": "old"}}})
+    core.delete_collection_namespaced_config_map("default", label_selector="batch=old", _preload_content=False)
+    assert core.list_namespaced_config_map("default", label_selector="batch").items == []
+
+
 def post(lab, credentials, path: str, body: bytes, content_type: str = "application/json") -> requests.Response:
     token, ca = credentials
     headers = {"Authorization": f"Bearer {token}", "Content-Type": content_type}
@@ -93,7 +112,7 @@ def test_bad_bodies_are_refused_and_change_nothing(lab, credentials, body, conte
     token, ca = credentials
     listing = requests.get(lab.base + DEMO + DEPLOYMENTS, headers={"Authorization": f"Bearer {token}"}, verify=ca)
     before = listing.json()["metadata"]["resourceVersion"]
-    response = post(lab, credentials, DEPLOYMENTS, body, content_type)
+    response = post(lab, credentials, DEPLOYMENTS + "?fieldValidation=Strict", body, content_type)  # kubectl's
     status = response.json()
     assert (response.status_code, status["kind"], status["status"], status["reason"], status["code"]) == (
         code, "Status", "Failure", reason, code,

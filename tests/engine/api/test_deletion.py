@@ -120,3 +120,27 @@ def test_bad_delete_options(server):
 def test_dry_run_delete_of_a_namespace_reports_it_would_linger(server):
     assert server.delete("Namespace", None, "kube-system", dry_run=True).finished is False
     assert server.get("Namespace", None, "kube-system")["status"]["phase"] == "Active"
+
+
+def test_delete_collection_deletes_each_match_as_its_own_delete_would(server, watch):
+    for name in ("a", "b", "c"):
+        server.create("ConfigMap", {"metadata": {"name": name, "labels": {"keep": str(name == "c").lower()}}})
+    before, published = snapshot(server.storage), len(watch)
+    items, _ = server.delete_collection("ConfigMap", "default", label_selector="keep=false", dry_run=True)
+    assert [item["metadata"]["name"] for item in items] == ["a", "b"]
+    assert snapshot(server.storage) == before and len(watch) == published
+    items, version = server.delete_collection("ConfigMap", "default", label_selector="keep=false")
+    assert [item["metadata"]["name"] for item in items] == ["a", "b"] and version == before[1]
+    assert [event["type"] for event in watch[published:]] == ["DELETED", "DELETED"]
+    assert [item["metadata"]["name"] for item in server.list("ConfigMap", "default")[0]] == ["c"]
+
+
+def test_a_dry_run_binding_is_checked_but_not_written(server, watch):
+    server.create("Pod", pod("web-1"))
+    before, published = snapshot(server.storage), len(watch)
+    assert server.bind("default", "web-1", "worker-1", dry_run=True)["spec"]["nodeName"] == "worker-1"
+    assert snapshot(server.storage) == before and len(watch) == published
+    server.bind("default", "web-1", "worker-1")
+    with pytest.raises(ApiError) as refused:
+        server.bind("default", "web-1", "worker-2", dry_run=True)
+    assert refused.value.message.endswith('pod web-1 is already assigned to node "worker-1"')

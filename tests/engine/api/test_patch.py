@@ -205,3 +205,42 @@ def test_kubectl_apply_strategic_patch_updates_one_container(server):
     container = applied["spec"]["template"]["spec"]["containers"][0]
     assert container["image"] == "nginx:1.28"
     assert container["ports"] == [{"containerPort": 80, "protocol": "TCP"}]
+
+
+NAMELESS_VOLUME = [{"name": None}]
+
+
+@pytest.mark.parametrize(
+    "body, patch_type",
+    [
+        ({"spec": {"template": {"spec": {"volumes": NAMELESS_VOLUME}}}}, "strategic"),
+        ({"spec": {"template": {"spec": {"volumes": NAMELESS_VOLUME}}}}, "merge"),
+        ([{"op": "add", "path": "/spec/template/spec/volumes", "value": NAMELESS_VOLUME}], "json"),
+    ],
+)
+def test_every_patch_type_validates_the_patched_object_as_a_create_would(server, watch, body, patch_type):
+    server.create("Deployment", deployment())
+    before, published = snapshot(server.storage), len(watch)
+    with pytest.raises(ApiError) as refused:
+        server.patch("Deployment", "default", "web", body, patch_type)
+    assert (refused.value.code, refused.value.message) == (
+        422,
+        'Deployment.apps "web" is invalid: spec.template.spec.volumes[0].name: Required value',
+    )
+    assert refused.value.causes == [
+        {"reason": "FieldValueRequired", "message": "Required value", "field": "spec.template.spec.volumes[0].name"}
+    ]
+    assert snapshot(server.storage) == before and len(watch) == published
+
+
+def test_a_volume_without_a_source_is_an_empty_dir_and_names_are_unique(server):
+    server.create("Deployment", deployment())
+    volumes = {"spec": {"template": {"spec": {"volumes": [{"name": "cache"}]}}}}
+    patched = server.patch("Deployment", "default", "web", volumes, "strategic")
+    assert patched["spec"]["template"]["spec"]["volumes"] == [{"name": "cache", "emptyDir": {}}]
+    twice = [
+        {"op": "add", "path": "/spec/template/spec/volumes/-", "value": {"name": "cache", "hostPath": {"path": "/"}}}
+    ]
+    with pytest.raises(ApiError) as refused:
+        server.patch("Deployment", "default", "web", twice, "json")
+    assert [cause["message"] for cause in refused.value.causes] == ['Duplicate value: "cache"']

@@ -1,5 +1,6 @@
 """The kubelet on the simulated clock: heartbeats, starting pods, probes, restarts, termination, power faults."""
 
+from cluster_engine import openapi
 from cluster_engine.nodes.kubelet import Kubelets
 
 from .cluster import annotate, cluster, condition, container_status, events, pod_manifest, run_pod, step_until
@@ -238,6 +239,27 @@ def test_power_cycle_restarts_containers_with_restart_count_plus_one():
     assert (last["exitCode"], last["reason"], last["finishedAt"]) == (255, "Unknown", "2026-01-01T00:01:00Z")
     assert events(sim, "Rebooted")[0]["type"] == "Warning"
     assert events(sim, "Pulled", "web")[-1]["message"] == 'Container image "nginx:1.27" already present on machine'
+
+
+def test_node_reports_its_machine_and_a_new_boot_id_after_each_power_cycle():
+    sim = cluster([Kubelets], workers=2)
+    sim.run_until(20)
+    info = sim.get("Node", "worker-1")["status"]["nodeInfo"]
+    assert set(openapi.definitions()["io.k8s.api.core.v1.NodeSystemInfo"]["required"]) <= set(info)
+    assert (info["kubeletVersion"], info["kubeProxyVersion"], info["operatingSystem"]) == ("v1.37.0", "", "linux")
+    assert info["containerRuntimeVersion"].startswith("containerd://")
+    assert (
+        len(info["machineID"]) == 32
+        and info["machineID"] != sim.get("Node", "worker-2")["status"]["nodeInfo"]["machineID"]
+    )
+    assert not events(sim, "Rebooted")  # the machine was up before the simulation: the same boot goes on
+    annotate(sim, "Node", "worker-1", {"kubelab.io/power": "off"})
+    sim.run_until(60)
+    annotate(sim, "Node", "worker-1", {"kubelab.io/power": "on"})
+    rebooted = step_until(sim, lambda: sim.get("Node", "worker-1")["status"]["nodeInfo"]["bootID"] != info["bootID"])
+    after = sim.get("Node", "worker-1")["status"]["nodeInfo"]
+    assert rebooted and (after["machineID"], after["systemUUID"]) == (info["machineID"], info["systemUUID"])
+    assert events(sim, "Rebooted")[0]["message"] == f"Node worker-1 has been rebooted, boot id: {after['bootID']}"
 
 
 def test_container_logs_keep_the_current_and_previous_instance():
