@@ -96,8 +96,9 @@ def test_a_watch_from_a_list_sees_what_followed_it_including_a_deletecollection(
     version = core.list_namespaced_config_map(namespace).metadata.resource_version
     core.create_namespaced_config_map(namespace, config_map(second))
     core.patch_namespaced_config_map(second, namespace, {"data": {"key": "changed"}})
-    gone = core.delete_collection_namespaced_config_map(namespace)
-    assert sorted(item.metadata.name for item in gone.items) == sorted([first, second])
+    core.delete_collection_namespaced_config_map(
+        namespace
+    )  # answers the deleted list, which this client types as a Status
     seen = [
         (event["type"], event["object"].metadata.name)
         for event in watch.Watch().stream(
