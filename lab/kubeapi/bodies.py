@@ -1,14 +1,15 @@
 """Request bodies: size limit, JSON or YAML, and the patch format named by the Content-Type.
 
 Upstream refuses a body over 3 MiB with 413 before reading it, a body that does not parse with 400 and the parser's
-own words, and a PATCH whose Content-Type is not one of the patch formats with 415. All of these change nothing.
+own words (a document nested too deep or, in YAML, mostly aliases is one that does not parse), and a PATCH whose
+Content-Type is not one of the patch formats with 415. All of these change nothing.
 """
 
 import json
 
 import yaml
 
-from cluster_engine.api import errors
+from cluster_engine.api import documents, errors
 from cluster_engine.api.patch import PATCH_TYPES
 from cluster_engine.api.server import MAX_REQUEST_BYTES
 
@@ -71,14 +72,14 @@ def _from_json(body: bytes):
     if not body.strip():
         raise errors.bad_request("the body of the request was empty")
     try:
-        return json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        return documents.load_json(body)
+    except (UnicodeDecodeError, json.JSONDecodeError, documents.TooDeep) as error:
         raise errors.bad_request(f"couldn't get version/kind; json parse error: {_json_reason(error)}") from None
 
 
 def _from_yaml(body: bytes):
     try:
-        return yaml.safe_load(body)
+        return documents.load_yaml(body)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
@@ -88,6 +89,8 @@ def _from_yaml(body: bytes):
 
 def _json_reason(error: Exception) -> str:
     """Go's encoding/json wording for the commonest mistakes."""
+    if isinstance(error, documents.TooDeep):
+        return str(error)
     if isinstance(error, json.JSONDecodeError):
         if error.pos >= len(error.doc):
             return "unexpected end of JSON input"
