@@ -67,6 +67,16 @@ def issue_token(cluster: Cluster, service_account: dict, seconds: int = DEFAULT_
     return signing.dumps(payload, salt=SALT, compress=True), expires
 
 
+def credentials(request) -> str | None:
+    """The request's `Authorization` header, if it came over TLS. A bearer token sent in clear text (to the pages'
+    plain-HTTP port) may have been read on the way, so it is no credential: the request is unauthenticated, as
+    kube-apiserver, which serves only TLS (--secure-port), never sees such a token. Behind a proxy that ends TLS,
+    Daphne's --proxy-headers makes X-Forwarded-Proto the scheme."""
+    if not request.is_secure():
+        return None
+    return request.META.get("HTTP_AUTHORIZATION")
+
+
 def authenticate(cluster: Cluster, header: str | None) -> Identity:
     """The identity behind an `Authorization: Bearer` header; 401 for a missing, forged, expired, revoked or
     foreign token (another cluster's authenticator does not know it, so to this one it is no credential at all)."""

@@ -52,7 +52,7 @@ def verb_of(request, target: routes.Target) -> str:
 
 def serve(request, cluster: Cluster, root: str, segments: list[str]):
     """Everything up to the response: an HttpResponse, or a WatchPlan for the async view to stream."""
-    identity = auth.authenticate(cluster, request.META.get("HTTP_AUTHORIZATION"))
+    identity = auth.authenticate(cluster, auth.credentials(request))
     if root == "api":
         if not segments:
             return json_response(discovery.api_versions())

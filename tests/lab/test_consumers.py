@@ -326,7 +326,7 @@ def test_each_kube_api_request_reaches_the_page_with_its_status_code(demo):
         scale = "/k8s/clusters/demo/apis/apps/v1/namespaces/default/deployments/web/scale"
         body = json.dumps({"spec": {"replicas": 4}})
         client = AsyncClient()
-        patch = {"content_type": "application/merge-patch+json", "headers": {"authorization": admin}}
+        patch = {"content_type": "application/merge-patch+json", "headers": {"authorization": admin}, "secure": True}
         answered = await client.patch(scale, body, **patch)
         assert answered.status_code == 200
         assert await request_notice(socket) == {
@@ -341,7 +341,7 @@ def test_each_kube_api_request_reaches_the_page_with_its_status_code(demo):
             "code": 200,
         }
         refused = await client.patch(
-            scale, body, content_type="application/merge-patch+json", headers={"authorization": student}
+            scale, body, content_type="application/merge-patch+json", headers={"authorization": student}, secure=True
         )
         assert refused.status_code == 403
         notice = await request_notice(socket)
