@@ -29,8 +29,9 @@ _BRACKETS_ONLY = bytes(range(256)).translate(None, b"[]{}")
 _STRING_LITERAL = re.compile(rb'"(?:[^"\\]|\\.)*"')
 
 
-class TooDeep(ValueError):
-    """A JSON document nests past MAX_DEPTH; `args[0]` is encoding/json's wording."""
+class NotJson(ValueError):
+    """A document encoding/json would refuse though Python's json reads it (too deep, NaN, Infinity); `args[0]` is
+    encoding/json's wording."""
 
 
 class YAMLLimitError(yaml.YAMLError):
@@ -46,11 +47,18 @@ class YAMLLimitError(yaml.YAMLError):
 
 # ---- JSON ----------------------------------------------------------------------------------------------------
 def load_json(text: bytes | str):
-    """`json.loads`, refusing a document nested past MAX_DEPTH with TooDeep before parsing it."""
+    """`json.loads` as strict as encoding/json: NotJson for a document nested past MAX_DEPTH (found before parsing)
+    and for NaN or Infinity, which JSON does not have."""
     raw = text.encode() if isinstance(text, str) else text
     if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH:  # only then can it be too deep: most bodies skip the scan
         _refuse_deep_json(raw)
-    return json.loads(text)
+    return json.loads(text, parse_constant=_refuse_constant)
+
+
+def _refuse_constant(name: str):
+    if name.startswith("-"):  # a minus sign starts a number, so encoding/json fails on the letter after it
+        raise NotJson(f"invalid character '{name[1]}' in numeric literal")
+    raise NotJson(f"invalid character '{name[0]}' looking for beginning of value")
 
 
 def _refuse_deep_json(raw: bytes) -> None:
@@ -62,7 +70,7 @@ def _refuse_deep_json(raw: bytes) -> None:
             depth += 1
             if depth > MAX_DEPTH:
                 # encoding/json's scanner: s.error(c, "exceeded max depth")
-                raise TooDeep(f"invalid character '{chr(char)}' exceeded max depth")
+                raise NotJson(f"invalid character '{chr(char)}' exceeded max depth")
         else:
             depth -= 1
 

@@ -21,9 +21,10 @@ ROLE_ANNOTATION = "kubelab.io/role"
 ADMIN, VIEW = "admin", "view"
 ROLES = (ADMIN, VIEW)
 READ_VERBS = {"get", "list", "watch"}
-# upstream: TokenRequest expirationSeconds defaults to 1 hour and may not be under 10 minutes
+# upstream: TokenRequest expirationSeconds defaults to 1 hour, may not be under 10 minutes nor over 2^32 seconds
 DEFAULT_TOKEN_SECONDS = 3600
 MIN_TOKEN_SECONDS = 600
+MAX_TOKEN_SECONDS = 1 << 32
 # A kubeconfig is handed out for a course: a year, like a long-lived credential an admin would rotate.
 KUBECONFIG_TOKEN_SECONDS = 365 * 24 * 3600
 ALWAYS_ALLOWED = {("authorization.k8s.io", "selfsubjectaccessreviews"), ("authentication.k8s.io", "selfsubjectreviews")}

@@ -73,7 +73,7 @@ def _from_json(body: bytes):
         raise errors.bad_request("the body of the request was empty")
     try:
         return documents.load_json(body)
-    except (UnicodeDecodeError, json.JSONDecodeError, documents.TooDeep) as error:
+    except (UnicodeDecodeError, json.JSONDecodeError, documents.NotJson) as error:
         raise errors.bad_request(f"couldn't get version/kind; json parse error: {_json_reason(error)}") from None
 
 
@@ -89,7 +89,7 @@ def _from_yaml(body: bytes):
 
 def _json_reason(error: Exception) -> str:
     """Go's encoding/json wording for the commonest mistakes."""
-    if isinstance(error, documents.TooDeep):
+    if isinstance(error, documents.NotJson):
         return str(error)
     if isinstance(error, json.JSONDecodeError):
         if error.pos >= len(error.doc):

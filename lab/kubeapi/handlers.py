@@ -6,7 +6,7 @@ control plane use) and its result into the body upstream would send. Refusals ar
 
 from django.http import HttpResponse
 
-from cluster_engine.api import errors
+from cluster_engine.api import errors, typed
 from cluster_engine.api.kinds import Kind
 
 from . import bodies, subresources
@@ -21,9 +21,10 @@ def list_kind(kind: Kind) -> str:
     return f"{kind.kind}List"
 
 
-def dry_run(request) -> bool:
-    """`dryRun=All` runs every check and writes nothing; any other value is refused as upstream does."""
-    values = request.GET.getlist("dryRun")
+def dry_run(request, values: list[str] | None = None) -> bool:
+    """`dryRun=All` (in the query, or DeleteOptions' `dryRun` list) runs every check and writes nothing; any other
+    value is refused as upstream does."""
+    values = request.GET.getlist("dryRun") if values is None else values
     for value in values:
         if value != "All":
             raise errors.bad_request(f'Invalid dry run value: "{value}"; supported values: "All"')
@@ -114,10 +115,7 @@ def delete_options(request) -> dict:
     """DeleteOptions from the body (kubectl, the Python client) merged with the query (curl, older clients)."""
     options = {}
     if request.META.get("CONTENT_LENGTH") not in (None, "", "0"):
-        body = bodies.decode(request)
-        if not isinstance(body, dict):
-            raise errors.bad_request("the body of a delete must be a DeleteOptions object")
-        options.update(body)
+        options.update(typed.decode("", "v1", "DeleteOptions", bodies.decode(request), prefixed=False))
     for name in ("propagationPolicy", "gracePeriodSeconds", "orphanDependents"):
         if name in request.GET:
             options[name] = request.GET[name]
@@ -126,6 +124,9 @@ def delete_options(request) -> dict:
             options["gracePeriodSeconds"] = int(options["gracePeriodSeconds"])
         except (TypeError, ValueError):
             raise errors.bad_request(f"invalid gracePeriodSeconds {options['gracePeriodSeconds']!r}") from None
+        low, high = typed.INTEGER_RANGES["int64"]
+        if not low <= options["gracePeriodSeconds"] <= high:
+            raise errors.bad_request(f"invalid gracePeriodSeconds {options['gracePeriodSeconds']!r}")
     if str(options.pop("orphanDependents", "")).lower() == "true":
         options.setdefault("propagationPolicy", "Orphan")
     return options
@@ -140,7 +141,7 @@ def delete(request, server, kind: Kind, target: Target, now) -> HttpResponse:
         propagation_policy=options.get("propagationPolicy"),
         grace_period_seconds=options.get("gracePeriodSeconds"),
         preconditions=options.get("preconditions"),
-        dry_run=dry_run(request) or options.get("dryRun") == ["All"],
+        dry_run=dry_run(request) or dry_run(request, options.get("dryRun") or []),
     )
     obj = result.object
     # upstream: an object that lingers (graceful termination, finalizers) comes back as it now is, and so does a

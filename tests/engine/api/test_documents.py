@@ -64,7 +64,7 @@ def test_yaml_nested_to_the_limit_is_read():
 
 @pytest.mark.parametrize(("opening", "closing"), [("[", "]"), ('{"a":', "}")])
 def test_json_nested_too_deep_is_refused_in_encoding_jsons_words(opening, closing):
-    with pytest.raises(documents.TooDeep, match=re.escape(f"invalid character '{opening[0]}' exceeded max depth")):
+    with pytest.raises(documents.NotJson, match=re.escape(f"invalid character '{opening[0]}' exceeded max depth")):
         documents.load_json(opening * 10_000 + "1" + closing * 10_000)
     nested = opening * documents.MAX_DEPTH + "1" + closing * documents.MAX_DEPTH
     assert documents.load_json(nested.encode()) == json.loads(nested)
@@ -73,3 +73,16 @@ def test_json_nested_too_deep_is_refused_in_encoding_jsons_words(opening, closin
 def test_brackets_inside_json_strings_do_not_count():
     text = json.dumps({"a": "[" * 500 + '\\"{' * 300, "b": [[1]] * 200})
     assert documents.load_json(text) == json.loads(text)
+
+
+@pytest.mark.parametrize(
+    ("constant", "message"),
+    [
+        ("NaN", "invalid character 'N' looking for beginning of value"),
+        ("Infinity", "invalid character 'I' looking for beginning of value"),
+        ("-Infinity", "invalid character 'I' in numeric literal"),
+    ],
+)
+def test_json_has_no_nan_or_infinity(constant, message):
+    with pytest.raises(documents.NotJson, match=f"^{re.escape(message)}$"):
+        documents.load_json('{"a": ' + constant + "}")
