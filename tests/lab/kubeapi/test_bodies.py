@@ -2,6 +2,7 @@
 
 import pytest
 
+from lab.kubeapi import handlers
 from lab.models import ConfigMap
 from tests.engine.api.test_documents import laughs
 
@@ -52,3 +53,16 @@ def test_yaml_nested_ten_thousand_deep_is_a_400_status(kube, body):
     code, kind, reason, message = refused(kube("POST", CONFIGMAPS, body, "application/yaml"))
     assert (code, kind, reason) == (400, "Status", "BadRequest")
     assert message.startswith("error converting YAML to JSON: yaml: ") and "exceeded max" in message
+
+
+def test_an_unforeseen_failure_is_a_500_status_not_an_html_page(kube, monkeypatch):
+    def broken(*args):
+        raise KeyError("unforeseen")
+
+    monkeypatch.setitem(handlers.COLLECTION_VERBS, "GET", broken)
+    assert refused(kube("GET", CONFIGMAPS)) == (
+        500,
+        "Status",
+        "InternalError",
+        "Internal error occurred: the request failed",
+    )
