@@ -36,7 +36,7 @@ def parse_request(text_data: str | None, bytes_data: bytes | None, example: str)
         raise errors.request_too_large(MAX_FRAME_BYTES)
     try:
         request = documents.load_json(text_data)
-    except (ValueError, UnicodeEncodeError) as error:  # json.JSONDecodeError and documents.NotJson are ValueErrors
+    except ValueError as error:  # json.JSONDecodeError, documents.NotJson, a lone surrogate: all ValueErrors
         raise errors.bad_request(f"the request is not valid JSON: {error}") from None
     if not isinstance(request, dict):
         raise errors.bad_request(f"a request is a JSON object such as {example}")
