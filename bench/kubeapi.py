@@ -2,9 +2,8 @@
 
 Starts a scratch lab (`manage.py runlab` on its own var directory), opens the watches, then patches a ConfigMap at a
 steady 50/s and prints the mutating latency (p50/p99; target p99 <= 200 ms, upstream's SLO is 1 s) and how many events
-reached the watchers, in total and within a second of their write. `--plain` runs the same over the lab's plain HTTP
-port (the kube API is routed there too), to tell TLS's share from the rest.
-Run: .venv/bin/python -m bench.kubeapi [--watchers 200] [--rate 50] [--seconds 10] [--plain]
+reached the watchers, in total and within a second of their write.
+Run: .venv/bin/python -m bench.kubeapi [--watchers 200] [--rate 50] [--seconds 10]
 """
 
 import argparse
@@ -70,7 +69,7 @@ def percentile(ordered: list[float], fraction: float) -> float:
 async def run(
     base: str,
     token: str,
-    ca: str | None,
+    ca: str,
     watchers: int,
     rate: float,
     seconds: float,
@@ -79,7 +78,7 @@ async def run(
 ) -> None:
     headers = {"Authorization": f"Bearer {token}"}
     api = f"{base}/k8s/clusters/demo/api/v1/namespaces/default/configmaps"
-    connector = aiohttp.TCPConnector(ssl=ssl.create_default_context(cafile=ca) if ca else False, limit=0)
+    connector = aiohttp.TCPConnector(ssl=ssl.create_default_context(cafile=ca), limit=0)
     async with aiohttp.ClientSession(connector=connector) as session:
         async with session.post(api, json={"metadata": {"name": "bench"}, "data": {"n": "0"}}, headers=headers) as made:
             version = (await made.json())["metadata"]["resourceVersion"]
@@ -146,12 +145,11 @@ def main() -> None:
     parser.add_argument("--watchers", type=int, default=200)
     parser.add_argument("--rate", type=float, default=50)
     parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--plain", action="store_true", help="use the plain HTTP port instead of HTTPS")
     parser.add_argument(
         "--profile", metavar="FILE", help="sample the server with py-spy while the writes run (raw collapsed stacks)"
     )
     options = parser.parse_args()
-    print(f"{os.cpu_count()} cores, {'HTTP' if options.plain else 'HTTPS'}")
+    print(f"{os.cpu_count()} cores, HTTPS")
     with tempfile.TemporaryDirectory() as var_dir:
         env = {**os.environ, "KUBELAB_VAR_DIR": var_dir}
         http_port, kube_port = free_port(), free_port()
@@ -162,14 +160,13 @@ def main() -> None:
         )  # fmt: skip
         try:
             wait_for_port(kube_port, server)
-            wait_for_port(http_port, server)
-            base = f"http://127.0.0.1:{http_port}" if options.plain else f"https://127.0.0.1:{kube_port}"
+            base = f"https://127.0.0.1:{kube_port}"
             config = subprocess.run(
                 [sys.executable, "manage.py", "kubeconfig", "demo", "--server", base],
                 cwd=ROOT, env=env, capture_output=True, text=True, check=True,
             ).stdout  # fmt: skip
             token = yaml.safe_load(config)["users"][0]["user"]["token"]
-            ca = None if options.plain else str(Path(var_dir) / "kubeapi-tls" / "apiserver.crt")
+            ca = str(Path(var_dir) / "kubeapi-tls" / "apiserver.crt")
             profile = Profile(server.pid, options.profile, options.seconds) if options.profile else None
             asyncio.run(run(base, token, ca, options.watchers, options.rate, options.seconds, server.pid, profile))
         finally:

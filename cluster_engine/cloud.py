@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import yaml
 
+from .api import documents
 from .api.availability import POWER_ANNOTATION, powered_on
 from .api.errors import ApiError
 from .runtime.component import Component, Controller
@@ -86,7 +87,7 @@ class Machine:
 def parse_pool(name: str, text: str) -> NodePool:
     """One pool from its ConfigMap value; ValueError says what is wrong, for the learner who edited it."""
     try:
-        spec = yaml.safe_load(text)
+        spec = documents.load_yaml(text)
     except yaml.YAMLError as error:
         raise ValueError(f"not YAML: {error}") from None
     if not isinstance(spec, dict):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
 
 from cluster_engine.runtime.clock import MAX_SPEED, MIN_SPEED
 
@@ -24,23 +24,27 @@ def password_file() -> Path:
 @dataclass
 class AdminLogin:
     username: str
-    password: str | None  # shown only when it was just generated or comes from the environment
+    password: str | None  # shown only when it was just generated; one from the environment is never echoed
     where: str  # how the user finds the password
 
 
 def ensure_admin() -> AdminLogin:
     """An `admin` superuser exists. Its password comes from KUBELAB_ADMIN_PASSWORD (applied on every start) or is
-    generated once, kept in var/admin-password (readable by the owner only) and shown this one time."""
+    generated once, kept in var/admin-password (readable by the owner only) and shown this one time.
+
+    A password from the environment must pass AUTH_PASSWORD_VALIDATORS, as one typed into the admin must: anything
+    else raises their ValidationError and changes nothing. It is never returned, so it is never printed."""
     users = get_user_model()
     user = users.objects.filter(username=ADMIN_USERNAME).first()
     from_environment = os.environ.get(PASSWORD_ENVIRONMENT)
     if from_environment:
+        password_validation.validate_password(from_environment, user or users(username=ADMIN_USERNAME))
         if user is None:
             users.objects.create_superuser(ADMIN_USERNAME, "", from_environment)
         elif not user.check_password(from_environment):
             user.set_password(from_environment)
             user.save(update_fields=["password"])
-        return AdminLogin(ADMIN_USERNAME, from_environment, f"from {PASSWORD_ENVIRONMENT}")
+        return AdminLogin(ADMIN_USERNAME, None, f"from {PASSWORD_ENVIRONMENT}")
     path = password_file()
     if user is not None:
         return AdminLogin(ADMIN_USERNAME, None, f"stored in {path}")

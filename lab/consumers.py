@@ -8,9 +8,7 @@ one channel-layer subscription, and each message is encoded once however many so
 (kubectl's, a client library's) arrives too, as {"type": "request", "request": {verb, resource, name, user, code,
 ...}}, for the page's request feed.
 
-The page's requests are JSON frames {"id": n, "action": ...}. Each answer is {"type": "result", "id": n, ...} or
-{"type": "error", "id": n, "status": <Kubernetes Status>}; a frame that is not a request at all gets a 400 Status
-and changes nothing, and the socket stays open.
+The page's requests (scale, drain, power, the clock, ...) are JSON frames, read and rate limited as `frames` says.
 """
 
 import asyncio
@@ -20,23 +18,24 @@ from collections import OrderedDict
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncWebsocketConsumer
 
 from cluster_engine.api import errors
 
 from . import live_actions
 from .classroom.permissions import authorize_scope
 from .clockcontrol import set_clock, step
+from .frames import RequestConsumer
 from .live_snapshot import DIAGRAM_KIND_SET, cluster_snapshot
 from .models import Cluster
 from .watchcache import watch_cache
 
-MAX_FRAME_BYTES = 64 * 1024  # a request is a few hundred bytes; anything this big is not one
 NOT_FOUND_CLOSE_CODE = 4404
 ENCODED_MEMORY = 256
 
 
-class ClusterConsumer(AsyncWebsocketConsumer):
+class ClusterConsumer(RequestConsumer):
+    request_example = '{"id": 1, "action": "scale", ...}'
+
     async def connect(self):
         self.cluster_id = self.scope["url_route"]["kwargs"]["cluster_id"]
         self.watcher = None
@@ -96,17 +95,7 @@ class ClusterConsumer(AsyncWebsocketConsumer):
             elif texts:
                 await self.send(text_data="[" + ",".join(texts) + "]")
 
-    async def receive(self, text_data=None, bytes_data=None):
-        request_id = None
-        try:
-            request = _parse_request(text_data, bytes_data)
-            request_id = request.get("id")
-            reply = await self._perform(request)
-            await self._send_json({"type": "result", "id": request_id, **reply})
-        except errors.ApiError as error:
-            await self._send_json({"type": "error", "id": request_id, "status": error.status()})
-
-    async def _perform(self, request: dict) -> dict:
+    async def perform(self, request: dict) -> dict:
         action = request.get("action")
         await database_sync_to_async(authorize_scope)(self.scope, self.cluster_id, action)
         if action == "step":
@@ -117,9 +106,6 @@ class ClusterConsumer(AsyncWebsocketConsumer):
             return {}
         return await database_sync_to_async(live_actions.perform)(self.cluster_id, request)
 
-    async def _send_json(self, message: dict) -> None:
-        await self.send(text_data=json.dumps(message, separators=(",", ":")))
-
 
 def _requested_version(query_string: bytes) -> int | None:
     values = parse_qs(query_string.decode("latin-1")).get("resourceVersion")
@@ -129,20 +115,6 @@ def _requested_version(query_string: bytes) -> int | None:
         return int(values[0])
     except ValueError:
         return None
-
-
-def _parse_request(text_data: str | None, bytes_data: bytes | None) -> dict:
-    if text_data is None:
-        raise errors.bad_request("binary frames are not accepted; send a JSON object as text")
-    if len(text_data) > MAX_FRAME_BYTES:
-        raise errors.request_too_large(MAX_FRAME_BYTES)
-    try:
-        request = json.loads(text_data)
-    except ValueError as error:
-        raise errors.bad_request(f"the request is not valid JSON: {error}") from None
-    if not isinstance(request, dict):
-        raise errors.bad_request('a request is a JSON object such as {"id": 1, "action": "scale", ...}')
-    return request
 
 
 _encoded: OrderedDict[int, tuple[dict, str | None]] = OrderedDict()

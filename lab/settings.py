@@ -35,7 +35,12 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("DJANGO_DEBUG", "").lower() in ("1", "true", "yes")
 ALLOWED_HOSTS = _env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
-CSRF_TRUSTED_ORIGINS = _env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000")
+# Only origins other than the page's own (a proxy that ends TLS): trusting http://localhost:8000 by default would let
+# whatever else runs on this machine post forms and open WebSockets with a visitor's session when the lab is elsewhere.
+CSRF_TRUSTED_ORIGINS = _env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+# Clusters outside a classroom are anyone's to change on a laptop; on a shared network, visitors without an account
+# may only watch them.
+DEMO_WATCH_ONLY = os.environ.get("KUBELAB_DEMO_WATCH_ONLY", "").lower() in ("1", "true", "yes")
 
 INSTALLED_APPS = [
     "daphne",

@@ -13,6 +13,9 @@ from datetime import UTC, datetime
 
 MIN_SPEED = 0.25
 MAX_SPEED = 100.0
+# metav1.Time serialises years up to 9999 (RFC 3339); a moment past it (a deletion whose grace period is most of an
+# int64) is shown as the last second it can name.
+LATEST = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
 
 
 @dataclass(order=True)
@@ -73,7 +76,8 @@ class SimClock:
         return sum(1 for timer in self._timers if not timer.cancelled)
 
     def wall_time(self, at: float | None = None) -> datetime:
-        return datetime.fromtimestamp(self.epoch + (self.now if at is None else at), tz=UTC)
+        moment = self.epoch + (self.now if at is None else at)
+        return LATEST if moment >= LATEST.timestamp() else datetime.fromtimestamp(moment, tz=UTC)
 
     def timestamp(self, at: float | None = None) -> str:
         """RFC 3339 with seconds, as metav1.Time serialises (creationTimestamp, lastTransitionTime)."""

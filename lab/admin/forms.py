@@ -8,6 +8,7 @@ the form was opened at, and asks the API server to write it. The API server deci
 import yaml
 from django import forms
 
+from cluster_engine.api import documents
 from cluster_engine.api.errors import ApiError
 from cluster_engine.api.kinds import kind_named
 
@@ -36,7 +37,7 @@ class YamlField(forms.CharField):
         if not text.strip():
             return None
         try:
-            return yaml.safe_load(text)
+            return documents.load_yaml(text)
         except yaml.YAMLError as error:
             raise forms.ValidationError(f"This is not valid YAML: {error}") from None
 

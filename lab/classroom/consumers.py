@@ -4,8 +4,8 @@ Each classroom has one channel-layer group. A change (a step, a focus, a spotlig
 database first and then announced to the group as "changed"; every socket answers by sending its own person a
 fresh screen state in their language (lab/classroom/room.py), so a socket that missed an announcement, or a page
 that reloads, is never out of date for longer than its next state. Answers are announced only to the instructor's
-sockets. Requests are {"id": n, "action": ...} frames answered with {"type": "result"|"error", "id": n, ...}, as
-on the diagram's socket.
+sockets. Requests are {"id": n, "action": ...} frames, read, answered and rate limited as on the diagram's socket
+(lab/frames.py).
 
 A student's socket also follows their sandbox's watch stream and judges the current step's checkpoint by itself
 when the sandbox changes (at most once per AUTO_CHECK_SECONDS), so a checkpoint is reached the moment the cluster
@@ -18,11 +18,11 @@ import contextlib
 import json
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import translation
 
 from cluster_engine.api import errors
 from lab.clockcontrol import set_clock, step
+from lab.frames import RequestConsumer
 from lab.lessons import actions as lesson_actions
 from lab.lessons import lesson_for
 from lab.watchcache import watch_cache
@@ -49,7 +49,9 @@ def classroom_group(classroom_id: int) -> str:
     return f"classroom-{classroom_id}"
 
 
-class ClassroomConsumer(AsyncWebsocketConsumer):
+class ClassroomConsumer(RequestConsumer):
+    request_example = '{"id": 1, "action": "goto", "step": 2}'
+
     async def connect(self):
         self.grid_task = None
         self.group = None
@@ -166,21 +168,14 @@ class ClassroomConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_send(self.group, {"type": PASSED, "student": self.student_id})
 
     # ---- requests ----------------------------------------------------------------------------------------------
-    async def receive(self, text_data=None, bytes_data=None):
-        request_id = None
-        try:
-            request = _parse_request(text_data)
-            request_id = request.get("id")
-            action = request.get("action")
-            handlers = STUDENT_ACTIONS if self.student_id else INSTRUCTOR_ACTIONS
-            if action not in handlers:
-                raise errors.ApiError(
-                    403, "Forbidden", f"{'students' if self.student_id else 'instructors'} cannot {action!r} here"
-                )
-            reply = await handlers[action](self, request) or {}
-            await self._send_json({"type": "result", "id": request_id, **reply})
-        except errors.ApiError as error:
-            await self._send_json({"type": "error", "id": request_id, "status": error.status()})
+    async def perform(self, request: dict) -> dict:
+        action = request.get("action")
+        handlers = STUDENT_ACTIONS if self.student_id else INSTRUCTOR_ACTIONS
+        if not isinstance(action, str) or action not in handlers:
+            raise errors.ApiError(
+                403, "Forbidden", f"{'students' if self.student_id else 'instructors'} cannot {action!r} here"
+            )
+        return await handlers[action](self, request) or {}
 
     async def _announce(self, kind: str = CHANGED):
         await self.channel_layer.group_send(self.group, {"type": kind})
@@ -188,9 +183,6 @@ class ClassroomConsumer(AsyncWebsocketConsumer):
     async def _update(self, **fields):
         await database_sync_to_async(Classroom.objects.filter(pk=self.classroom_id).update)(**fields)
         await self._announce()
-
-    async def _send_json(self, message: dict):
-        await self.send(text_data=json.dumps(message, separators=(",", ":")))
 
     def _in_thread(self, function):
         """Run `function()` in a thread with the database, in this socket's language."""
@@ -325,16 +317,6 @@ class ClassroomConsumer(AsyncWebsocketConsumer):
 
         classroom, cluster = await self._in_thread(target)
         return await self._run_step_action(classroom, cluster)
-
-
-def _parse_request(text_data: str | None) -> dict:
-    try:
-        request = json.loads(text_data or "")
-    except ValueError as error:
-        raise errors.bad_request(f"the request is not valid JSON: {error}") from None
-    if not isinstance(request, dict):
-        raise errors.bad_request('a request is a JSON object such as {"id": 1, "action": "goto", "step": 2}')
-    return request
 
 
 INSTRUCTOR_ACTIONS = {

@@ -4,13 +4,15 @@
 - An instructor acts on the clusters of the classrooms they teach (demo and every student's sandbox).
 - A student (a session that joined a classroom) acts on their own sandbox only: never on the class demo, never on
   another student's sandbox, never on a cluster outside the classroom.
-- Anyone else keeps the free run of clusters that belong to no classroom, and none of the classroom's.
+- Anyone else keeps the free run of clusters that belong to no classroom (unless settings.DEMO_WATCH_ONLY, where
+  visitors without an account may only watch them), and none of the classroom's.
 A refusal is a Kubernetes 403 Forbidden Status whose message says what was refused and what to do instead, in
 the reader's language; nothing is written.
 """
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -80,6 +82,8 @@ def refusal(actor: Actor, cluster, action: str) -> str | None:
             }
         return _("students can change only their own sandbox")
     if classroom is None:
+        if settings.DEMO_WATCH_ONLY and not (actor.user is not None and actor.user.is_authenticated):
+            return _("this lab lets visitors only watch clusters outside a classroom; sign in to change them")
         return None
     if actor.is_instructor and classroom.instructor_id == getattr(actor.user, "pk", None):
         return None

@@ -21,9 +21,10 @@ ROLE_ANNOTATION = "kubelab.io/role"
 ADMIN, VIEW = "admin", "view"
 ROLES = (ADMIN, VIEW)
 READ_VERBS = {"get", "list", "watch"}
-# upstream: TokenRequest expirationSeconds defaults to 1 hour and may not be under 10 minutes
+# upstream: TokenRequest expirationSeconds defaults to 1 hour, may not be under 10 minutes nor over 2^32 seconds
 DEFAULT_TOKEN_SECONDS = 3600
 MIN_TOKEN_SECONDS = 600
+MAX_TOKEN_SECONDS = 1 << 32
 # A kubeconfig is handed out for a course: a year, like a long-lived credential an admin would rotate.
 KUBECONFIG_TOKEN_SECONDS = 365 * 24 * 3600
 ALWAYS_ALLOWED = {("authorization.k8s.io", "selfsubjectaccessreviews"), ("authentication.k8s.io", "selfsubjectreviews")}
@@ -65,6 +66,16 @@ def issue_token(cluster: Cluster, service_account: dict, seconds: int = DEFAULT_
         "e": expires,
     }
     return signing.dumps(payload, salt=SALT, compress=True), expires
+
+
+def credentials(request) -> str | None:
+    """The request's `Authorization` header, if it came over TLS. A bearer token sent in clear text (to the pages'
+    plain-HTTP port) may have been read on the way, so it is no credential: the request is unauthenticated, as
+    kube-apiserver, which serves only TLS (--secure-port), never sees such a token. Behind a proxy that ends TLS,
+    Daphne's --proxy-headers makes X-Forwarded-Proto the scheme."""
+    if not request.is_secure():
+        return None
+    return request.META.get("HTTP_AUTHORIZATION")
 
 
 def authenticate(cluster: Cluster, header: str | None) -> Identity:

@@ -1,14 +1,15 @@
 """Request bodies: size limit, JSON or YAML, and the patch format named by the Content-Type.
 
 Upstream refuses a body over 3 MiB with 413 before reading it, a body that does not parse with 400 and the parser's
-own words, and a PATCH whose Content-Type is not one of the patch formats with 415. All of these change nothing.
+own words (a document nested too deep or, in YAML, mostly aliases is one that does not parse), and a PATCH whose
+Content-Type is not one of the patch formats with 415. All of these change nothing.
 """
 
 import json
 
 import yaml
 
-from cluster_engine.api import errors
+from cluster_engine.api import documents, errors
 from cluster_engine.api.patch import PATCH_TYPES
 from cluster_engine.api.server import MAX_REQUEST_BYTES
 
@@ -81,8 +82,8 @@ def _from_json(body: bytes, duplicates: list[str] | None = None):
         return obj
 
     try:
-        value = json.loads(body, object_pairs_hook=object_of)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        value = documents.load_json(body, object_pairs_hook=object_of)
+    except (UnicodeDecodeError, json.JSONDecodeError, documents.NotJson) as error:
         raise errors.bad_request(f"couldn't get version/kind; json parse error: {_json_reason(error)}") from None
     if repeated and duplicates is not None:
         duplicates.extend(f'duplicate field "{path}"' for path in _repeated_paths(value, repeated, ""))
@@ -104,7 +105,7 @@ def _repeated_paths(value, repeated: dict[int, tuple[dict, list[str]]], path: st
 
 def _from_yaml(body: bytes):
     try:
-        return yaml.safe_load(body)
+        return documents.load_yaml(body)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
@@ -114,6 +115,8 @@ def _from_yaml(body: bytes):
 
 def _json_reason(error: Exception) -> str:
     """Go's encoding/json wording for the commonest mistakes."""
+    if isinstance(error, documents.NotJson):
+        return str(error)
     if isinstance(error, json.JSONDecodeError):
         if error.pos >= len(error.doc):
             return "unexpected end of JSON input"

@@ -6,7 +6,7 @@ control plane use) and its result into the body upstream would send. Refusals ar
 
 from django.http import HttpResponse
 
-from cluster_engine.api import errors
+from cluster_engine.api import errors, typed
 from cluster_engine.api.kinds import Kind
 
 from . import bodies, catalog, field_validation, subresources
@@ -117,10 +117,7 @@ def delete_options(request) -> dict:
     """DeleteOptions from the body (kubectl, the Python client) merged with the query (curl, older clients)."""
     options = {}
     if request.META.get("CONTENT_LENGTH") not in (None, "", "0"):
-        body = bodies.decode(request)
-        if not isinstance(body, dict):
-            raise errors.bad_request("the body of a delete must be a DeleteOptions object")
-        options.update(body)
+        options.update(typed.decode("", "v1", "DeleteOptions", bodies.decode(request), prefixed=False))
     for name in ("propagationPolicy", "gracePeriodSeconds", "orphanDependents"):
         if name in request.GET:
             options[name] = request.GET[name]
@@ -129,6 +126,9 @@ def delete_options(request) -> dict:
             options["gracePeriodSeconds"] = int(options["gracePeriodSeconds"])
         except (TypeError, ValueError):
             raise errors.bad_request(f"invalid gracePeriodSeconds {options['gracePeriodSeconds']!r}") from None
+        low, high = typed.INTEGER_RANGES["int64"]
+        if not low <= options["gracePeriodSeconds"] <= high:
+            raise errors.bad_request(f"invalid gracePeriodSeconds {options['gracePeriodSeconds']!r}")
     if str(options.pop("orphanDependents", "")).lower() == "true":
         options.setdefault("propagationPolicy", "Orphan")
     return options

@@ -65,7 +65,7 @@ def document(request, cluster: str, rest: str) -> HttpResponse:
     """GET /openapi/v3 and /openapi/v3/<group version>, for authenticated clients (upstream's system:discovery).
     /openapi/v2 is not served: kubectl needs it only when v3 is missing."""
     try:
-        auth.authenticate(cluster_named(cluster), request.META.get("HTTP_AUTHORIZATION"))
+        auth.authenticate(cluster_named(cluster), auth.credentials(request))
         parts = [part for part in rest.split("/") if part]
         if parts == ["v3"]:
             return json_response(root(f"/k8s/clusters/{cluster}"))

@@ -6,7 +6,7 @@ SelfSubjectReview and prints the user and groups.
 
 from django.http import HttpResponse
 
-from cluster_engine.api import errors
+from cluster_engine.api import errors, typed
 
 from . import auth, bodies
 from .catalog import Review
@@ -19,11 +19,7 @@ DISCOVERY_PATHS = ("/api", "/apis", "/version", "/healthz", "/livez", "/readyz",
 def handle(request, identity: auth.Identity, review: Review) -> HttpResponse:
     if request.method != "POST":
         raise errors.method_not_allowed()
-    body = bodies.decode(request)
-    if not isinstance(body, dict):
-        raise errors.bad_request(
-            f'{review.kind} in version "{review.version}" cannot be handled as a {review.kind}: the body must be a JSON object'
-        )
+    body = typed.decode(review.group, review.version, review.kind, bodies.decode(request))
     if review.kind == "SelfSubjectReview":
         status = {"userInfo": {"username": identity.username, "uid": identity.uid, "groups": identity.groups}}
         return json_response(_answer(review, {}, status), 201)
@@ -38,8 +34,8 @@ def handle(request, identity: auth.Identity, review: Review) -> HttpResponse:
             attributes.get("subresource", ""),
         )
     else:
-        path = (spec.get("nonResourceAttributes") or {}).get("path", "")
-        verb = (spec.get("nonResourceAttributes") or {}).get("verb", "")
+        non_resource = spec.get("nonResourceAttributes") or {}
+        path, verb = non_resource.get("path", ""), non_resource.get("verb", "")
         allowed = identity.role == auth.ADMIN or (verb == "get" and path.startswith(DISCOVERY_PATHS))
     status = {"allowed": allowed}
     if allowed:

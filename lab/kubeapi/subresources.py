@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from asgiref.sync import sync_to_async
 from django.http import HttpResponse, StreamingHttpResponse
 
-from cluster_engine.api import errors
+from cluster_engine.api import errors, typed
 from cluster_engine.api import patch as patches
 from cluster_engine.api.kinds import Kind, kind_named
 from cluster_engine.openapi import definition_name
@@ -47,20 +47,17 @@ def _scale(request, server, kind: Kind, target: Target) -> HttpResponse:
     if request.method == "GET":
         return json_response(scale_of(current))
     if request.method == "PUT":
-        wanted = bodies.decode(request)
+        sent = bodies.decode(request)
+        wanted = typed.decode("autoscaling", "v1", "Scale", sent)
     elif request.method == "PATCH":
-        body, patch_type = bodies.decode_patch(request)
-        wanted = patches.apply(definition_name("autoscaling", "v1", "Scale"), scale_of(current), body, patch_type)
+        sent, patch_type = bodies.decode_patch(request)
+        scale_type = definition_name("autoscaling", "v1", "Scale")
+        wanted = typed.decode(
+            "autoscaling", "v1", "Scale", patches.apply(scale_type, scale_of(current), sent, patch_type)
+        )
     else:
         raise errors.method_not_allowed()
-    if not isinstance(wanted, dict) or not isinstance(wanted.get("spec", {}), dict):
-        raise errors.bad_request('Scale in version "v1" cannot be handled as a Scale: the body must be a JSON object')
-    replicas = wanted.get("spec", {}).get("replicas", 0)
-    if not isinstance(replicas, int) or isinstance(replicas, bool):
-        raise errors.bad_request(
-            f'Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal {type(replicas).__name__} '
-            "into Go struct field ScaleSpec.spec.replicas of type int32"
-        )
+    replicas = (wanted.get("spec") or {}).get("replicas", 0)
     if replicas < 0:
         raise errors.ApiError(
             422,
@@ -76,8 +73,8 @@ def _scale(request, server, kind: Kind, target: Target) -> HttpResponse:
     change = {"spec": {"replicas": replicas}}
     # Only a resourceVersion the client sent is a precondition (upstream applies a patch to the object as it is
     # when written); the one our read put in `scale_of(current)` must not turn a racing status write into a 409.
-    sent = wanted if request.method == "PUT" else body
-    version = ((sent.get("metadata") if isinstance(sent, dict) else None) or {}).get("resourceVersion")
+    client_sent = isinstance(sent, dict) and isinstance(sent.get("metadata"), dict)
+    version = (wanted.get("metadata") or {}).get("resourceVersion") if client_sent else None
     if version:
         change["metadata"] = {"resourceVersion": version}
     updated = server.patch(kind.kind, target.namespace, target.name, change, "merge", dry_run=dry_run(request))
@@ -89,11 +86,7 @@ def _evict(request, server, kind: Kind, target: Target) -> HttpResponse:
     """POST pods/<name>/eviction: a delete that would respect PodDisruptionBudgets (we model none, so it proceeds)."""
     if request.method != "POST":
         raise errors.method_not_allowed()
-    eviction = bodies.decode(request)
-    if not isinstance(eviction, dict):
-        raise errors.bad_request(
-            'Eviction in version "v1" cannot be handled as a Eviction: the body must be a JSON object'
-        )
+    eviction = typed.decode("policy", "v1", "Eviction", bodies.decode(request))
     named = (eviction.get("metadata") or {}).get("name")
     if named and named != target.name:
         raise errors.bad_request("name in URL does not match name in Eviction object")
@@ -199,20 +192,21 @@ def _token(request, cluster, server, target: Target) -> HttpResponse:
     """POST serviceaccounts/<name>/token (TokenRequest): a token carrying that account's role."""
     if request.method != "POST":
         raise errors.method_not_allowed()
-    token_request = bodies.decode(request)
-    if not isinstance(token_request, dict):
-        raise errors.bad_request(
-            'TokenRequest in version "v1" cannot be handled as a TokenRequest: the body must be a JSON object'
-        )
+    token_request = typed.decode("authentication.k8s.io", "v1", "TokenRequest", bodies.decode(request))
     spec = token_request.get("spec") or {}
     seconds = spec.get("expirationSeconds", auth.DEFAULT_TOKEN_SECONDS)
-    if not isinstance(seconds, int) or seconds < auth.MIN_TOKEN_SECONDS:
+    problem = None
+    if seconds < auth.MIN_TOKEN_SECONDS:
+        problem = "may not specify a duration less than 10 minutes"
+    elif seconds > auth.MAX_TOKEN_SECONDS:
+        problem = "may not specify a duration larger than 2^32 seconds"
+    if problem is not None:
+        cause = errors.invalid("spec.expirationSeconds", seconds, problem)
         raise errors.ApiError(
             422,
             "Invalid",
-            f'TokenRequest.authentication.k8s.io "{target.name}" is invalid: spec.expirationSeconds: Invalid value: '
-            f"{seconds}: may not specify a duration less than 10 minutes",
-            {"name": target.name, "group": "authentication.k8s.io", "kind": "TokenRequest"},
+            f'TokenRequest.authentication.k8s.io "{target.name}" is invalid: {cause}',
+            {"name": target.name, "group": "authentication.k8s.io", "kind": "TokenRequest", "causes": [cause.cause()]},
         )
     account = server.get("ServiceAccount", target.namespace, target.name)
     token, expires = auth.issue_token(cluster, account, seconds)
@@ -240,8 +234,8 @@ def _rfc3339(unix_seconds: int) -> str:
 def _binding(request, server, target: Target) -> HttpResponse:
     if request.method != "POST":
         raise errors.method_not_allowed()
-    binding = bodies.decode(request)
-    node = ((binding or {}).get("target") or {}).get("name") if isinstance(binding, dict) else None
+    binding = typed.decode("", "v1", "Binding", bodies.decode(request))
+    node = (binding.get("target") or {}).get("name")
     if not node:
         raise errors.invalid_object(kind_named("Pod"), target.name, [errors.required("target.name")])
     server.bind(target.namespace, target.name, node, dry_run=dry_run(request))

@@ -4,6 +4,8 @@ Everything but watches runs as Django's sync views do (the ORM-backed API server
 async stream fed by the watch cache, so two hundred open `kubectl get -w` cost no thread each.
 """
 
+import logging
+
 from asgiref.sync import sync_to_async
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -19,6 +21,7 @@ from .handlers import include_object
 from .responses import error_response, json_response, not_found_path, wants_table
 from .watch import WatchPlan, stream, timeout_of
 
+logger = logging.getLogger(__name__)
 METHOD_VERBS = {"POST": "create", "PUT": "update", "PATCH": "patch", "DELETE": "delete"}
 
 
@@ -54,7 +57,7 @@ def verb_of(request, target: routes.Target) -> str:
 
 def serve(request, cluster: Cluster, root: str, segments: list[str]):
     """Everything up to the response: an HttpResponse, or a WatchPlan for the async view to stream."""
-    identity = auth.authenticate(cluster, request.META.get("HTTP_AUTHORIZATION"))
+    identity = auth.authenticate(cluster, auth.credentials(request))
     if root == "api":
         if not segments:
             return json_response(discovery.api_versions())
@@ -143,3 +146,8 @@ async def api(request, cluster: str, root: str, rest: str | None = None):
         return outcome
     except errors.ApiError as error:
         return error_response(error)
+    except Exception:
+        # What nobody foresaw still answers as upstream's panic recovery does: a 500 Status kubectl can print, not
+        # Django's HTML page; the traceback goes to the log.
+        logger.exception("%s %s failed", request.method, request.path)
+        return error_response(errors.ApiError(500, "InternalError", "Internal error occurred: the request failed"))

@@ -12,7 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.utils import translation
 
-from lab import watchcache
+from lab import frames, watchcache
 from lab.apiserver import api_server_for
 from lab.classroom.clusters import open_sandbox, start_demo
 from lab.classroom.models import Student
@@ -149,3 +149,31 @@ def test_the_socket_speaks_the_language_its_page_names_not_its_handshake(classro
         english = str(lesson.title)
     assert japanese != english
     assert async_to_sync(titles)() == (japanese, english)
+
+
+def test_bad_frames_are_refused_and_a_flood_is_cut_off(classroom, instructor, monkeypatch):
+    monkeypatch.setattr(frames.RequestConsumer, "frame_clock", staticmethod(lambda: 0.0))
+    client = Client()
+    client.force_login(instructor)
+
+    async def scenario():
+        teacher = socket(classroom, client.session, instructor)
+        await opened(teacher)
+        await teacher.send_to(text_data='{"action": ' + "{" * 10_000)
+        refused = await next_of(teacher, "error")
+        assert refused["status"]["message"] == "the request is not valid JSON: invalid character '{' exceeded max depth"
+        await teacher.send_to(text_data=json.dumps({"id": 2, "action": {"goto": 1}}))
+        assert (await next_of(teacher, "error"))["status"]["code"] == 403
+        codes = []
+        while True:
+            await teacher.send_to(text_data="[]")
+            output = await teacher.receive_output(timeout=3)
+            if output["type"] == "websocket.close":
+                break
+            message = json.loads(output["text"])
+            if message["type"] == "error":
+                codes.append(message["status"]["code"])
+        assert codes == [400] * (frames.BURST - 2) + [429] * (frames.BURST + 1)
+        assert output["code"] == frames.POLICY_VIOLATION
+
+    async_to_sync(scenario)()

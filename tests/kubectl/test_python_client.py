@@ -96,7 +96,7 @@ DEPLOYMENTS = "/apis/apps/v1/namespaces/default/deployments"
         (b'{"apiVersion": "apps/v1", "kind": "Deployment", ', "application/json", 400, "BadRequest",
          "couldn't get version/kind; json parse error: unexpected end of JSON input"),
         (b"kind: Deployment\nmetadata: [unclosed\n", "application/yaml", 400, "BadRequest",
-         "error converting YAML to JSON: yaml: line 3: expected ',' or ']', but got '<stream end>'"),
+         "error converting YAML to JSON: yaml: line 3: did not find expected ',' or ']'"),
         (json.dumps({**deployment("typed"), "spec": {**deployment("typed")["spec"], "replicas": "three"}}).encode(),
          "application/json", 400, "BadRequest", None),
         (json.dumps(deployment("negative", replicas=-1)).encode(), "application/json", 422, "Invalid",

@@ -9,6 +9,7 @@ from django.urls import reverse
 from lab.apiserver import api_server_for, clock_for
 from lab.groups import cluster_group
 from lab.models import Cluster, ConfigMap, Deployment, Node, Pod
+from tests.engine.api.test_documents import laughs
 
 CONFLICT = (
     'Operation cannot be fulfilled on deployments.apps "web": the object has been modified; '
@@ -209,3 +210,11 @@ def test_adding_a_cluster_in_the_admin_seeds_its_nodes(browser, db):
     assert (cluster.topology, cluster.speed, cluster.max_replicas) == ("ha", 2.0, 50)
     assert Node.objects.filter(cluster=cluster).count() == 6
     assert not Deployment.objects.filter(cluster=cluster).exists()
+
+
+def test_a_billion_laughs_in_a_yaml_field_is_refused_and_nothing_is_saved(browser, demo):
+    web = _web(demo)
+    response = browser.post(_change_url(web), _form(web, labels=laughs(9)))
+    assert response.status_code == 200
+    assert "This is not valid YAML: document contains excessive aliasing" in response.content.decode()
+    assert _web(demo).resource_version == web.resource_version

@@ -1,10 +1,12 @@
 """runlab's helpers: the admin login, the demo cluster, the clock speed; and the seed_demo command."""
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from lab import bootstrap
+from lab.management.commands.runlab import Command as RunLab
 from lab.models import Cluster, ControlPlaneComponent, Deployment, Node
 
 
@@ -31,10 +33,40 @@ def test_the_environment_password_is_applied_on_every_start(db, var_dir, monkeyp
     bootstrap.ensure_admin()
     monkeypatch.setenv(bootstrap.PASSWORD_ENVIRONMENT, "second-secret-2")
     login = bootstrap.ensure_admin()
-    assert login.password == "second-secret-2"
+    assert login.password is None and login.where == "from KUBELAB_ADMIN_PASSWORD"
     assert authenticate(username="admin", password="first-secret-1") is None
     assert authenticate(username="admin", password="second-secret-2") is not None
     assert not (var_dir / "admin-password").exists()
+
+
+def test_a_password_the_validators_refuse_is_refused_with_their_messages(db, var_dir, monkeypatch):
+    monkeypatch.setenv(bootstrap.PASSWORD_ENVIRONMENT, "admin")
+    with pytest.raises(ValidationError) as refused:
+        bootstrap.ensure_admin()
+    assert "This password is too short. It must contain at least 8 characters." in refused.value.messages
+    assert "This password is too common." in refused.value.messages
+    assert not get_user_model().objects.exists()
+
+
+@pytest.fixture
+def runlab_without_serving(monkeypatch):
+    monkeypatch.setattr(RunLab, "_serve", lambda self, host, port, kube_port: None)
+
+
+def test_runlab_exits_on_a_refused_password(db, var_dir, monkeypatch, runlab_without_serving):
+    monkeypatch.setenv(bootstrap.PASSWORD_ENVIRONMENT, "12345678")
+    with pytest.raises(CommandError, match="KUBELAB_ADMIN_PASSWORD is refused: .*This password is entirely numeric"):
+        call_command("runlab")
+    assert not get_user_model().objects.exists()
+
+
+def test_runlab_never_prints_a_password_from_the_environment(db, var_dir, monkeypatch, capsys, runlab_without_serving):
+    monkeypatch.setenv(bootstrap.PASSWORD_ENVIRONMENT, "kept-off-screen-7")
+    call_command("runlab")
+    printed = capsys.readouterr().out
+    assert "user admin  password (from KUBELAB_ADMIN_PASSWORD)" in printed
+    assert "kept-off-screen-7" not in printed
+    assert authenticate(username="admin", password="kept-off-screen-7").is_superuser
 
 
 def test_the_demo_cluster_is_seeded_once(db):

@@ -10,7 +10,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import AsyncClient
 
 from cluster_engine.api.availability import UNAVAILABLE_MESSAGE
-from lab import watchcache
+from lab import frames, live_actions, watchcache
 from lab.apiserver import api_server_for
 from lab.demo import create_demo_cluster
 from lab.kubeapi import auth, kubeconfig
@@ -326,7 +326,7 @@ def test_each_kube_api_request_reaches_the_page_with_its_status_code(demo):
         scale = "/k8s/clusters/demo/apis/apps/v1/namespaces/default/deployments/web/scale"
         body = json.dumps({"spec": {"replicas": 4}})
         client = AsyncClient()
-        patch = {"content_type": "application/merge-patch+json", "headers": {"authorization": admin}}
+        patch = {"content_type": "application/merge-patch+json", "headers": {"authorization": admin}, "secure": True}
         answered = await client.patch(scale, body, **patch)
         assert answered.status_code == 200
         assert await request_notice(socket) == {
@@ -341,7 +341,7 @@ def test_each_kube_api_request_reaches_the_page_with_its_status_code(demo):
             "code": 200,
         }
         refused = await client.patch(
-            scale, body, content_type="application/merge-patch+json", headers={"authorization": student}
+            scale, body, content_type="application/merge-patch+json", headers={"authorization": student}, secure=True
         )
         assert refused.status_code == 403
         notice = await request_notice(socket)
@@ -350,6 +350,81 @@ def test_each_kube_api_request_reaches_the_page_with_its_status_code(demo):
             "system:serviceaccount:default:kubelab-student",
             403,
         )
+        await socket.disconnect()
+
+    run(scenario)
+
+
+def test_a_frame_nested_ten_thousand_deep_is_a_400_and_the_socket_stays(demo):
+    async def scenario():
+        socket = await connect(demo.pk)
+        await receive(socket)
+        await socket.send_to(text_data='{"id": 1, "action": ' + "[" * 10_000 + "]" * 10_000 + "}")
+        reply = await receive(socket)
+        assert (reply["type"], reply["id"], reply["status"]["code"]) == ("error", None, 400)
+        assert reply["status"]["message"] == "the request is not valid JSON: invalid character '[' exceeded max depth"
+        await socket.send_to(text_data=json.dumps({"id": 2, "action": "scale", "name": "web", "replicas": 4}))
+        frames = [await receive(socket), await receive(socket)]
+        assert any(frame.get("id") == 2 and frame["type"] == "result" for frame in frames)
+        await socket.disconnect()
+
+    run(scenario)
+
+
+@pytest.fixture
+def frozen_frame_clock(monkeypatch):
+    """No time passes for the frame budget, so a flood is exactly as fast as the test can send it."""
+    monkeypatch.setattr(frames.RequestConsumer, "frame_clock", staticmethod(lambda: 0.0))
+
+
+async def flood(socket, garbage: str) -> list[int]:
+    """Send frames until the socket closes; the Status code of each answer, then the close code."""
+    codes = []
+    for _ in range(3 * frames.BURST):
+        await socket.send_to(text_data=garbage)
+        output = await socket.receive_output(timeout=3)
+        if output["type"] == "websocket.close":
+            return [*codes, output["code"]]
+        codes.append(json.loads(output["text"])["status"]["code"])
+    raise AssertionError("the flood was never cut off")
+
+
+def test_a_flood_of_frames_is_refused_with_429_and_then_closed(demo, frozen_frame_clock):
+    async def scenario():
+        socket = await connect(demo.pk)
+        await receive(socket)
+        codes = await flood(socket, "not json")
+        assert codes == [400] * frames.BURST + [429] * frames.BURST + [429, frames.POLICY_VIOLATION]
+
+    run(scenario)
+
+
+def test_the_budget_refills_over_time():
+    now = [0.0]
+    budget = frames.FrameBudget(clock=lambda: now[0])
+    assert [budget.spend() for _ in range(frames.BURST + 1)] == [frames.SERVE] * frames.BURST + [frames.REFUSE]
+    now[0] += 1.0  # a second later, FRAMES_PER_SECOND more frames are served (one pays back the refused frame)
+    served = [budget.spend() for _ in range(frames.FRAMES_PER_SECOND)]
+    assert served == [frames.SERVE] * (frames.FRAMES_PER_SECOND - 1) + [frames.REFUSE]
+    now[0] += 3600.0
+    assert budget.tokens <= frames.BURST and budget.spend() == frames.SERVE
+    assert budget.tokens == frames.BURST - 1
+
+
+def test_a_request_that_fails_unforeseen_is_a_500_status_and_the_socket_stays(demo, monkeypatch):
+    def broken(cluster_id, request):
+        raise TypeError("unforeseen")
+
+    monkeypatch.setattr(live_actions, "perform", broken)
+
+    async def scenario():
+        socket = await connect(demo.pk)
+        await receive(socket)
+        await socket.send_to(text_data=json.dumps({"id": 3, "action": "scale"}))
+        reply = await receive(socket)
+        assert (reply["id"], reply["status"]["code"], reply["status"]["reason"]) == (3, 500, "InternalError")
+        await socket.send_to(text_data="[]")
+        assert (await receive(socket))["status"]["code"] == 400
         await socket.disconnect()
 
     run(scenario)

@@ -9,10 +9,11 @@ layer with the WebSocket consumers).
 import asyncio
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from lab.bootstrap import ensure_admin, ensure_demo_cluster, set_speed
+from lab.bootstrap import PASSWORD_ENVIRONMENT, ensure_admin, ensure_demo_cluster, set_speed
 from lab.kubeapi import tls
 
 
@@ -33,7 +34,10 @@ class Command(BaseCommand):
     def handle(self, *args, port, host, speed, kube_port, **options):
         settings.KUBE_API_PORT = kube_port  # the kubeconfig page names the port this process serves
         call_command("migrate", interactive=False, verbosity=0)
-        login = ensure_admin()
+        try:
+            login = ensure_admin()
+        except ValidationError as refusal:
+            raise CommandError(f"{PASSWORD_ENVIRONMENT} is refused: {' '.join(refusal.messages)}") from None
         cluster, created = ensure_demo_cluster()
         if created:
             self.stdout.write(f'Seeded the demo cluster "{cluster.name}".')
@@ -44,8 +48,8 @@ class Command(BaseCommand):
                 raise CommandError(str(error)) from None
         url = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
         self.stdout.write(f"KubeLab is running at {url}/ (demo cluster at {cluster.speed:g}x)")
-        password = login.password if login.password is not None else f"(see {login.where.removeprefix('stored in ')})"
-        self.stdout.write(f"Admin: {url}/admin/  user {login.username}  password {password}  [{login.where}]")
+        password = f"{login.password}  [{login.where}]" if login.password is not None else f"({login.where})"
+        self.stdout.write(f"Admin: {url}/admin/  user {login.username}  password {password}")
         kube_url = f"https://{'[' + host + ']' if ':' in host else host}:{kube_port}"
         self.stdout.write(
             f"kubectl: {kube_url}  (python manage.py kubeconfig demo --server {kube_url} > demo.kubeconfig; "

@@ -1,7 +1,10 @@
 """Node pools: scaling up boots machines that register Nodes after the provisioning delay; scaling down drains."""
 
-from cluster_engine.cloud import MACHINE_ANNOTATION, PROVISION_JITTER_SECONDS, PROVISION_SECONDS
+import pytest
+
+from cluster_engine.cloud import MACHINE_ANNOTATION, PROVISION_JITTER_SECONDS, PROVISION_SECONDS, parse_pool
 from cluster_engine.nodes.kubelet import Kubelets
+from tests.engine.api.test_documents import laughs
 
 from .cluster import events, node_names, pools, scale, started
 
@@ -105,3 +108,8 @@ def test_a_pool_the_cloud_cannot_read_is_reported_on_the_configmap():
         "Standard_B2s, Standard_D2s_v3, Standard_D4s_v3, Standard_DS2_v2"
     ]
     assert node_names(sim) == WORKERS
+
+
+def test_a_pool_of_nested_aliases_is_refused_before_it_expands():
+    with pytest.raises(ValueError, match="^not YAML: document contains excessive aliasing$"):
+        parse_pool("nodepool1", laughs(9) + "count: 2\n")
