@@ -6,7 +6,9 @@ import json
 import pytest
 
 from lab.apiserver import api_server_for
-from lab.kubeapi import auth, kubeconfig
+from lab.kubeapi import auth
+
+from .conftest import bearer as conftest_bearer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -15,8 +17,8 @@ APPS = "/k8s/clusters/demo/apis/apps/v1"
 
 
 def bearer(cluster, role=auth.ADMIN) -> dict:
-    account = kubeconfig.ensure_account(cluster, role)
-    return {"HTTP_AUTHORIZATION": "Bearer " + auth.issue_token(cluster, account)[0]}
+    """A token of `role`, sent over TLS as kubectl sends it (the kube API ignores tokens sent in clear text)."""
+    return {"HTTP_AUTHORIZATION": conftest_bearer(cluster, role), "secure": True}
 
 
 def config_map(name: str, labels: dict | None = None) -> dict:
