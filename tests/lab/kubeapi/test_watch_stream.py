@@ -34,7 +34,8 @@ def config_map(name: str, version: int, namespace="default", labels=None) -> dic
 
 
 def message(*events) -> dict:
-    return {"type": "events", "events": list(events), "resourceVersion": 9}
+    versions = [int(event["object"]["metadata"]["resourceVersion"]) for event in events]
+    return {"type": "events", "events": list(events), "resourceVersion": 9, "oldest": min(versions)}
 
 
 def decoded(lines: list[bytes]) -> list[tuple[str, str]]:
@@ -46,7 +47,10 @@ def test_plain_streams_of_one_namespace_share_the_same_bytes():
     batch = message(
         {"type": "MODIFIED", "object": config_map("a", 6)},
         {"type": "ADDED", "object": config_map("b", 7, namespace="other")},
-        {"type": "ADDED", "object": {"kind": "Secret", "metadata": {"name": "s", "namespace": "default"}}},
+        {
+            "type": "ADDED",
+            "object": {"kind": "Secret", "metadata": {"name": "s", "namespace": "default", "resourceVersion": "8"}},
+        },
     )
     first, _ = Stream(plan()).lines_of([batch])
     second, _ = Stream(plan()).lines_of([batch])
