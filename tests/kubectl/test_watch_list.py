@@ -153,9 +153,13 @@ def test_wait_for_a_condition_returns_when_it_holds(kubectl):
 
 
 def test_wait_for_delete_returns_when_the_pod_is_gone(kubectl):
-    assert kubectl("run", "short-lived", "--image=nginx:1.27").returncode == 0
+    # Its container takes 200 s (4 s of wall time at the lab's speed) to stop: kubectl wait starts while it is there.
+    run = kubectl("run", "short-lived", "--image=nginx:1.27", "--annotations=kubelab.io/shutdown-seconds=200")
+    assert run.returncode == 0, run.stderr
     assert kubectl("wait", "--for=condition=Ready", "pod/short-lived", "--timeout=60s", timeout=90).returncode == 0
-    assert kubectl("delete", "pod", "short-lived", "--wait=false").returncode == 0
+    assert kubectl("delete", "pod", "short-lived", "--grace-period=300", "--wait=false").returncode == 0
+    terminating = kubectl("get", "pod", "short-lived", "-o", "jsonpath={.metadata.deletionTimestamp}")
+    assert terminating.stdout != ""
     gone = kubectl("wait", "--for=delete", "pod/short-lived", "--timeout=60s", timeout=90)
     assert (gone.returncode, gone.stdout.strip()) == (0, "pod/short-lived condition met"), gone.stderr
     assert kubectl("get", "pod", "short-lived").returncode == 1
