@@ -90,10 +90,11 @@ def timeout_of(request) -> float:
 
 
 class EncodedEvents:
-    """Each plain watch event serialised once, however many streams send it: the watch cache hands every watcher
-    the same event dicts (and the same message dicts), so two hundred `kubectl get -w` cost one json.dumps per
-    event, not two hundred, and streams with the same kind and namespace and no selector share each message's
-    bytes. Entries are keyed by identity and hold what they describe, so an id is never reused while cached."""
+    """Each watch event serialised once per format, however many streams send it: the watch cache hands every
+    watcher the same event dicts (and the same message dicts), so two hundred informers or `kubectl get -w` cost one
+    json.dumps (and one Table) per event, not two hundred, and plain streams with the same kind and namespace and no
+    selector share each message's bytes. Entries are keyed by identity and hold what they describe, so an id is
+    never reused while cached."""
 
     def __init__(self, size: int = 4096):
         self.size = size
@@ -101,6 +102,16 @@ class EncodedEvents:
 
     def line(self, event_type: str, obj: dict) -> bytes:
         return self._cached((id(obj), event_type), obj, lambda: _encode(event_type, obj))
+
+    def table_line(self, event_type: str, obj: dict, now: datetime, include_object: str) -> bytes:
+        """An event as a Table stream sends it (`kubectl get -w`): the same bytes for every such stream whose
+        clock reads the same time, which is every stream that has heard the same clock state."""
+
+        def encode() -> bytes:
+            version = obj["metadata"].get("resourceVersion", "")
+            return _encode(event_type, table(obj["kind"], [obj], now, version, include_object))
+
+        return self._cached((id(obj), event_type, now, include_object), obj, encode)
 
     def plain(self, message: dict, kind: str, namespace: str | None) -> bytes:
         """The lines of a watch-cache message for a stream of `kind` (in `namespace`, or all) with no selector."""
@@ -159,12 +170,13 @@ class Stream:
     def line(self, event_type: str, obj: dict) -> bytes:
         if event_type == "ERROR":
             return _encode(event_type, obj)
-        if self.plan.as_table:
-            # Upstream turns every event's object into a Table through the kind's printer, bookmarks too.
-            version = obj["metadata"].get("resourceVersion", "")
-            return _encode(event_type, table(self.plan.kind.kind, [obj], self.now, version, self.plan.include_object))
         if event_type == "BOOKMARK":
+            if self.plan.as_table:  # upstream prints every event's object as a Table, bookmarks too
+                version = obj["metadata"]["resourceVersion"]
+                obj = table(self.plan.kind.kind, [obj], self.now, version, self.plan.include_object)
             return _encode(event_type, obj)
+        if self.plan.as_table:
+            return ENCODED.table_line(event_type, obj, self.now, self.plan.include_object)
         return ENCODED.line(event_type, obj)
 
     def bookmark(self, initial_events_end: bool = False) -> bytes:

@@ -8,7 +8,7 @@ from cluster_engine.api.kinds import kind_named
 from lab.kubeapi.watch import Stream, WatchPlan
 
 
-def plan(namespace="default", label_selector=None) -> WatchPlan:
+def plan(namespace="default", label_selector=None, as_table=False) -> WatchPlan:
     made = WatchPlan(
         cluster_id=1,
         kind=kind_named("ConfigMap"),
@@ -17,7 +17,7 @@ def plan(namespace="default", label_selector=None) -> WatchPlan:
         field_selector=None,
         resource_version="5",
         timeout=60,
-        as_table=False,
+        as_table=as_table,
         include_object="Metadata",
         now=datetime(2026, 1, 1, tzinfo=UTC),
         list_objects=lambda: ([], 5),
@@ -90,3 +90,21 @@ def test_the_stream_stops_at_its_end_and_at_gone():
     lines, finished = stream.lines_of([{"type": "gone", "status": status}, after])
     assert finished is True
     assert [json.loads(line) for line in lines] == [{"type": "ERROR", "object": status}]
+
+
+def test_table_streams_at_the_same_clock_time_share_the_same_bytes():
+    made = config_map("a", 6)
+    made["metadata"]["creationTimestamp"] = "2025-12-31T00:00:00Z"
+    batch = message({"type": "MODIFIED", "object": made})
+    first, _ = Stream(plan(as_table=True)).lines_of([batch])
+    second, _ = Stream(plan(as_table=True)).lines_of([batch])
+    assert first[0] is second[0]
+    event = json.loads(first[0])
+    assert (event["type"], event["object"]["kind"], event["object"]["rows"][0]["cells"][0]) == (
+        "MODIFIED",
+        "Table",
+        "a",
+    )
+    later = Stream(plan(as_table=True))
+    later.now = datetime(2026, 1, 2, tzinfo=UTC)  # another clock time: its own ages, so its own bytes
+    assert later.lines_of([batch])[0][0] != first[0]
