@@ -167,20 +167,21 @@ class Stream:
         self.floor = self.version = int(version)
         return initial
 
-    def line(self, event_type: str, obj: dict) -> bytes:
+    def line(self, event_type: str, obj: dict, shared: bool = True) -> bytes:
+        """`shared`: the object is one the watch cache hands every watcher, so its bytes are worth keeping; a
+        replayed snapshot, a bookmark or an error is this stream's own."""
         if event_type == "ERROR":
             return _encode(event_type, obj)
-        if event_type == "BOOKMARK":
-            if self.plan.as_table:  # upstream prints every event's object as a Table, bookmarks too
-                version = obj["metadata"]["resourceVersion"]
-                obj = table(self.plan.kind.kind, [obj], self.now, version, self.plan.include_object)
-            return _encode(event_type, obj)
-        if self.plan.as_table:
-            return ENCODED.table_line(event_type, obj, self.now, self.plan.include_object)
-        return ENCODED.line(event_type, obj)
+        if self.plan.as_table:  # upstream prints every event's object as a Table, bookmarks too
+            if shared:
+                return ENCODED.table_line(event_type, obj, self.now, self.plan.include_object)
+            version = obj["metadata"].get("resourceVersion", "")
+            return _encode(event_type, table(self.plan.kind.kind, [obj], self.now, version, self.plan.include_object))
+        return ENCODED.line(event_type, obj) if shared else _encode(event_type, obj)
 
     def bookmark(self, initial_events_end: bool = False) -> bytes:
-        return self.line("BOOKMARK", bookmarks.bookmark_object(self.plan.kind, self.version, initial_events_end))
+        made = bookmarks.bookmark_object(self.plan.kind, self.version, initial_events_end)
+        return self.line("BOOKMARK", made, shared=False)
 
     def lines_of(self, messages: list[dict]) -> tuple[list[bytes], bool]:
         """The lines for a run of watch-cache messages, and whether the stream ends after them."""
@@ -296,7 +297,7 @@ async def _follow(cache, watcher, state: Stream, initial: list[dict]):
     written = -WRITE_INTERVAL
     try:
         # The replay, or nothing: either way the headers go out now, as upstream flushes them before any event.
-        replay = [state.line("ADDED", obj) for obj in initial]
+        replay = [state.line("ADDED", obj, shared=False) for obj in initial]
         if state.ends_initial_events:
             replay.append(state.bookmark(initial_events_end=True))
         yield b"".join(replay)
