@@ -18,12 +18,11 @@ import pickle
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import connection, transaction
 
 from .groups import cluster_group, watch_message
 from .models import Cluster, KubeObject, model_for
+from .publishing import send_to_group
 from .serializers import from_kube, new_row, to_kube
 
 _ROW_SQL = 'SELECT * FROM {table} WHERE "cluster_id" = %s AND "namespace" = %s AND "name" = %s'
@@ -140,7 +139,7 @@ class OrmStorage:
     def _flush(self) -> None:
         events, self._outbox = self._outbox, []
         if events:
-            async_to_sync(get_channel_layer().group_send)(cluster_group(self.cluster.pk), watch_message(events))
+            send_to_group(cluster_group(self.cluster.pk), watch_message(events))
 
     def _remember(self, kind: str, key: tuple[str, str], obj: dict | None, row) -> None:
         self._known.setdefault(kind, {})[key] = obj

@@ -80,6 +80,7 @@ class ClusterWatchCache:
         self.covered_from = 0  # events with a resourceVersion above this are all in the window (until evicted)
         self.clock: dict | None = None
         self.watchers: set[Watcher] = set()
+        self._awaited: list[tuple[int, asyncio.Future]] = []  # (version, future) of readers waiting for the window
         self._ready = asyncio.Event()
         self._reader: asyncio.Task | None = None
 
@@ -136,12 +137,40 @@ class ClusterWatchCache:
                 self.events.insert(position, (version, event))
             fresh.append(event)
         if fresh:
-            message = {"type": "events", "events": fresh, "resourceVersion": self.newest()}
+            message = _events_message(fresh, self.newest())
             for watcher in list(self.watchers):
                 watcher.offer(message)
+            self._wake_awaited()
 
     def newest(self) -> int:
         return self.events[-1][0] if self.events else self.covered_from
+
+    async def reaches(self, version: int, seconds: float) -> bool:
+        """Whether the window holds `version` within `seconds`: upstream's cacher waits so before it serves a watch
+        whose initial state must be at least that fresh."""
+        if self.newest() >= version:
+            return True
+        waiting = (version, asyncio.get_running_loop().create_future())
+        self._awaited.append(waiting)
+        try:
+            await asyncio.wait_for(asyncio.shield(waiting[1]), seconds)
+            return True
+        except TimeoutError:
+            return False
+        finally:
+            self._awaited.remove(waiting)
+
+    def _wake_awaited(self) -> None:
+        newest = self.newest()
+        for version, future in self._awaited:
+            if version <= newest and not future.done():
+                future.set_result(None)
+
+    async def storage_version(self) -> int:
+        """The cluster's resourceVersion as the database has it now, which may be ahead of the window."""
+        from .models import Cluster
+
+        return await sync_to_async(_current_version)(Cluster, self.cluster_id)
 
     def watch(self, since: int) -> Watcher:
         """A watcher that first receives every buffered event newer than `since`; 410 Gone if that is too old."""
@@ -150,7 +179,7 @@ class ClusterWatchCache:
         watcher = Watcher()
         backlog = [event for version, event in self.events if version > since]
         if backlog:
-            watcher.offer({"type": "events", "events": backlog, "resourceVersion": self.newest()})
+            watcher.offer(_events_message(backlog, self.newest()))
         if self.clock is not None:
             watcher.offer({"type": "clock", "clock": self.clock})
         self.watchers.add(watcher)
@@ -164,6 +193,13 @@ class ClusterWatchCache:
             self._reader.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._reader
+
+
+def _events_message(events: list[dict], newest: int) -> dict:
+    """A batch for the watchers, with its oldest version: a watcher that started from a later snapshot skips what it
+    already has without reading each event (commits may reach the window after a snapshot that includes them)."""
+    oldest = min(int(event["object"]["metadata"]["resourceVersion"]) for event in events)
+    return {"type": "events", "events": events, "resourceVersion": newest, "oldest": oldest}
 
 
 def _current_version(cluster_model, cluster_id: int) -> int:

@@ -150,7 +150,9 @@ def invalid_object(kind, name: str, errors: list[FieldError]) -> ApiError:
         unique.setdefault(str(error), error)  # upstream's ToAggregate drops repeated messages
     errors = list(unique.values())
     rendered = str(errors[0]) if len(errors) == 1 else "[" + ", ".join(str(error) for error in errors) + "]"
-    details = {"name": name, "kind": kind.kind, "causes": [error.cause() for error in errors]}
+    details = {"kind": kind.kind, "causes": [error.cause() for error in errors]}
+    if name:  # upstream's StatusDetails.name is omitempty: a nameless object (ListOptions) has none
+        details = {"name": name, **details}
     if kind.group:
         details["group"] = kind.group
     return ApiError(422, "Invalid", f'{kind.qualified_kind} "{name}" is invalid: {rendered}', details)
@@ -180,6 +182,20 @@ def service_unavailable(message: str) -> ApiError:
 
 def gone(requested: int, oldest: int) -> ApiError:
     return ApiError(410, "Expired", f"too old resource version: {requested} ({oldest})")
+
+
+def too_large_resource_version(minimum: int, current: int) -> ApiError:
+    """storage.NewTooLargeResourceVersionError: the cache did not reach the version asked for in time."""
+    return ApiError(
+        504,
+        "Timeout",
+        f"Timeout: Too large resource version: {minimum}, current: {current}",
+        # upstream: resourceVersionTooHighRetrySeconds = 1 (staging/src/k8s.io/apiserver/pkg/storage/cacher)
+        {
+            "causes": [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}],
+            "retryAfterSeconds": 1,
+        },
+    )
 
 
 def too_many_requests(message: str) -> ApiError:

@@ -73,12 +73,15 @@ class ApiServer:
         except SelectorError as error:
             raise errors.bad_request(f"unable to parse requirement: {error}") from None
         field_requirements = fields.parse_field_selector(spec, field_selector)
+        # The version is read before the objects: a write landing in between then shows in the items and again in a
+        # watch from that version (harmless), where reading it after would hide that write from both.
+        version = self.storage.resource_version()
         items = [
             obj
             for obj in self.storage.list(spec.kind, namespace if spec.namespaced else None)
             if matches(label_requirements, obj["metadata"].get("labels")) and fields.matches(field_requirements, obj)
         ]
-        return items, self.storage.resource_version()
+        return items, version
 
     # ---- writes ------------------------------------------------------------------------------------------
     def create(

@@ -5,10 +5,8 @@ what, and the status code it got) and then animates its effect as the watch even
 the group that do not care (the control-plane host) ignore message types they do not know.
 """
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-
 from ..groups import cluster_group
+from ..publishing import send_to_group
 
 REQUEST_MESSAGE = "kubeapi.request"
 
@@ -29,4 +27,4 @@ def request_summary(identity, request, verb: str, target, code: int) -> dict:
 
 def announce(cluster, identity, request, verb: str, target, code: int) -> None:
     message = {"type": REQUEST_MESSAGE, "request": request_summary(identity, request, verb, target, code)}
-    async_to_sync(get_channel_layer().group_send)(cluster_group(cluster.pk), message)
+    send_to_group(cluster_group(cluster.pk), message)

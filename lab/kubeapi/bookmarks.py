@@ -4,6 +4,9 @@ A client that restarts its watch from a bookmark's version skips what it already
 objects changed meanwhile, so it does not fall out of the window and re-list. Upstream's cacher sends one roughly
 every minute and one just before the watch times out (cache_watcher.go nextBookmarkTime); so do we, on the wall
 clock that times the watch.
+
+A streaming list (`sendInitialEvents=true`) ends its initial ADDED events with one bookmark annotated
+`k8s.io/initial-events-end: "true"`: client-go's reflector waits for it before it calls its cache synced.
 """
 
 # upstream: defaultBookmarkFrequency = time.Minute (staging/src/k8s.io/apiserver/pkg/storage/cacher)
@@ -22,16 +25,13 @@ def next_bookmark_time(now: float, deadline: float) -> float | None:
     return due if due > now else None
 
 
-def bookmark_object(kind, resource_version: int) -> dict:
-    """An object of the watched kind with only metadata.resourceVersion, as upstream's cacher builds it."""
-    return {"kind": kind.kind, "apiVersion": kind.api_version, "metadata": {"resourceVersion": str(resource_version)}}
-
-
-def initial_events_end(kind, resource_version: int) -> dict:
-    """The bookmark after the replayed objects of a `sendInitialEvents=true` watch: the client's list is complete."""
-    marker = bookmark_object(kind, resource_version)
-    marker["metadata"]["annotations"] = {INITIAL_EVENTS_END: "true"}
-    return marker
+def bookmark_object(kind, resource_version: int, initial_events_end: bool = False) -> dict:
+    """An object of the watched kind with only metadata.resourceVersion, as upstream's cacher builds it; the one
+    closing a streaming list's initial events also carries the annotation (storage.AnnotateInitialEventsEndBookmark)."""
+    metadata: dict = {"resourceVersion": str(resource_version)}
+    if initial_events_end:
+        metadata["annotations"] = {INITIAL_EVENTS_END: "true"}
+    return {"kind": kind.kind, "apiVersion": kind.api_version, "metadata": metadata}
 
 
 class BookmarkTimer:

@@ -11,6 +11,7 @@ from cluster_engine.api.kinds import Kind
 
 from . import bodies, catalog, field_validation, subresources
 from .dryrun import delete_dry_run, dry_run
+from .list_options import ListOptions
 from .responses import TABLE_MEDIA, json_response, not_found_path, success, wants_table
 from .routes import Target
 from .tables import table
@@ -37,6 +38,7 @@ def respond(request, kind: Kind, obj: dict, now, status: int = 200) -> HttpRespo
 
 
 def get_collection(request, server, kind: Kind, target: Target, now) -> HttpResponse:
+    ListOptions.of(request, watch=False).validate()
     items, version = server.list(
         kind.kind,
         target.namespace,

@@ -99,7 +99,7 @@ def _pod_cells(pod: dict, now: datetime) -> list:
         true_types = {c.get("type") for c in status.get("conditions") or [] if c.get("status") == "True"}
         gates_cell = f"{sum(1 for gate in gates if gate.get('conditionType') in true_types)}/{len(gates)}"
     return [
-        pod["metadata"]["name"],
+        pod["metadata"].get("name", ""),
         f"{ready}/{total}",
         reason,
         shown_restarts,
@@ -180,7 +180,7 @@ def _node_address(node: dict, kind: str) -> str:
 def _node_cells(node: dict, now: datetime) -> list:
     info = (node.get("status") or {}).get("nodeInfo") or {}
     return [
-        node["metadata"]["name"],
+        node["metadata"].get("name", ""),
         node_status(node),
         ",".join(node_roles(node)) or NONE,
         age(node["metadata"].get("creationTimestamp"), now),
@@ -255,7 +255,7 @@ WORKLOAD_TAIL_COLUMNS = [
 def _deployment_cells(deployment: dict, now: datetime) -> list:
     spec, status = deployment.get("spec") or {}, deployment.get("status") or {}
     return [
-        deployment["metadata"]["name"],
+        deployment["metadata"].get("name", ""),
         f"{status.get('readyReplicas', 0)}/{spec.get('replicas', 0)}",
         status.get("updatedReplicas", 0),
         status.get("availableReplicas", 0),
@@ -285,7 +285,7 @@ DEPLOYMENT_COLUMNS = [
 def _replicaset_cells(replicaset: dict, now: datetime) -> list:
     spec, status = replicaset.get("spec") or {}, replicaset.get("status") or {}
     return [
-        replicaset["metadata"]["name"],
+        replicaset["metadata"].get("name", ""),
         spec.get("replicas", 0),
         status.get("replicas", 0),
         status.get("readyReplicas", 0),
@@ -337,7 +337,7 @@ def _ports(service: dict) -> str:
 def _service_cells(service: dict, now: datetime) -> list:
     spec = service.get("spec") or {}
     return [
-        service["metadata"]["name"],
+        service["metadata"].get("name", ""),
         spec.get("type", "ClusterIP"),
         spec.get("clusterIP") or NONE,
         _external_ip(service),
@@ -386,7 +386,7 @@ def format_endpoints(endpoints: dict, limit: int = 3) -> str:
 
 def _endpoints_cells(endpoints: dict, now: datetime) -> list:
     return [
-        endpoints["metadata"]["name"],
+        endpoints["metadata"].get("name", ""),
         format_endpoints(endpoints),
         age(endpoints["metadata"].get("creationTimestamp"), now),
     ]
@@ -420,7 +420,7 @@ def _event_cells(event: dict, now: datetime) -> list:
         (event.get("message") or "").strip(),
         first_seen,
         count,
-        event["metadata"]["name"],
+        event["metadata"].get("name", ""),
     ]
 
 
@@ -455,7 +455,7 @@ def _named(*cells):
 
     def build(obj: dict, now: datetime) -> list:
         return [
-            obj["metadata"]["name"],
+            obj["metadata"].get("name", ""),
             *(cell(obj) for cell in cells),
             age(obj["metadata"].get("creationTimestamp"), now),
         ]

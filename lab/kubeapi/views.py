@@ -18,6 +18,7 @@ from ..watchcache import watch_cache
 from . import auth, catalog, discovery, handlers, reviews, routes
 from .activity import announce
 from .handlers import include_object
+from .list_options import ListOptions
 from .responses import error_response, json_response, not_found_path, wants_table
 from .watch import WatchPlan, stream, timeout_of
 
@@ -101,19 +102,21 @@ def answer(request, cluster: Cluster, identity, kind, target: routes.Target, ver
     server = api_server_for(cluster)
     now = clock_for(cluster).wall_time()
     if verb == "watch":
+        options = ListOptions.of(request, watch=True)
+        options.validate()
         plan = WatchPlan(
             cluster_id=cluster.pk,
             kind=kind,
             namespace=target.namespace,
             label_selector=request.GET.get("labelSelector"),
             field_selector=request.GET.get("fieldSelector"),
-            resource_version=request.GET.get("resourceVersion", ""),
+            resource_version=options.resource_version,
             timeout=timeout_of(request),
             as_table=wants_table(request),
             include_object=include_object(request),
             now=now,
-            allow_bookmarks=request.GET.get("allowWatchBookmarks", "").lower() in ("true", "1"),
-            send_initial_events=request.GET.get("sendInitialEvents", "").lower() in ("true", "1"),
+            allow_bookmarks=options.allow_watch_bookmarks,
+            send_initial_events=options.send_initial_events,
             list_objects=lambda: server.list(
                 kind.kind,
                 target.namespace,

@@ -1,13 +1,15 @@
 """`watch=true`: a stream of newline-delimited watch events, fed by this process's watch cache of the cluster.
 
-Upstream semantics: without a resourceVersion (or with "0") the stream first replays the current objects as ADDED,
-then follows; with one, it sends what happened after it, or a single ERROR event (410 Expired) when that version has
-left the window, telling the client to list again. With a selector, an object that stops matching leaves the
+Upstream semantics (staging/src/k8s.io/apiserver/pkg/storage/cacher): without a resourceVersion (or with "0") the
+stream first replays the current objects as ADDED, then follows; with one, it sends what happened after it, or a
+single ERROR event (410 Expired) when that version has left the window, telling the client to list again.
+`sendInitialEvents` makes the start explicit, as client-go's streaming list asks: true replays the objects (as they
+stand now, and at least as new as the resourceVersion given) and, with bookmarks allowed, closes the replay with
+the bookmark annotated `k8s.io/initial-events-end`; false replays nothing and follows from the version given, from
+now ("") or from any recent version ("0"). With a selector, an object that stops matching leaves the
 client's view as DELETED and one that starts matching enters as ADDED, as upstream's cacher does. The stream ends
 after timeoutSeconds (kubectl and informers then resume from the last version they saw). With
-allowWatchBookmarks=true it also sends BOOKMARK events (bookmarks.py). A watch list (`sendInitialEvents=true`, what
-client-go's reflectors and kubectl send to a server of our release) replays the current objects whatever version it
-names and closes the replay with a bookmark annotated `k8s.io/initial-events-end`.
+allowWatchBookmarks=true it also sends BOOKMARK events (bookmarks.py).
 """
 
 import asyncio
@@ -36,6 +38,8 @@ DEFAULT_TIMEOUT_SECONDS = 1800
 # events a second two hundred streams would spend the process on them. A 50 ms batch stays below what a person or a
 # client's informer can tell apart.
 WRITE_INTERVAL = 0.05
+# upstream: blockTimeout = 3 * time.Second (cacher/watch_cache.go), how long a watch waits for a version not yet seen
+BLOCK_SECONDS = 3.0
 
 
 @dataclass
@@ -54,14 +58,9 @@ class WatchPlan:
     now: datetime
     list_objects: object  # () -> (items matching the selectors, resourceVersion): a sync callable on the ORM
     allow_bookmarks: bool = False
-    send_initial_events: bool = False
+    send_initial_events: bool | None = None  # None: not asked, the legacy replay from "" and "0"
     labels: list = field(default_factory=list)
     fields: list = field(default_factory=list)
-
-    @property
-    def sends_bookmarks(self) -> bool:
-        """Bookmarks go to object streams that ask; a Table stream is for printing rows (kubectl get -w)."""
-        return self.allow_bookmarks and not self.as_table
 
     def parse_selectors(self) -> None:
         """Refuse a malformed selector with 400 before the stream starts (as upstream does)."""
@@ -91,10 +90,11 @@ def timeout_of(request) -> float:
 
 
 class EncodedEvents:
-    """Each plain watch event serialised once, however many streams send it: the watch cache hands every watcher
-    the same event dicts (and the same message dicts), so two hundred `kubectl get -w` cost one json.dumps per
-    event, not two hundred, and streams with the same kind and namespace and no selector share each message's
-    bytes. Entries are keyed by identity and hold what they describe, so an id is never reused while cached."""
+    """Each watch event serialised once per format, however many streams send it: the watch cache hands every
+    watcher the same event dicts (and the same message dicts), so two hundred informers or `kubectl get -w` cost one
+    json.dumps (and one Table) per event, not two hundred, and plain streams with the same kind and namespace and no
+    selector share each message's bytes. Entries are keyed by identity and hold what they describe, so an id is
+    never reused while cached."""
 
     def __init__(self, size: int = 4096):
         self.size = size
@@ -102,6 +102,16 @@ class EncodedEvents:
 
     def line(self, event_type: str, obj: dict) -> bytes:
         return self._cached((id(obj), event_type), obj, lambda: _encode(event_type, obj))
+
+    def table_line(self, event_type: str, obj: dict, now: datetime, include_object: str) -> bytes:
+        """An event as a Table stream sends it (`kubectl get -w`): the same bytes for every such stream whose
+        clock reads the same time, which is every stream that has heard the same clock state."""
+
+        def encode() -> bytes:
+            version = obj["metadata"].get("resourceVersion", "")
+            return _encode(event_type, table(obj["kind"], [obj], now, version, include_object))
+
+        return self._cached((id(obj), event_type, now, include_object), obj, encode)
 
     def plain(self, message: dict, kind: str, namespace: str | None) -> bytes:
         """The lines of a watch-cache message for a stream of `kind` (in `namespace`, or all) with no selector."""
@@ -149,14 +159,29 @@ class Stream:
         self.filtered = bool(plan.labels or plan.fields)
         self.plain = not self.filtered and not plan.as_table
         self.version = 0  # the resourceVersion the client has been brought up to: what a bookmark carries
+        self.floor = 0  # events at or below this version are already in the client's view
+        self.ends_initial_events = False  # whether the replay closes with the initial-events-end bookmark
 
-    def line(self, event_type: str, obj: dict) -> bytes:
-        if self.plan.as_table and event_type != "ERROR":
+    def begin(self, initial: list[dict], version: int) -> list[dict]:
+        """The stream starts at `version`, with `initial` (as they stand at it, or later) replayed as ADDED."""
+        self.floor = self.version = int(version)
+        return initial
+
+    def line(self, event_type: str, obj: dict, shared: bool = True) -> bytes:
+        """`shared`: the object is one the watch cache hands every watcher, so its bytes are worth keeping; a
+        replayed snapshot, a bookmark or an error is this stream's own."""
+        if event_type == "ERROR":
+            return _encode(event_type, obj)
+        if self.plan.as_table:  # upstream prints every event's object as a Table, bookmarks too
+            if shared:
+                return ENCODED.table_line(event_type, obj, self.now, self.plan.include_object)
             version = obj["metadata"].get("resourceVersion", "")
-            obj = table(self.plan.kind.kind, [obj], self.now, version, self.plan.include_object)
-        elif event_type != "ERROR":
-            return ENCODED.line(event_type, obj)
-        return _encode(event_type, obj)
+            return _encode(event_type, table(self.plan.kind.kind, [obj], self.now, version, self.plan.include_object))
+        return ENCODED.line(event_type, obj) if shared else _encode(event_type, obj)
+
+    def bookmark(self, initial_events_end: bool = False) -> bytes:
+        made = bookmarks.bookmark_object(self.plan.kind, self.version, initial_events_end)
+        return self.line("BOOKMARK", made, shared=False)
 
     def lines_of(self, messages: list[dict]) -> tuple[list[bytes], bool]:
         """The lines for a run of watch-cache messages, and whether the stream ends after them."""
@@ -165,24 +190,28 @@ class Stream:
             kind = message["type"]
             if kind == "events":
                 self.version = max(self.version, int(message.get("resourceVersion") or 0))
-            if kind == "events" and self.plain:
-                encoded = ENCODED.plain(message, self.plan.kind.kind, self.plan.namespace)
-                if encoded:
-                    lines.append(encoded)
-            elif kind == "events":
-                lines.extend(line for line in map(self.translate, message["events"]) if line is not None)
+                lines.extend(self.event_lines(message))
             elif kind == "clock":
                 if self.plan.as_table:  # only a table's ages read the clock
                     self.now = parse_time(message["clock"].get("time")) or self.now
             elif kind == "bookmark":
-                if self.plan.sends_bookmarks:
-                    lines.append(_encode("BOOKMARK", bookmarks.bookmark_object(self.plan.kind, self.version)))
+                if self.plan.allow_bookmarks:
+                    lines.append(self.bookmark())
             elif kind == "gone":
                 lines.append(self.line("ERROR", message["status"]))
                 return lines, True
             elif kind == "end":
                 return lines, True
         return lines, False
+
+    def event_lines(self, message: dict) -> list[bytes]:
+        events = message["events"]
+        if message["oldest"] <= self.floor:  # arrived after a snapshot that already holds some of it
+            events = [event for event in events if int(event["object"]["metadata"]["resourceVersion"]) > self.floor]
+        elif self.plain:
+            encoded = ENCODED.plain(message, self.plan.kind.kind, self.plan.namespace)
+            return [encoded] if encoded else []
+        return [line for line in map(self.translate, events) if line is not None]
 
     def translate(self, event: dict) -> bytes | None:
         obj, event_type = event["object"], event["type"]
@@ -200,30 +229,54 @@ class Stream:
         return self.line("MODIFIED" if was_visible else "ADDED", obj)
 
 
+def requested_version(resource_version: str) -> int:
+    """The version a watch names: 0 for "" and "0" (which differ only in where they start), 400 if not a number."""
+    try:
+        return int(resource_version or 0)
+    except ValueError:
+        raise errors.bad_request(f'invalid resource version "{resource_version}"') from None
+
+
 async def stream(plan: WatchPlan) -> StreamingHttpResponse:
-    """Start following the cluster before reading the snapshot, so nothing falls between the two."""
+    """The watch cache follows the cluster from before any snapshot is read, so nothing falls between the two.
+    A failure once the request is accepted (410 Gone, a version the cache does not reach) is an ERROR event in a
+    200 stream, as upstream's cacher answers with an errWatcher."""
     cache = await watch_cache(plan.cluster_id)
-    replay = plan.resource_version in ("", "0") or plan.send_initial_events
+    requested = requested_version(plan.resource_version)
     state = Stream(plan)
-    initial: list[dict] = []
-    since = 0
+    try:
+        initial = await _start(plan, cache, state, requested)
+        watcher = cache.watch(since=state.floor)
+    except errors.ApiError as refusal:
+        return StreamingHttpResponse(_single(state.line("ERROR", refusal.status())), content_type=JSON)
+    return StreamingHttpResponse(_follow(cache, watcher, state, initial), content_type=JSON)
+
+
+async def _start(plan: WatchPlan, cache, state: Stream, requested: int) -> list[dict]:
+    """Where the stream begins (state.floor) and the objects it first replays as ADDED, as upstream's cacher picks
+    them (Watch, getWatchCacheResourceVersion, watchCache.getAllEventsSinceLocked)."""
+    if plan.send_initial_events:
+        items, version = await sync_to_async(plan.list_objects)()
+        if version < requested:
+            if not await cache.reaches(requested, BLOCK_SECONDS):
+                raise errors.too_large_resource_version(requested, cache.newest())
+            items, version = await sync_to_async(plan.list_objects)()
+        state.visible = {key_of(item) for item in items}
+        state.ends_initial_events = plan.allow_bookmarks
+        return state.begin(items, version)
+    replay = plan.send_initial_events is None and not requested
+    version = None
     if replay or state.filtered:
-        items, listed_version = await sync_to_async(plan.list_objects)()
+        items, version = await sync_to_async(plan.list_objects)()
         state.visible = {key_of(item) for item in items}
         if replay:
-            initial, since = items, listed_version
-            state.version = int(listed_version)
-    if not replay:
-        try:
-            since = int(plan.resource_version)
-        except ValueError:
-            raise errors.bad_request(f'invalid resource version "{plan.resource_version}"') from None
-        state.version = since
-    try:
-        watcher = cache.watch(since=since)
-    except errors.ApiError as gone:
-        return StreamingHttpResponse(_single(state.line("ERROR", gone.status())), content_type=JSON)
-    return StreamingHttpResponse(_follow(cache, watcher, state, initial), content_type=JSON)
+            return state.begin(items, version)
+    if requested:
+        return state.begin([], requested)
+    if plan.resource_version == "0":  # sendInitialEvents=false from "0": any recent version will do
+        return state.begin([], cache.newest())
+    # sendInitialEvents=false from "": from now, as the database has it
+    return state.begin([], version if version is not None else await cache.storage_version())
 
 
 async def _single(line: bytes):
@@ -240,14 +293,14 @@ async def _follow(cache, watcher, state: Stream, initial: list[dict]):
     # One timer for the whole stream rather than a timeout around every wait.
     deadline = loop.time() + state.plan.timeout
     expiry = loop.call_at(deadline, watcher.end)
-    bookmark_timer = bookmarks.BookmarkTimer(loop, watcher, deadline) if state.plan.sends_bookmarks else None
+    bookmark_timer = bookmarks.BookmarkTimer(loop, watcher, deadline) if state.plan.allow_bookmarks else None
     written = -WRITE_INTERVAL
     try:
         # The replay, or nothing: either way the headers go out now, as upstream flushes them before any event.
-        replayed = b"".join(state.line("ADDED", obj) for obj in initial)
-        if state.plan.send_initial_events and state.plan.sends_bookmarks:
-            replayed += _encode("BOOKMARK", bookmarks.initial_events_end(state.plan.kind, state.version))
-        yield replayed
+        replay = [state.line("ADDED", obj, shared=False) for obj in initial]
+        if state.ends_initial_events:
+            replay.append(state.bookmark(initial_events_end=True))
+        yield b"".join(replay)
         while True:
             messages = await watcher.next_batches()
             pause = written + WRITE_INTERVAL - loop.time()

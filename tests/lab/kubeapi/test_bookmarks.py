@@ -37,7 +37,10 @@ def test_a_bookmark_carries_the_newest_version_the_stream_passed_even_for_other_
     stream.version = 5
     secret = {"kind": "Secret", "metadata": {"name": "s", "namespace": "default", "resourceVersion": "9"}}
     lines, finished = stream.lines_of(
-        [{"type": "events", "events": [{"type": "ADDED", "object": secret}], "resourceVersion": 9}, MESSAGE]
+        [
+            {"type": "events", "events": [{"type": "ADDED", "object": secret}], "resourceVersion": 9, "oldest": 9},
+            MESSAGE,
+        ]
     )
     assert finished is False
     assert [json.loads(line) for line in lines] == [
@@ -45,7 +48,20 @@ def test_a_bookmark_carries_the_newest_version_the_stream_passed_even_for_other_
     ]
 
 
-def test_no_bookmark_unless_asked_and_none_in_a_table_stream():
-    for quiet in (plan(allow_bookmarks=False), plan(allow_bookmarks=True, as_table=True)):
-        stream = Stream(quiet)
-        assert stream.lines_of([MESSAGE]) == ([], False)
+def test_no_bookmark_unless_asked():
+    assert Stream(plan(allow_bookmarks=False)).lines_of([MESSAGE]) == ([], False)
+
+
+def test_a_table_stream_gets_its_bookmark_as_a_table_as_upstream_prints_every_event_object():
+    stream = Stream(plan(allow_bookmarks=True, as_table=True))
+    stream.version = 7
+    (line,), _ = stream.lines_of([MESSAGE])
+    event = json.loads(line)
+    assert (event["type"], event["object"]["kind"], event["object"]["metadata"]) == (
+        "BOOKMARK",
+        "Table",
+        {"resourceVersion": "7"},
+    )
+    (row,) = event["object"]["rows"]
+    assert row["cells"] == ["", 0, "<unknown>"]  # a ConfigMap with no name and no data
+    assert row["object"]["metadata"] == {"resourceVersion": "7"}

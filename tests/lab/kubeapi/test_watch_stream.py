@@ -8,7 +8,7 @@ from cluster_engine.api.kinds import kind_named
 from lab.kubeapi.watch import Stream, WatchPlan
 
 
-def plan(namespace="default", label_selector=None) -> WatchPlan:
+def plan(namespace="default", label_selector=None, as_table=False) -> WatchPlan:
     made = WatchPlan(
         cluster_id=1,
         kind=kind_named("ConfigMap"),
@@ -17,7 +17,7 @@ def plan(namespace="default", label_selector=None) -> WatchPlan:
         field_selector=None,
         resource_version="5",
         timeout=60,
-        as_table=False,
+        as_table=as_table,
         include_object="Metadata",
         now=datetime(2026, 1, 1, tzinfo=UTC),
         list_objects=lambda: ([], 5),
@@ -34,7 +34,8 @@ def config_map(name: str, version: int, namespace="default", labels=None) -> dic
 
 
 def message(*events) -> dict:
-    return {"type": "events", "events": list(events), "resourceVersion": 9}
+    versions = [int(event["object"]["metadata"]["resourceVersion"]) for event in events]
+    return {"type": "events", "events": list(events), "resourceVersion": 9, "oldest": min(versions)}
 
 
 def decoded(lines: list[bytes]) -> list[tuple[str, str]]:
@@ -46,7 +47,10 @@ def test_plain_streams_of_one_namespace_share_the_same_bytes():
     batch = message(
         {"type": "MODIFIED", "object": config_map("a", 6)},
         {"type": "ADDED", "object": config_map("b", 7, namespace="other")},
-        {"type": "ADDED", "object": {"kind": "Secret", "metadata": {"name": "s", "namespace": "default"}}},
+        {
+            "type": "ADDED",
+            "object": {"kind": "Secret", "metadata": {"name": "s", "namespace": "default", "resourceVersion": "8"}},
+        },
     )
     first, _ = Stream(plan()).lines_of([batch])
     second, _ = Stream(plan()).lines_of([batch])
@@ -86,3 +90,21 @@ def test_the_stream_stops_at_its_end_and_at_gone():
     lines, finished = stream.lines_of([{"type": "gone", "status": status}, after])
     assert finished is True
     assert [json.loads(line) for line in lines] == [{"type": "ERROR", "object": status}]
+
+
+def test_table_streams_at_the_same_clock_time_share_the_same_bytes():
+    made = config_map("a", 6)
+    made["metadata"]["creationTimestamp"] = "2025-12-31T00:00:00Z"
+    batch = message({"type": "MODIFIED", "object": made})
+    first, _ = Stream(plan(as_table=True)).lines_of([batch])
+    second, _ = Stream(plan(as_table=True)).lines_of([batch])
+    assert first[0] is second[0]
+    event = json.loads(first[0])
+    assert (event["type"], event["object"]["kind"], event["object"]["rows"][0]["cells"][0]) == (
+        "MODIFIED",
+        "Table",
+        "a",
+    )
+    later = Stream(plan(as_table=True))
+    later.now = datetime(2026, 1, 2, tzinfo=UTC)  # another clock time: its own ages, so its own bytes
+    assert later.lines_of([batch])[0][0] != first[0]
