@@ -8,22 +8,20 @@ import pytest
 from channels.db import database_sync_to_async
 from django.test import AsyncClient, RequestFactory
 
-from lab.kubeapi import auth, kubeconfig
 from lab.kubeapi.list_options import ListOptions
+
+from .conftest import bearer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CONFIG_MAPS = "/k8s/clusters/demo/api/v1/namespaces/default/configmaps"
 
 
-def bearer(cluster) -> str:
-    return "Bearer " + auth.issue_token(cluster, kubeconfig.ensure_account(cluster, auth.ADMIN))[0]
-
-
 def answer(cluster, query: str) -> tuple[int, dict]:
     async def scenario():
         token = await database_sync_to_async(bearer)(cluster)
-        response = await AsyncClient().get(f"{CONFIG_MAPS}?{query}", headers={"authorization": token})
+        # over TLS, as kubectl sends its token
+        response = await AsyncClient().get(f"{CONFIG_MAPS}?{query}", headers={"authorization": token}, secure=True)
         return response.status_code, json.loads(response.content)
 
     return asyncio.run(scenario())
