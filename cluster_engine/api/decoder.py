@@ -14,6 +14,7 @@ from collections.abc import Callable
 from . import schema
 from .clone import clone
 from .quantity import QuantityError, parse_quantity
+from .timestamps import parse_error
 
 Decode = Callable[[object], object]
 
@@ -47,7 +48,7 @@ def _compile(shape, compiled: dict[int, Decode]) -> Decode:
 
 def _struct(shape: dict, compiled: dict[int, Decode]) -> Decode:
     fields = {key: _compile(child, compiled) for key, child in shape.items()}
-    free_form = {key for key, child in shape.items() if child == schema.ANY}
+    free_form = {key for key, child in shape.items() if isinstance(child, str) and child in schema.NULLABLE}
 
     def decode(value):
         if type(value) is not dict:
@@ -151,6 +152,15 @@ def _bytes(value):
     return value
 
 
+def _timestamp_in(micro: bool) -> Decode:
+    def decode(value):
+        if type(value) is not str or parse_error(value, micro) is not None:
+            raise Misfit
+        return value
+
+    return decode
+
+
 def _number(value):
     if type(value) is int or (type(value) is float and math.isfinite(value)):
         return value
@@ -167,6 +177,8 @@ _SCALARS: dict[str, Decode] = {
     schema.INT_OR_STRING: _int_or_string,
     schema.BYTES: _bytes,
     schema.NUMBER: _number,
+    schema.TIME: _timestamp_in(False),
+    schema.MICRO_TIME: _timestamp_in(True),
 }
 
 
