@@ -17,6 +17,7 @@ from .quantity import QuantityError, parse_quantity
 from .timestamps import parse_error
 
 Decode = Callable[[object], object]
+PARSED_TIMESTAMPS_KEPT = 1024
 
 
 class Misfit(Exception):
@@ -153,9 +154,17 @@ def _bytes(value):
 
 
 def _timestamp_in(micro: bool) -> Decode:
+    parsed: set[str] = set()  # the stamps of one simulated second recur on every object written in it
+
     def decode(value):
-        if type(value) is not str or parse_error(value, micro) is not None:
+        if type(value) is not str:
             raise Misfit
+        if value not in parsed:
+            if parse_error(value, micro) is not None:
+                raise Misfit
+            if len(parsed) >= PARSED_TIMESTAMPS_KEPT:
+                parsed.clear()
+            parsed.add(value)
         return value
 
     return decode
