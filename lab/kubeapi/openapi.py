@@ -23,7 +23,7 @@ from cluster_engine import openapi as definitions
 from cluster_engine.api import errors
 
 from . import auth, catalog, discovery
-from .responses import error_response, json_response, not_found_path
+from .responses import JSON, error_response, json_response, not_found_path
 from .views import cluster_named
 
 V3_REF_PREFIX = "#/components/schemas/"
@@ -155,7 +155,7 @@ def document(request, cluster: str, rest: str) -> HttpResponse:
             else:
                 group, version = None, None
             if group is not None and group_version_document(group, version) is not None:
-                return HttpResponse(_encoded(group, version), content_type="application/json")
+                return HttpResponse(_encoded(group, version), content_type=JSON)
         raise not_found_path()
     except errors.ApiError as error:
         return error_response(error)
