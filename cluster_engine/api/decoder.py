@@ -17,7 +17,7 @@ from .quantity import QuantityError, parse_quantity
 from .timestamps import parse_error
 
 Decode = Callable[[object], object]
-PARSED_TIMESTAMPS_KEPT = 1024
+PARSED_TIMESTAMPS_KEPT = 1024  # timestamps remembered as parsed; a long run meets a new one every second
 
 
 class Misfit(Exception):
