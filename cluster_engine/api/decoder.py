@@ -14,8 +14,10 @@ from collections.abc import Callable
 from . import schema
 from .clone import clone
 from .quantity import QuantityError, parse_quantity
+from .timestamps import parse_error
 
 Decode = Callable[[object], object]
+PARSED_TIMESTAMPS_KEPT = 1024  # timestamps remembered as parsed; a long run meets a new one every second
 
 
 class Misfit(Exception):
@@ -47,7 +49,7 @@ def _compile(shape, compiled: dict[int, Decode]) -> Decode:
 
 def _struct(shape: dict, compiled: dict[int, Decode]) -> Decode:
     fields = {key: _compile(child, compiled) for key, child in shape.items()}
-    free_form = {key for key, child in shape.items() if child == schema.ANY}
+    free_form = {key for key, child in shape.items() if isinstance(child, str) and child in schema.NULLABLE}
 
     def decode(value):
         if type(value) is not dict:
@@ -151,6 +153,23 @@ def _bytes(value):
     return value
 
 
+def _timestamp_in(micro: bool) -> Decode:
+    parsed: set[str] = set()  # the stamps of one simulated second recur on every object written in it
+
+    def decode(value):
+        if type(value) is not str:
+            raise Misfit
+        if value not in parsed:
+            if parse_error(value, micro) is not None:
+                raise Misfit
+            if len(parsed) >= PARSED_TIMESTAMPS_KEPT:
+                parsed.clear()
+            parsed.add(value)
+        return value
+
+    return decode
+
+
 def _number(value):
     if type(value) is int or (type(value) is float and math.isfinite(value)):
         return value
@@ -167,6 +186,8 @@ _SCALARS: dict[str, Decode] = {
     schema.INT_OR_STRING: _int_or_string,
     schema.BYTES: _bytes,
     schema.NUMBER: _number,
+    schema.TIME: _timestamp_in(False),
+    schema.MICRO_TIME: _timestamp_in(True),
 }
 
 

@@ -1,6 +1,8 @@
 """The resource kinds a KubeLab cluster serves, with the names the Kubernetes API uses for them."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from cluster_engine import openapi
 
 from cluster_engine.openapi import definition_name
 
@@ -14,6 +16,8 @@ class Kind:
     short_names: tuple[str, ...] = ()
     # Subresources served besides the object itself ("status", "scale", "eviction", "log").
     subresources: tuple[str, ...] = ()
+    # The OpenAPI definition of a kind upstream does not define (the simulator's own), in upstream's format.
+    own_definition: dict | None = field(default=None, compare=False, repr=False)
 
     @property
     def group(self) -> str:
@@ -42,9 +46,63 @@ class Kind:
         """`Deployment.apps`, as upstream names a kind in 422 messages."""
         return f"{self.kind}.{self.group}" if self.group else self.kind
 
+    @property
+    def definition_name(self) -> str:
+        """The OpenAPI definition the kind is served as: upstream's (`io.k8s.api.apps.v1.Deployment`), or for our own
+        kinds the name upstream gives a custom resource's schema (`io.kubelab.v1alpha1.ControlPlaneComponent`)."""
+        if self.own_definition is None:
+            return openapi.definition_name(self.group, self.version, self.kind)
+        return ".".join([*reversed(self.group.split(".")), self.version, self.kind])
+
+    @property
+    def definition(self) -> dict:
+        """Every field of the kind, with its type, format and `x-kubernetes-*` extensions."""
+        if self.own_definition is None:
+            return openapi.definitions()[self.definition_name]
+        return self.own_definition
+
 
 # The simulator's own kind: a control-plane component (etcd, kube-apiserver, ...) and where it runs.
 KUBELAB_GROUP = "kubelab.io"
+_TYPE_META = {  # apiVersion and kind, declared as every upstream kind declares them
+    name: openapi.definitions()["io.k8s.api.core.v1.Pod"]["properties"][name] for name in ("apiVersion", "kind")
+}
+CONTROL_PLANE_COMPONENT = {
+    "description": "ControlPlaneComponent is one instance of a control-plane component (etcd, kube-apiserver, "
+    "kube-scheduler, ...) and the node it runs on.",
+    "properties": {
+        **_TYPE_META,
+        "metadata": {
+            "$ref": f"{openapi.REF_PREFIX}io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta",
+            "description": "Standard object's metadata.",
+        },
+        "spec": {
+            "description": "Which component this is and where it runs.",
+            "properties": {
+                "component": {"description": "The component: etcd, kube-apiserver, ...", "type": "string"},
+                "nodeName": {"description": "The control-plane node the instance runs on.", "type": "string"},
+            },
+            "type": "object",
+        },
+        "status": {
+            "description": "How the instance is doing, as the simulation last observed it.",
+            "properties": {
+                "lastTransitionTime": {
+                    "$ref": f"{openapi.REF_PREFIX}io.k8s.apimachinery.pkg.apis.meta.v1.Time",
+                    "description": "When the phase last changed.",
+                },
+                "leader": {"description": "Whether this instance holds its component's lease.", "type": "boolean"},
+                "message": {"description": "Why the instance is in this phase.", "type": "string"},
+                "phase": {"description": "Running or Down.", "type": "string"},
+            },
+            "type": "object",
+        },
+    },
+    "type": "object",
+    "x-kubernetes-group-version-kind": [
+        {"group": KUBELAB_GROUP, "kind": "ControlPlaneComponent", "version": "v1alpha1"}
+    ],
+}
 
 ALL_KINDS = (
     Kind("Namespace", "v1", "namespaces", False, ("ns",), ("status", "finalize")),
@@ -59,7 +117,15 @@ ALL_KINDS = (
     Kind("ReplicaSet", "apps/v1", "replicasets", True, ("rs",), ("status", "scale")),
     Kind("Deployment", "apps/v1", "deployments", True, ("deploy",), ("status", "scale")),
     Kind("Lease", "coordination.k8s.io/v1", "leases", True),
-    Kind("ControlPlaneComponent", f"{KUBELAB_GROUP}/v1alpha1", "controlplanecomponents", False, ("cpc",), ("status",)),
+    Kind(
+        "ControlPlaneComponent",
+        f"{KUBELAB_GROUP}/v1alpha1",
+        "controlplanecomponents",
+        False,
+        ("cpc",),
+        ("status",),
+        CONTROL_PLANE_COMPONENT,
+    ),
 )
 KINDS = {kind.kind: kind for kind in ALL_KINDS}
 BY_PLURAL = {kind.plural: kind for kind in ALL_KINDS}

@@ -1,511 +1,89 @@
-"""The shape of every kind we serve: which fields exist and what type each holds.
+"""The shape of every kind we serve, read from its OpenAPI definition: which fields exist and what type each holds.
 
 Upstream decodes request bodies strictly (fieldValidation=Strict, kubectl's default): a field its Go types do not
-declare, or a value of the wrong JSON type, is a 400 before any validation runs. This table is our Go types. It
-covers the fields of the upstream API types for the kinds we serve, including ones our simulation does not act on
-(volumes, securityContext, ...), so a manifest copied from the Kubernetes documentation is accepted as-is.
+declare, or a value of the wrong JSON type, is a 400 before any validation runs. Its Go types are published as the
+OpenAPI definitions vendored in `cluster_engine.openapi`, so each kind's shape is read from there (our own kinds
+declare theirs in the same format, beside the kind): object properties, arrays, maps (`additionalProperties`) and
+the formats whose Go types decode in their own way (int32 and int64 ranges, int-or-string, quantity, base64 bytes,
+date-time). Like upstream's decoder it ignores `required`: missing fields are validation's business. A manifest
+copied from the Kubernetes documentation is therefore accepted as-is, even in fields our simulation does not act on.
 """
 
 import base64
 import binascii
 import math
 
+from cluster_engine import openapi
+
+from .kinds import ALL_KINDS
 from .quantity import QuantityError, parse_quantity
+from .timestamps import parse_error
 
 STRING, INTEGER, BOOLEAN, NUMBER, ANY = "string", "integer", "boolean", "number", "any"
 INT64 = "int64"  # Go int64 fields (seconds, generations, user ids); INTEGER is Go int32
 BYTES = "bytes"  # Go []byte: base64 text in JSON (Secret data, ConfigMap binaryData)
 QUANTITY = "quantity"  # a string such as "500m" or a bare number
 INT_OR_STRING = "int-or-string"  # maxSurge "25%" or 1, targetPort "http" or 8080
-STRING_MAP = {"*": STRING}
-QUANTITY_MAP = {"*": QUANTITY}
+TIME, MICRO_TIME = "time", "micro-time"  # metav1.Time and metav1.MicroTime: RFC 3339 text, or null
+# Types whose JSON null is kept as null: free-form values, and timestamps (a zero metav1.Time encodes as null).
+NULLABLE = frozenset({ANY, TIME, MICRO_TIME})
+
+# The OpenAPI (type, format) pairs upstream's definitions use, as the Go types they stand for.
+_SCALAR_TYPES = {
+    ("string", None): STRING,
+    ("string", "byte"): BYTES,
+    ("string", "date-time"): TIME,
+    ("string", "int-or-string"): INT_OR_STRING,
+    ("string", "quantity"): QUANTITY,
+    ("integer", "int32"): INTEGER,
+    ("integer", "int64"): INT64,
+    ("boolean", None): BOOLEAN,
+    ("number", "double"): NUMBER,
+}
+# MicroTime shares Time's `date-time` format but decodes with its own layout (six fractional digits).
+_NAMED_TYPES = {"io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime": MICRO_TIME}
 
 
-def listof(item):
-    return [item]
+def shape_of(definition: dict, named: dict | None = None):
+    """The shape of one OpenAPI schema: a dict of fields (a struct), `{"*": item}` (a map), `[item]` (a list)
+    or a scalar type name. A referenced definition is shaped once and shared, so its decoder is compiled once."""
+    named = {} if named is None else named
+    if "$ref" in definition:
+        name = definition["$ref"].rpartition("/")[2]
+        if name not in named:
+            named[name] = _NAMED_TYPES.get(name) or shape_of(openapi.definitions()[name], named)
+        return named[name]
+    kind = definition.get("type")
+    if "properties" in definition:
+        return {field: shape_of(child, named) for field, child in definition["properties"].items()}
+    if kind == "array":
+        return [shape_of(definition["items"], named)]
+    if kind == "object":
+        extra = definition.get("additionalProperties")
+        return {"*": shape_of(extra, named)} if isinstance(extra, dict) else ANY
+    if kind is None:
+        return ANY  # no type at all: any JSON value
+    return _SCALAR_TYPES[(kind, definition.get("format"))]  # a pair not listed here needs its decoder first
 
 
-OBJECT_META = {
-    "name": STRING,
-    "generateName": STRING,
-    "namespace": STRING,
-    "selfLink": STRING,
-    "uid": STRING,
-    "resourceVersion": STRING,
-    "generation": INT64,
-    "creationTimestamp": ANY,
-    "deletionTimestamp": ANY,
-    "deletionGracePeriodSeconds": INT64,
-    "labels": STRING_MAP,
-    "annotations": STRING_MAP,
-    "ownerReferences": listof(
-        {
-            "apiVersion": STRING,
-            "kind": STRING,
-            "name": STRING,
-            "uid": STRING,
-            "controller": BOOLEAN,
-            "blockOwnerDeletion": BOOLEAN,
-        }
-    ),
-    "finalizers": listof(STRING),
-    "managedFields": ANY,
-}
-LABEL_SELECTOR = {
-    "matchLabels": STRING_MAP,
-    "matchExpressions": listof({"key": STRING, "operator": STRING, "values": listof(STRING)}),
-}
-NODE_SELECTOR_TERM = {
-    "matchExpressions": listof({"key": STRING, "operator": STRING, "values": listof(STRING)}),
-    "matchFields": listof({"key": STRING, "operator": STRING, "values": listof(STRING)}),
-}
-POD_AFFINITY_TERM = {
-    "labelSelector": LABEL_SELECTOR,
-    "namespaces": listof(STRING),
-    "topologyKey": STRING,
-    "namespaceSelector": LABEL_SELECTOR,
-    "matchLabelKeys": listof(STRING),
-    "mismatchLabelKeys": listof(STRING),
-}
-WEIGHTED_POD_AFFINITY_TERM = {"weight": INTEGER, "podAffinityTerm": POD_AFFINITY_TERM}
-POD_AFFINITY = {
-    "requiredDuringSchedulingIgnoredDuringExecution": listof(POD_AFFINITY_TERM),
-    "preferredDuringSchedulingIgnoredDuringExecution": listof(WEIGHTED_POD_AFFINITY_TERM),
-}
-AFFINITY = {
-    "nodeAffinity": {
-        "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": listof(NODE_SELECTOR_TERM)},
-        "preferredDuringSchedulingIgnoredDuringExecution": listof(
-            {"weight": INTEGER, "preference": NODE_SELECTOR_TERM}
-        ),
-    },
-    "podAffinity": POD_AFFINITY,
-    "podAntiAffinity": POD_AFFINITY,
-}
-KEY_SELECTOR = {"name": STRING, "key": STRING, "optional": BOOLEAN}
-ENV_VAR = {
-    "name": STRING,
-    "value": STRING,
-    "valueFrom": {
-        "fieldRef": {"apiVersion": STRING, "fieldPath": STRING},
-        "resourceFieldRef": {"containerName": STRING, "resource": STRING, "divisor": QUANTITY},
-        "configMapKeyRef": KEY_SELECTOR,
-        "secretKeyRef": KEY_SELECTOR,
-    },
-}
-ENV_FROM = {
-    "prefix": STRING,
-    "configMapRef": {"name": STRING, "optional": BOOLEAN},
-    "secretRef": {"name": STRING, "optional": BOOLEAN},
-}
-HANDLER = {
-    "exec": {"command": listof(STRING)},
-    "httpGet": {
-        "path": STRING,
-        "port": INT_OR_STRING,
-        "host": STRING,
-        "scheme": STRING,
-        "httpHeaders": listof({"name": STRING, "value": STRING}),
-    },
-    "tcpSocket": {"port": INT_OR_STRING, "host": STRING},
-    "grpc": {"port": INTEGER, "service": STRING},
-    "sleep": {"seconds": INT64},
-}
-PROBE = {
-    **HANDLER,
-    "initialDelaySeconds": INTEGER,
-    "timeoutSeconds": INTEGER,
-    "periodSeconds": INTEGER,
-    "successThreshold": INTEGER,
-    "failureThreshold": INTEGER,
-    "terminationGracePeriodSeconds": INT64,
-}
-SECURITY_CONTEXT = {
-    "capabilities": {"add": listof(STRING), "drop": listof(STRING)},
-    "privileged": BOOLEAN,
-    "seLinuxOptions": STRING_MAP,
-    "windowsOptions": ANY,
-    "runAsUser": INT64,
-    "runAsGroup": INT64,
-    "runAsNonRoot": BOOLEAN,
-    "readOnlyRootFilesystem": BOOLEAN,
-    "allowPrivilegeEscalation": BOOLEAN,
-    "procMount": STRING,
-    "seccompProfile": {"type": STRING, "localhostProfile": STRING},
-    "appArmorProfile": {"type": STRING, "localhostProfile": STRING},
-}
-RESOURCES = {"limits": QUANTITY_MAP, "requests": QUANTITY_MAP, "claims": listof({"name": STRING, "request": STRING})}
-CONTAINER = {
-    "name": STRING,
-    "image": STRING,
-    "command": listof(STRING),
-    "args": listof(STRING),
-    "workingDir": STRING,
-    "ports": listof(
-        {"name": STRING, "hostPort": INTEGER, "containerPort": INTEGER, "protocol": STRING, "hostIP": STRING}
-    ),
-    "envFrom": listof(ENV_FROM),
-    "env": listof(ENV_VAR),
-    "resources": RESOURCES,
-    "resizePolicy": listof({"resourceName": STRING, "restartPolicy": STRING}),
-    "restartPolicy": STRING,
-    "volumeMounts": listof(
-        {
-            "name": STRING,
-            "readOnly": BOOLEAN,
-            "recursiveReadOnly": STRING,
-            "mountPath": STRING,
-            "subPath": STRING,
-            "mountPropagation": STRING,
-            "subPathExpr": STRING,
-        }
-    ),
-    "volumeDevices": listof({"name": STRING, "devicePath": STRING}),
-    "livenessProbe": PROBE,
-    "readinessProbe": PROBE,
-    "startupProbe": PROBE,
-    "lifecycle": {"postStart": HANDLER, "preStop": HANDLER, "stopSignal": STRING},
-    "terminationMessagePath": STRING,
-    "terminationMessagePolicy": STRING,
-    "imagePullPolicy": STRING,
-    "securityContext": SECURITY_CONTEXT,
-    "stdin": BOOLEAN,
-    "stdinOnce": BOOLEAN,
-    "tty": BOOLEAN,
-}
-VOLUME = {
-    "name": STRING,
-    "emptyDir": {"medium": STRING, "sizeLimit": QUANTITY},
-    "configMap": {
-        "name": STRING,
-        "items": listof({"key": STRING, "path": STRING, "mode": INTEGER}),
-        "defaultMode": INTEGER,
-        "optional": BOOLEAN,
-    },
-    "secret": {
-        "secretName": STRING,
-        "items": listof({"key": STRING, "path": STRING, "mode": INTEGER}),
-        "defaultMode": INTEGER,
-        "optional": BOOLEAN,
-    },
-    "hostPath": {"path": STRING, "type": STRING},
-    "persistentVolumeClaim": {"claimName": STRING, "readOnly": BOOLEAN},
-    "projected": ANY,
-    "downwardAPI": ANY,
-    "nfs": ANY,
-    "csi": ANY,
-    "ephemeral": ANY,
-    "image": ANY,
-}
-TOLERATION = {"key": STRING, "operator": STRING, "value": STRING, "effect": STRING, "tolerationSeconds": INT64}
-POD_SPEC = {
-    "volumes": listof(VOLUME),
-    "initContainers": listof(CONTAINER),
-    "containers": listof(CONTAINER),
-    "ephemeralContainers": ANY,
-    "restartPolicy": STRING,
-    "terminationGracePeriodSeconds": INT64,
-    "activeDeadlineSeconds": INT64,
-    "dnsPolicy": STRING,
-    "nodeSelector": STRING_MAP,
-    "serviceAccountName": STRING,
-    "serviceAccount": STRING,
-    "automountServiceAccountToken": BOOLEAN,
-    "nodeName": STRING,
-    "hostNetwork": BOOLEAN,
-    "hostPID": BOOLEAN,
-    "hostIPC": BOOLEAN,
-    "shareProcessNamespace": BOOLEAN,
-    "securityContext": {
-        **{
-            key: SECURITY_CONTEXT[key]
-            for key in (
-                "seLinuxOptions",
-                "windowsOptions",
-                "runAsUser",
-                "runAsGroup",
-                "runAsNonRoot",
-                "seccompProfile",
-                "appArmorProfile",
-            )
-        },
-        "supplementalGroups": listof(INT64),
-        "supplementalGroupsPolicy": STRING,
-        "fsGroup": INT64,
-        "sysctls": listof({"name": STRING, "value": STRING}),
-        "fsGroupChangePolicy": STRING,
-        "seLinuxChangePolicy": STRING,
-    },
-    "imagePullSecrets": listof({"name": STRING}),
-    "hostname": STRING,
-    "subdomain": STRING,
-    "affinity": AFFINITY,
-    "schedulerName": STRING,
-    "tolerations": listof(TOLERATION),
-    "hostAliases": listof({"ip": STRING, "hostnames": listof(STRING)}),
-    "priorityClassName": STRING,
-    "priority": INTEGER,
-    "dnsConfig": ANY,
-    "readinessGates": listof({"conditionType": STRING}),
-    "runtimeClassName": STRING,
-    "enableServiceLinks": BOOLEAN,
-    "preemptionPolicy": STRING,
-    "overhead": QUANTITY_MAP,
-    "topologySpreadConstraints": listof(
-        {
-            "maxSkew": INTEGER,
-            "topologyKey": STRING,
-            "whenUnsatisfiable": STRING,
-            "labelSelector": LABEL_SELECTOR,
-            "minDomains": INTEGER,
-            "nodeAffinityPolicy": STRING,
-            "nodeTaintsPolicy": STRING,
-            "matchLabelKeys": listof(STRING),
-        }
-    ),
-    "setHostnameAsFQDN": BOOLEAN,
-    "os": {"name": STRING},
-    "hostUsers": BOOLEAN,
-    "schedulingGates": listof({"name": STRING}),
-    "resourceClaims": ANY,
-    "resources": RESOURCES,
-}
-CONDITION = {
-    "type": STRING,
-    "status": STRING,
-    "reason": STRING,
-    "message": STRING,
-    "lastTransitionTime": ANY,
-    "lastUpdateTime": ANY,
-    "lastProbeTime": ANY,
-    "lastHeartbeatTime": ANY,
-    "observedGeneration": INT64,
-}
-CONTAINER_STATE = {
-    "waiting": {"reason": STRING, "message": STRING},
-    "running": {"startedAt": ANY},
-    "terminated": {
-        "exitCode": INTEGER,
-        "signal": INTEGER,
-        "reason": STRING,
-        "message": STRING,
-        "startedAt": ANY,
-        "finishedAt": ANY,
-        "containerID": STRING,
-    },
-}
-CONTAINER_STATUS = {
-    "name": STRING,
-    "state": CONTAINER_STATE,
-    "lastState": CONTAINER_STATE,
-    "ready": BOOLEAN,
-    "restartCount": INTEGER,
-    "image": STRING,
-    "imageID": STRING,
-    "containerID": STRING,
-    "started": BOOLEAN,
-    "allocatedResources": QUANTITY_MAP,
-    "resources": RESOURCES,
-    "volumeMounts": ANY,
-    "user": ANY,
-    "allocatedResourcesStatus": ANY,
-    "stopSignal": STRING,
-}
-POD_STATUS = {
-    "observedGeneration": INT64,
-    "phase": STRING,
-    "conditions": listof(CONDITION),
-    "message": STRING,
-    "reason": STRING,
-    "nominatedNodeName": STRING,
-    "hostIP": STRING,
-    "hostIPs": listof({"ip": STRING}),
-    "podIP": STRING,
-    "podIPs": listof({"ip": STRING}),
-    "startTime": ANY,
-    "initContainerStatuses": listof(CONTAINER_STATUS),
-    "containerStatuses": listof(CONTAINER_STATUS),
-    "ephemeralContainerStatuses": ANY,
-    "qosClass": STRING,
-    "resize": STRING,
-    "resourceClaimStatuses": ANY,
-}
-POD_TEMPLATE = {"metadata": OBJECT_META, "spec": POD_SPEC}
-TAINT = {"key": STRING, "value": STRING, "effect": STRING, "timeAdded": ANY}
-WORKLOAD_STATUS = {
-    "observedGeneration": INT64,
-    "replicas": INTEGER,
-    "updatedReplicas": INTEGER,
-    "readyReplicas": INTEGER,
-    "availableReplicas": INTEGER,
-    "unavailableReplicas": INTEGER,
-    "fullyLabeledReplicas": INTEGER,
-    "terminatingReplicas": INTEGER,
-    "conditions": listof(CONDITION),
-    "collisionCount": INTEGER,
-}
-SERVICE_PORT = {
-    "name": STRING,
-    "protocol": STRING,
-    "appProtocol": STRING,
-    "port": INTEGER,
-    "targetPort": INT_OR_STRING,
-    "nodePort": INTEGER,
-}
-ENDPOINT_ADDRESS = {
-    "ip": STRING,
-    "hostname": STRING,
-    "nodeName": STRING,
-    "targetRef": {
-        "kind": STRING,
-        "namespace": STRING,
-        "name": STRING,
-        "uid": STRING,
-        "apiVersion": STRING,
-        "resourceVersion": STRING,
-        "fieldPath": STRING,
-    },
-}
-TYPE_META = {"apiVersion": STRING, "kind": STRING, "metadata": OBJECT_META}
+def _kind_shapes() -> dict[str, dict]:
+    named: dict = {}
+    return {kind.kind: shape_of(kind.definition, named) for kind in ALL_KINDS}
 
-KIND_SCHEMAS = {
-    "Namespace": {
-        **TYPE_META,
-        "spec": {"finalizers": listof(STRING)},
-        "status": {"phase": STRING, "conditions": listof(CONDITION)},
-    },
-    "Node": {
-        **TYPE_META,
-        "spec": {
-            "podCIDR": STRING,
-            "podCIDRs": listof(STRING),
-            "providerID": STRING,
-            "unschedulable": BOOLEAN,
-            "taints": listof(TAINT),
-            "configSource": ANY,
-            "externalID": STRING,
-        },
-        "status": {
-            "capacity": QUANTITY_MAP,
-            "allocatable": QUANTITY_MAP,
-            "phase": STRING,
-            "conditions": listof(CONDITION),
-            "addresses": listof({"type": STRING, "address": STRING}),
-            "daemonEndpoints": {"kubeletEndpoint": {"Port": INTEGER}},
-            "nodeInfo": STRING_MAP,
-            "images": listof({"names": listof(STRING), "sizeBytes": INT64}),
-            "volumesInUse": ANY,
-            "volumesAttached": ANY,
-            "config": ANY,
-            "runtimeHandlers": ANY,
-            "features": ANY,
-        },
-    },
-    "Pod": {**TYPE_META, "spec": POD_SPEC, "status": POD_STATUS},
-    "ReplicaSet": {
-        **TYPE_META,
-        "spec": {"replicas": INTEGER, "minReadySeconds": INTEGER, "selector": LABEL_SELECTOR, "template": POD_TEMPLATE},
-        "status": WORKLOAD_STATUS,
-    },
-    "Deployment": {
-        **TYPE_META,
-        "spec": {
-            "replicas": INTEGER,
-            "selector": LABEL_SELECTOR,
-            "template": POD_TEMPLATE,
-            "strategy": {"type": STRING, "rollingUpdate": {"maxUnavailable": INT_OR_STRING, "maxSurge": INT_OR_STRING}},
-            "minReadySeconds": INTEGER,
-            "revisionHistoryLimit": INTEGER,
-            "paused": BOOLEAN,
-            "progressDeadlineSeconds": INTEGER,
-            "rollbackTo": {"revision": INTEGER},
-        },
-        "status": WORKLOAD_STATUS,
-    },
-    "Service": {
-        **TYPE_META,
-        "spec": {
-            "ports": listof(SERVICE_PORT),
-            "selector": STRING_MAP,
-            "clusterIP": STRING,
-            "clusterIPs": listof(STRING),
-            "type": STRING,
-            "externalIPs": listof(STRING),
-            "sessionAffinity": STRING,
-            "loadBalancerIP": STRING,
-            "loadBalancerSourceRanges": listof(STRING),
-            "externalName": STRING,
-            "externalTrafficPolicy": STRING,
-            "healthCheckNodePort": INTEGER,
-            "publishNotReadyAddresses": BOOLEAN,
-            "sessionAffinityConfig": ANY,
-            "ipFamilies": listof(STRING),
-            "ipFamilyPolicy": STRING,
-            "allocateLoadBalancerNodePorts": BOOLEAN,
-            "loadBalancerClass": STRING,
-            "internalTrafficPolicy": STRING,
-            "trafficDistribution": STRING,
-        },
-        "status": {
-            "loadBalancer": {"ingress": listof({"ip": STRING, "hostname": STRING, "ipMode": STRING, "ports": ANY})},
-            "conditions": listof(CONDITION),
-        },
-    },
-    "Endpoints": {
-        **TYPE_META,
-        "subsets": listof(
-            {
-                "addresses": listof(ENDPOINT_ADDRESS),
-                "notReadyAddresses": listof(ENDPOINT_ADDRESS),
-                "ports": listof({"name": STRING, "port": INTEGER, "protocol": STRING, "appProtocol": STRING}),
-            }
-        ),
-    },
-    "ServiceAccount": {
-        **TYPE_META,
-        "secrets": listof({"name": STRING, "namespace": STRING, "kind": STRING, "uid": STRING, "apiVersion": STRING}),
-        "imagePullSecrets": listof({"name": STRING}),
-        "automountServiceAccountToken": BOOLEAN,
-    },
-    "Secret": {**TYPE_META, "immutable": BOOLEAN, "data": {"*": BYTES}, "stringData": STRING_MAP, "type": STRING},
-    "ConfigMap": {**TYPE_META, "immutable": BOOLEAN, "data": STRING_MAP, "binaryData": {"*": BYTES}},
-    "Event": {
-        **TYPE_META,
-        "involvedObject": ENDPOINT_ADDRESS["targetRef"],
-        "reason": STRING,
-        "message": STRING,
-        "source": {"component": STRING, "host": STRING},
-        "firstTimestamp": ANY,
-        "lastTimestamp": ANY,
-        "count": INTEGER,
-        "type": STRING,
-        "eventTime": ANY,
-        "series": ANY,
-        "action": STRING,
-        "related": ANY,
-        "reportingComponent": STRING,
-        "reportingInstance": STRING,
-    },
-    "Lease": {
-        **TYPE_META,
-        "spec": {
-            "holderIdentity": STRING,
-            "leaseDurationSeconds": INTEGER,
-            "acquireTime": ANY,
-            "renewTime": ANY,
-            "leaseTransitions": INTEGER,
-            "strategy": STRING,
-            "preferredHolder": STRING,
-        },
-    },
-    "ControlPlaneComponent": {
-        **TYPE_META,
-        "spec": {"component": STRING, "nodeName": STRING},
-        "status": {"phase": STRING, "leader": BOOLEAN, "message": STRING, "lastTransitionTime": ANY},
-    },
-}
 
-_GO_TYPES = {STRING: "string", INTEGER: "int32", INT64: "int64", BOOLEAN: "bool", NUMBER: "float64", BYTES: "[]uint8"}
+KIND_SCHEMAS = _kind_shapes()
+
+# Time.UnmarshalJSON first decodes a string, so a wrong JSON type there is reported against Go's string.
+_GO_TYPES = {
+    STRING: "string",
+    INTEGER: "int32",
+    INT64: "int64",
+    BOOLEAN: "bool",
+    NUMBER: "float64",
+    BYTES: "[]uint8",
+    TIME: "string",
+    MICRO_TIME: "string",
+}
 _RANGES = {INTEGER: (-(2**31), 2**31 - 1), INT64: (-(2**63), 2**63 - 1)}
 _ZERO = {STRING: "", INTEGER: 0, INT64: 0, BOOLEAN: False, NUMBER: 0, QUANTITY: "0", INT_OR_STRING: 0, BYTES: ""}
 
@@ -537,7 +115,7 @@ def _normalise(shape, value):
             if value[key] is None:
                 if "*" in shape:
                     value[key] = _zero(child_shape)
-                elif child_shape != ANY:
+                elif not (isinstance(child_shape, str) and child_shape in NULLABLE):
                     del value[key]
             else:
                 value[key] = _normalise(child_shape, value[key])
@@ -613,6 +191,8 @@ def _check(shape, value, path: str, found: list[str]) -> None:
             found.append(str(error))
     elif shape == BYTES and not _is_base64(value):
         found.append(f"illegal base64 data at input byte {_base64_error_at(value)} (field {path})")
+    elif shape in (TIME, MICRO_TIME) and parse_error(value, shape == MICRO_TIME):
+        found.append(parse_error(value, shape == MICRO_TIME))  # upstream: Time.UnmarshalJSON's time.ParseError
 
 
 def _fits(shape: str, value) -> bool:
@@ -626,7 +206,7 @@ def _fits(shape: str, value) -> bool:
         return isinstance(value, bool)
     if shape == NUMBER:
         return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if shape == BYTES:
+    if shape in (BYTES, TIME, MICRO_TIME):
         return isinstance(value, str)
     if shape in (QUANTITY, INT_OR_STRING):
         return isinstance(value, str) or (isinstance(value, (int, float)) and not isinstance(value, bool))

@@ -43,3 +43,27 @@ def resolve(schema: dict) -> dict:
     while "$ref" in schema:
         schema = definitions()[schema["$ref"][len(REF_PREFIX) :]]
     return schema
+
+
+def with_references(schemas: dict[str, dict]) -> dict[str, dict]:
+    """The given definitions by name, plus every definition they reference, directly or through others."""
+    found = dict(schemas)
+    pending = list(schemas.values())
+    while pending:
+        for name in _references(pending.pop()):
+            if name not in found:
+                found[name] = definitions()[name]
+                pending.append(found[name])
+    return found
+
+
+def _references(node):
+    if isinstance(node, list):
+        for item in node:
+            yield from _references(item)
+    elif isinstance(node, dict):
+        reference = node.get("$ref")
+        if isinstance(reference, str):
+            yield reference[len(REF_PREFIX) :]
+        for value in node.values():
+            yield from _references(value)

@@ -9,6 +9,7 @@ from cluster_engine.api.errors import ApiError
 from .conftest import snapshot
 from .manifests import (
     config_map,
+    control_plane_component,
     deployment,
     endpoints,
     event,
@@ -508,13 +509,54 @@ DECODE_CASES = [
     ),
     ("Secret", secret(data={"p": "not base64!"}), "illegal base64 data at input byte 3 (field data.p)"),
     ("ConfigMap", _with(config_map(), "metadata", []), "metadata must be an object"),
+    (
+        "Pod",
+        _with(pod(), "spec.terminationGracePeriodSeconds", 2**63),
+        "json: cannot unmarshal number 9223372036854775808 into Go struct field spec.terminationGracePeriodSeconds "
+        "of type int64",
+    ),
+    (
+        "Pod",
+        _with(pod(), "metadata.creationTimestamp", "yesterday"),
+        'parsing time "yesterday" as "2006-01-02T15:04:05Z07:00": cannot parse "yesterday" as "2006"',
+    ),
+    (
+        "Pod",
+        _with(pod(), "metadata.creationTimestamp", 1767225600),
+        "json: cannot unmarshal number into Go struct field metadata.creationTimestamp of type string",
+    ),
+    (
+        "Pod",
+        _with(pod(), "metadata.creationTimestamp", "2026-02-30T00:00:00Z"),
+        'parsing time "2026-02-30T00:00:00Z": day out of range',
+    ),
+    (  # metav1.MicroTime reads exactly six fractional digits
+        "Lease",
+        lease(renewTime="2026-01-01T00:00:00Z"),
+        'parsing time "2026-01-01T00:00:00Z" as "2006-01-02T15:04:05.000000Z07:00": cannot parse "Z" as ".000000"',
+    ),
+    (  # fields the simulation never reads are typed as upstream types them
+        "Pod",
+        _with(pod(), "spec.dnsConfig", {"nameservers": "1.1.1.1"}),
+        "json: cannot unmarshal string into Go struct field spec.dnsConfig.nameservers of type []",
+    ),
+    (
+        "Pod",
+        _with(pod(), "spec.volumes", [{"name": "token", "projected": {"sources": [{"secret": {"nme": "x"}}]}}]),
+        'strict decoding error: unknown field "spec.volumes[0].projected.sources[0].secret.nme"',
+    ),
+    (
+        "ControlPlaneComponent",
+        _with(control_plane_component(), "spec.replicas", 3),
+        'strict decoding error: unknown field "spec.replicas"',
+    ),
 ]
 
 
 @pytest.mark.parametrize(("kind", "body", "problem"), DECODE_CASES)
 def test_undecodable_bodies_are_400(server, kind, body, problem):
     error = _refusal(server, kind, body)
-    spec = {"Pod": "v1", "Deployment": "v1", "Secret": "v1", "ConfigMap": "v1"}[kind]
+    spec = {"ControlPlaneComponent": "v1alpha1"}.get(kind, "v1")
     assert (error.code, error.reason) == (400, "BadRequest")
     assert error.message == f'{kind} in version "{spec}" cannot be handled as a {kind}: {problem}'
 
@@ -528,6 +570,24 @@ def test_json_nulls_decode_like_go(server):
     assert created["spec"]["nodeSelector"] == {"disk": ""}
     assert "activeDeadlineSeconds" not in created["spec"]
     assert created["metadata"]["labels"] == {"app": "web", "tier": ""}
+
+
+def test_fields_upstream_declares_are_accepted_even_where_the_simulation_does_not_look(server):
+    body = _with(pod(), "spec.volumes", [{"name": "token", "projected": {"sources": [{"serviceAccountToken": {}}]}}])
+    body["spec"]["volumes"][0]["projected"]["sources"][0]["serviceAccountToken"] = {
+        "path": "token",
+        "expirationSeconds": 3600,
+    }
+    body["spec"]["dnsConfig"] = {"nameservers": ["1.1.1.1"], "options": [{"name": "ndots", "value": "2"}]}
+    created = server.create("Pod", body)
+    assert created["spec"]["dnsConfig"]["options"] == [{"name": "ndots", "value": "2"}]
+
+
+def test_decoding_leaves_required_fields_to_validation(server):
+    """Upstream's decoder ignores the OpenAPI `required` list (a Deployment's selector is required there): a missing
+    field is a 422 from validation, never a 400 from decoding."""
+    error = _refusal(server, "Deployment", _with(deployment(), "spec.selector", ...))
+    assert (error.code, error.reason) == (422, "Invalid")
 
 
 def test_wrong_kind_or_api_version_is_400(server):
