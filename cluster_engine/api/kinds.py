@@ -4,8 +4,6 @@ from dataclasses import dataclass, field
 
 from cluster_engine import openapi
 
-from cluster_engine.openapi import definition_name
-
 
 @dataclass(frozen=True)
 class Kind:
@@ -37,11 +35,6 @@ class Kind:
         return f"{self.plural}.{self.group}" if self.group else self.plural
 
     @property
-    def definition(self) -> str | None:
-        """The upstream type the kind is served as (`io.k8s.api.apps.v1.Deployment`); None for the simulator's own."""
-        return definition_name(self.group, self.version, self.kind)
-
-    @property
     def qualified_kind(self) -> str:
         """`Deployment.apps`, as upstream names a kind in 422 messages."""
         return f"{self.kind}.{self.group}" if self.group else self.kind
@@ -53,6 +46,12 @@ class Kind:
         if self.own_definition is None:
             return openapi.definition_name(self.group, self.version, self.kind)
         return ".".join([*reversed(self.group.split(".")), self.version, self.kind])
+
+    @property
+    def upstream_definition(self) -> str | None:
+        """The upstream type the kind is served as; None for the simulator's own kinds, which upstream would serve as
+        custom resources (no strategic merge for them)."""
+        return None if self.own_definition is not None else self.definition_name
 
     @property
     def definition(self) -> dict:

@@ -170,7 +170,7 @@ class ApiServer:
             current = self.storage.get(spec.kind, self._namespace(spec, namespace), name)
             if current is None:
                 raise errors.not_found(spec, name)
-            patched = patch.apply(spec.definition, current, body, patch_type)
+            patched = patch.apply(spec.upstream_definition, current, body, patch_type)
             patched = self._decode(spec, patched, field_validation, patched=True)
             # A patch that names a resourceVersion is a precondition on it, as upstream.
             requested_version = patched["metadata"].get("resourceVersion")

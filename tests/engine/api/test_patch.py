@@ -7,7 +7,7 @@ from cluster_engine.api.kinds import KINDS
 from .conftest import snapshot
 from .manifests import deployment, node, pod
 
-POD = KINDS["Pod"].definition
+POD = KINDS["Pod"].upstream_definition
 
 
 # ---- JSON merge patch (RFC 7386) ------------------------------------------------------------------------------

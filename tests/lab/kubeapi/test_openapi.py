@@ -17,7 +17,7 @@ def get(demo, client):
     header = "Bearer " + auth.issue_token(demo, kubeconfig.ensure_account(demo, "view"))[0]
 
     def fetch(path: str):
-        return client.get(path, HTTP_AUTHORIZATION=header)
+        return client.get(path, HTTP_AUTHORIZATION=header, secure=True)  # tokens count only over TLS
 
     return fetch
 
