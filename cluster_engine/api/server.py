@@ -10,7 +10,8 @@ import uuid
 from collections.abc import Callable
 from typing import NamedTuple
 
-from . import admission, decoder, errors, fields, patch, schema, validation
+from . import admission, decoder, errors, fields, managedfields, patch, schema, validation
+from .apply import apply as apply_configuration
 from .clone import clone
 from .kinds import Kind, kind_named
 from .labels import SelectorError, matches, parse_selector_string
@@ -28,6 +29,13 @@ GENERATE_NAME_ATTEMPTS = 8
 # upstream: --max-request-body-bytes defaults to 3 MiB; the HTTP layer refuses bigger bodies with
 # errors.request_too_large(MAX_REQUEST_BYTES) before they reach the API server
 MAX_REQUEST_BYTES = 3 * 1024 * 1024
+# The field manager of writes whose caller names none: the simulator's own hands and the lab's pages
+DEFAULT_MANAGER = "kubelab"
+
+
+class ApplyResult(NamedTuple):
+    object: dict
+    created: bool  # upstream answers an apply that creates with 201
 
 
 class DeleteResult(NamedTuple):
@@ -81,9 +89,14 @@ class ApiServer:
         return items, self.storage.resource_version()
 
     # ---- writes ------------------------------------------------------------------------------------------
-    def create(self, kind: str, obj, namespace: str | None = None, dry_run: bool = False) -> dict:
+    def create(
+        self, kind: str, obj, namespace: str | None = None, dry_run: bool = False, manager: str = DEFAULT_MANAGER
+    ) -> dict:
         spec = self._admit_request("create", kind)
-        obj = self._decode(spec, obj)
+        return self._create(spec, self._decode(spec, obj), namespace, dry_run, manager)
+
+    def _create(self, spec: Kind, obj: dict, namespace: str | None, dry_run: bool, manager: str | None) -> dict:
+        """Create a decoded object; `manager` records an Update by it (None: the managers are already set)."""
         metadata = obj["metadata"]
         body_namespace = metadata.get("namespace")
         if spec.namespaced:
@@ -102,6 +115,8 @@ class ApiServer:
         # upstream order: NamespaceLifecycle admission refuses first, then the other admission plugins, then validation
         self._require_namespace(spec, metadata.get("namespace"), metadata.get("name") or "")
         admission.admit_create(spec, obj, self)
+        if manager is not None:
+            managedfields.track_update(spec, None, obj, manager, None, self.clock.timestamp())
         self._validate(spec, obj)
         with self.storage.transaction():
             self._require_namespace(spec, metadata.get("namespace"), metadata["name"])
@@ -121,7 +136,14 @@ class ApiServer:
                 return obj
             return self._persist(spec, obj, "ADDED")
 
-    def update(self, kind: str, obj, subresource: str | None = None, dry_run: bool = False) -> dict:
+    def update(
+        self,
+        kind: str,
+        obj,
+        subresource: str | None = None,
+        dry_run: bool = False,
+        manager: str = DEFAULT_MANAGER,
+    ) -> dict:
         spec = self._admit_request("update", kind)
         obj = self._decode(spec, obj)
         metadata = obj["metadata"]
@@ -135,7 +157,7 @@ class ApiServer:
             if current is None:
                 raise errors.not_found(spec, metadata["name"])
             self._check_version(spec, current, metadata.get("resourceVersion"))
-            return self._replace(spec, current, obj, subresource, dry_run)
+            return self._replace(spec, current, obj, subresource, dry_run, manager)
 
     def patch(
         self,
@@ -146,6 +168,7 @@ class ApiServer:
         patch_type: str = "merge",
         subresource: str | None = None,
         dry_run: bool = False,
+        manager: str = DEFAULT_MANAGER,
     ) -> dict:
         spec = self._admit_request("patch", kind)
         with self.storage.transaction():
@@ -158,7 +181,44 @@ class ApiServer:
             requested_version = patched["metadata"].get("resourceVersion")
             if requested_version and requested_version != current["metadata"]["resourceVersion"]:
                 raise errors.conflict(spec, name)
-            return self._replace(spec, current, patched, subresource, dry_run)
+            return self._replace(spec, current, patched, subresource, dry_run, manager)
+
+    def apply(
+        self,
+        kind: str,
+        namespace: str | None,
+        name: str,
+        body,
+        manager: str,
+        force: bool = False,
+        dry_run: bool = False,
+    ) -> ApplyResult:
+        """Server-side apply: merge `body` (an applied configuration) into the object, creating it when absent."""
+        spec = self._admit_request("patch", kind)
+        config = self._decode(spec, body)
+        config["metadata"].setdefault("name", name)
+        namespace = self._namespace(spec, namespace)
+        if spec.namespaced:
+            config["metadata"].setdefault("namespace", namespace)
+        if config["metadata"]["name"] != name:
+            raise errors.bad_request(
+                f"the name of the object ({config['metadata']['name']}) does not match the name on the URL ({name})"
+            )
+        now = self.clock.timestamp()
+        with self.storage.transaction():
+            current = self.storage.get(spec.kind, namespace, name)
+            if current is None:
+                empty = {"apiVersion": spec.api_version, "kind": spec.kind, "metadata": {"name": name}}
+                if spec.namespaced:
+                    empty["metadata"]["namespace"] = namespace
+                created = apply_configuration(spec, empty, config, manager, force, now)
+                return ApplyResult(self._create(spec, created, namespace, dry_run, None), True)
+            merged = apply_configuration(spec, current, config, manager, force, now)
+            requested_version = config["metadata"].get("resourceVersion")
+            if requested_version and requested_version != current["metadata"]["resourceVersion"]:
+                raise errors.conflict(spec, name)
+            merged["metadata"]["resourceVersion"] = current["metadata"]["resourceVersion"]
+            return ApplyResult(self._replace(spec, current, merged, None, dry_run, None), False)
 
     def bind(self, namespace: str, name: str, node_name: str, annotations: dict | None = None) -> dict:
         """pods/binding: what the scheduler posts to put a pod on a node."""
@@ -296,6 +356,7 @@ class ApiServer:
 
     def _validate(self, spec: Kind, obj: dict, old: dict | None = None) -> None:
         problems = validation.validate(spec, obj, old, max_replicas=self.max_replicas)
+        problems += managedfields.problems(obj["metadata"].get("managedFields"))
         if problems:
             raise errors.invalid_object(spec, obj["metadata"].get("name", ""), problems)
 
@@ -316,13 +377,18 @@ class ApiServer:
         if requested and str(requested) != current["metadata"]["resourceVersion"]:
             raise errors.conflict(spec, current["metadata"]["name"])
 
-    def _replace(self, spec: Kind, current: dict, new: dict, subresource: str | None, dry_run: bool) -> dict:
+    def _replace(
+        self, spec: Kind, current: dict, new: dict, subresource: str | None, dry_run: bool, manager: str | None
+    ) -> dict:
+        """Write `new` over `current`; `manager` records an Update by it (None: the managers are already set)."""
         if new["metadata"].get("name") != current["metadata"]["name"]:
             raise errors.bad_request(
                 f"the name of the object ({new['metadata'].get('name')}) does not match the name on the URL ({current['metadata']['name']})"
             )
         merged = admission.merge_for_update(spec, current, new, subresource)
         admission.admit_update(spec, current, merged, self)
+        if manager is not None:
+            managedfields.track_update(spec, current, merged, manager, subresource, self.clock.timestamp())
         self._validate(spec, merged, current)
         if _same(current, merged):
             return current  # upstream: a no-op update writes nothing and keeps the resourceVersion

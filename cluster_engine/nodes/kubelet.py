@@ -35,6 +35,7 @@ from .container_logs import ContainerLogs
 from .pod_runtime import PodRuntime
 from .pod_status import image_id, image_reference, pod_status
 
+MANAGER = "kubelet"  # upstream: the kubelet's user agent, so its field manager
 HEARTBEAT_SECONDS = 10  # upstream: nodeStatusUpdateFrequency 10s; node lease renewInterval 0.25 x 40 s
 LEASE_DURATION_SECONDS = 40  # upstream: nodeLeaseDurationSeconds
 STATUS_REPORT_SECONDS = 300  # upstream: nodeStatusReportFrequency 5m
@@ -107,7 +108,8 @@ class NodeAgent:
     def __init__(self, kubelets: "Kubelets", machine: Machine, node: dict):
         ctx = kubelets.ctx
         self.ctx = ctx
-        self.clock, self.client, self.rng, self.cache = ctx.clock, ctx.client, ctx.rng, ctx.cache
+        self.clock, self.rng, self.cache = ctx.clock, ctx.rng, ctx.cache
+        self.client = ctx.client.as_manager(MANAGER)
         self.machine = machine
         self.node_name = node["metadata"]["name"]
         addresses = (node.get("status") or {}).get("addresses") or []
@@ -367,6 +369,7 @@ class Kubelets(Controller):
 
     name = "kubelet"
     leader_of = None
+    field_manager = MANAGER
 
     def __init__(self, ctx):
         super().__init__(ctx)

@@ -1,0 +1,183 @@
+"""Server-side apply (`PATCH` with `application/apply-patch+yaml`), as sigs.k8s.io/structured-merge-diff's Updater.
+
+The applied configuration merges into the stored object field by field: scalars and atomic lists or maps are
+replaced, keyed lists merge item by item (`x-kubernetes-list-map-keys`), sets merge by value. The applier then owns
+exactly the fields of its configuration; fields it applied last time and no longer applies are removed unless some
+other manager owns them. Changing a field another manager owns is a conflict (409 naming each field and manager)
+unless the request forces it, which moves the field to the applier.
+"""
+
+from . import errors, fieldpath, managedfields
+from .clone import clone
+from .kinds import Kind
+from .managedfields import APPLY, Entry
+
+MISSING = fieldpath.MISSING
+
+
+def apply(kind: Kind, live: dict, config: dict, manager: str, force: bool, now: str) -> dict:
+    """The object after `manager` applies `config` to `live` (an empty object when creating), with its managers."""
+    if config["metadata"].get("managedFields") is not None:
+        raise errors.bad_request("metadata.managedFields must be nil")
+    shape = fieldpath.root_shape(kind.api_version, kind.kind)
+    managed = managedfields.decode(live["metadata"].get("managedFields") or []) or {}
+    tracked_config = managedfields.tracked(kind, config, None)
+    merged = merge(live, tracked_config, shape)
+    applied = fieldpath.difference(fieldpath.to_field_set(tracked_config, shape), managedfields.STRIPPED)
+    mine = Entry(manager, APPLY, kind.api_version, "", applied, now)
+    previous = managed.get(mine.identity)
+    managed[mine.identity] = mine
+    if previous is not None:
+        merged = _prune(merged, shape, previous.fields, managed)
+    added, modified, removed = managedfields.changes(kind, live, merged, None)
+    taken = fieldpath.union(added, modified)
+    conflicts = []
+    for identity, entry in list(managed.items()):
+        if identity == mine.identity:
+            continue
+        clash = fieldpath.intersection(entry.fields, taken)
+        if clash:
+            conflicts += [(entry, path) for path in fieldpath.members(clash)]
+        kept = fieldpath.difference(fieldpath.difference(entry.fields, clash), removed)
+        if kept:
+            managed[identity] = Entry(
+                entry.manager, entry.operation, entry.api_version, entry.subresource, kept, entry.time
+            )
+        else:
+            del managed[identity]
+    if conflicts and not force:
+        raise conflict_error(conflicts)
+    if not applied:
+        del managed[mine.identity]
+    managedfields.store(merged, managed)
+    return merged
+
+
+# ---- merging ------------------------------------------------------------------------------------------------------
+def merge(live, config, shape: fieldpath.Shape):
+    """upstream TypedValue.Merge: the configuration's values win; containers merge field by field, item by item."""
+    if config is MISSING:
+        return live
+    if live is MISSING or live is None or config is None or shape.is_leaf(config) or shape.is_leaf(live):
+        return clone(config)
+    if isinstance(config, list):
+        return _merge_list(live, config, shape)
+    merged = dict(live)
+    for name, value in config.items():
+        merged[name] = merge(live.get(name, MISSING), value, shape.child(name))
+    return merged
+
+
+def _merge_list(live: list, config: list, shape: fieldpath.Shape) -> list:
+    """Items present on both sides merge; order follows upstream's merge walk: the stored order, with the
+    configuration's items placed in its own order."""
+    live_items = fieldpath.list_items(shape, live)
+    config_items = fieldpath.list_items(shape, config)
+    element = shape.element or fieldpath.UNTYPED
+    live_order, config_order = list(live_items), list(config_items)
+    shared = [key for key in config_order if key in live_items]
+    merged = []
+    li = ci = 0
+    next_shared = shared.pop(0) if shared else None
+    while li < len(live_order) or ci < len(config_order):
+        if li < len(live_order) and ci < len(config_order):
+            key = live_order[li]
+            if key == config_order[ci]:
+                merged.append(merge(live_items[key], config_items[key], element))
+                li += 1
+                ci += 1
+                next_shared = shared.pop(0) if shared else None
+                continue
+            if key in config_items and next_shared is not None and next_shared != key:
+                li += 1
+                continue
+        if li < len(live_order):
+            key = live_order[li]
+            if key not in config_items:
+                merged.append(live_items[key])
+                li += 1
+                continue
+        if ci < len(config_order):
+            key = config_order[ci]
+            merged.append(merge(live_items.get(key, MISSING), config_items[key], element))
+            ci += 1
+            if next_shared is not None and next_shared == key:
+                next_shared = shared.pop(0) if shared else None
+    return merged
+
+
+# ---- pruning ------------------------------------------------------------------------------------------------------
+def _prune(merged: dict, shape: fieldpath.Shape, last_applied: dict, managed: dict) -> dict:
+    """upstream Updater.prune: what the applier set last time, no longer sets, and nobody else owns, goes."""
+    owned = {}
+    for entry in managed.values():
+        owned = fieldpath.union(owned, entry.fields)
+    gone = fieldpath.difference(last_applied, owned)
+    return _remove(merged, gone, shape) if gone else merged
+
+
+def _remove(value, fields: dict, shape: fieldpath.Shape):
+    """A copy of a container without the member fields in `fields`; a map or list that empties goes too."""
+    if isinstance(value, list):
+        kept = []
+        for index, item in enumerate(value):
+            element = fieldpath.item_element(shape, index, item)
+            node = fields.get(element)
+            if node is None:
+                kept.append(item)
+            elif not fieldpath.is_member(node):
+                kept.append(_remove(item, node, shape.element or fieldpath.UNTYPED))
+        return kept
+    if not isinstance(value, dict):
+        return value
+    kept = {}
+    for name, item in value.items():
+        node = fields.get(f"f:{name}")
+        if node is None:
+            kept[name] = item
+        elif not fieldpath.is_member(node):
+            child_shape = shape.child(name)
+            pruned = _remove(item, node, child_shape)
+            if pruned or child_shape.form == "struct" or not isinstance(pruned, (dict, list)):
+                kept[name] = pruned
+    return kept
+
+
+# ---- conflicts ----------------------------------------------------------------------------------------------------
+def describe_manager(entry: Entry) -> str:
+    """upstream printManager: `"kubectl" with subresource "scale" using apps/v1`; the manager identifier it prints
+    never carries a time."""
+    text = f'"{entry.manager}"'
+    if entry.subresource:
+        text += f' with subresource "{entry.subresource}"'
+    if entry.operation == managedfields.UPDATE:
+        text += f" using {entry.api_version}"
+    return text
+
+
+def conflict_error(conflicts: list[tuple[Entry, tuple]]) -> errors.ApiError:
+    """upstream NewConflictError: a 409 whose message and causes list every conflicting field by manager."""
+    conflicts = sorted(conflicts, key=lambda pair: describe_manager(pair[0]))
+    causes = [
+        {
+            "reason": "FieldManagerConflict",
+            "message": f"conflict with {describe_manager(entry)}",
+            "field": fieldpath.path_string(path),
+        }
+        for entry, path in conflicts
+    ]
+    if len(conflicts) == 1:
+        entry, path = conflicts[0]
+        message = (
+            f"Apply failed with 1 conflict: conflict with {describe_manager(entry)}: {fieldpath.path_string(path)}"
+        )
+    else:
+        lines = []
+        by_manager: dict[str, list[str]] = {}
+        for entry, path in conflicts:
+            by_manager.setdefault(describe_manager(entry), []).append(fieldpath.path_string(path))
+        for described in sorted(by_manager):
+            lines.append(f"conflicts with {described}:")
+            lines += [f"- {path}" for path in by_manager[described]]
+        message = f"Apply failed with {len(conflicts)} conflicts: " + "\n".join(lines)
+    return errors.ApiError(409, "Conflict", message, {"causes": causes})

@@ -1,0 +1,141 @@
+"""Server-side apply on the API server: merging, ownership, pruning and conflicts.
+
+The cases follow structured-merge-diff's own (merge/leaf_test.go, merge/multiple_appliers_test.go,
+merge/set_test.go) on a Deployment's fields: after a base applier creates the object, managers apply and update
+spec fields and the object and its managers are checked after each step.
+"""
+
+import pytest
+
+from cluster_engine.api.errors import ApiError
+
+from .manifests import deployment
+
+
+def config(**spec) -> dict:
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}, "spec": spec}
+
+
+@pytest.fixture
+def base(server):
+    body = deployment()
+    del body["spec"]["replicas"]
+    applied = server.apply("Deployment", "default", "web", body, "base")
+    assert applied.created
+    return server
+
+
+def apply(server, manager: str, force: bool = False, **spec) -> dict:
+    return server.apply("Deployment", "default", "web", config(**spec), manager, force=force).object
+
+
+def owned(obj: dict, manager: str, operation: str = "Apply") -> dict | None:
+    for entry in obj["metadata"].get("managedFields") or []:
+        if entry["manager"] == manager and entry["operation"] == operation:
+            return entry["fieldsV1"].get("f:spec")
+    return None
+
+
+def test_apply_twice_owns_what_the_last_configuration_holds(base):
+    apply(base, "default", replicas=1, minReadySeconds=5)
+    obj = apply(base, "default", replicas=2, minReadySeconds=5, paused=False)
+    assert (obj["spec"]["replicas"], obj["spec"]["minReadySeconds"], obj["spec"]["paused"]) == (2, 5, False)
+    assert owned(obj, "default") == {"f:minReadySeconds": {}, "f:paused": {}, "f:replicas": {}}
+
+
+def test_apply_update_apply_without_conflict_keeps_the_updaters_field(base):
+    apply(base, "default", replicas=1, minReadySeconds=5)
+    base.patch("Deployment", "default", "web", {"spec": {"paused": True}}, manager="controller")
+    obj = apply(base, "default", replicas=2, minReadySeconds=5)
+    assert obj["spec"]["paused"] is True and obj["spec"]["replicas"] == 2
+    assert owned(obj, "default") == {"f:minReadySeconds": {}, "f:replicas": {}}
+    assert owned(obj, "controller", "Update") == {"f:paused": {}}
+
+
+def test_apply_update_apply_with_conflict_is_refused_until_forced(base, watch):
+    apply(base, "default", replicas=1, minReadySeconds=5)
+    base.patch("Deployment", "default", "web", {"spec": {"minReadySeconds": 9, "paused": True}}, manager="controller")
+    published = len(watch)
+    with pytest.raises(ApiError) as refused:
+        apply(base, "default", replicas=2, minReadySeconds=7)
+    assert refused.value.code == 409 and refused.value.reason == "Conflict"
+    assert refused.value.message == (
+        'Apply failed with 1 conflict: conflict with "controller" using apps/v1: .spec.minReadySeconds'
+    )
+    assert refused.value.causes == [
+        {
+            "reason": "FieldManagerConflict",
+            "message": 'conflict with "controller" using apps/v1',
+            "field": ".spec.minReadySeconds",
+        }
+    ]
+    assert len(watch) == published  # nothing written
+    obj = apply(base, "default", force=True, replicas=2, minReadySeconds=7)
+    assert obj["spec"]["minReadySeconds"] == 7
+    assert owned(obj, "default") == {"f:minReadySeconds": {}, "f:replicas": {}}
+    assert owned(obj, "controller", "Update") == {"f:paused": {}}
+
+
+def test_conflicts_with_several_managers_are_listed_by_manager(base):
+    base.patch("Deployment", "default", "web", {"spec": {"minReadySeconds": 9}}, manager="one")
+    base.patch("Deployment", "default", "web", {"spec": {"paused": True}}, manager="two")
+    with pytest.raises(ApiError) as refused:
+        apply(base, "default", minReadySeconds=7, paused=False)
+    assert refused.value.message == (
+        "Apply failed with 2 conflicts: "
+        'conflicts with "one" using apps/v1:\n- .spec.minReadySeconds\n'
+        'conflicts with "two" using apps/v1:\n- .spec.paused'
+    )
+
+
+def test_a_field_applied_before_and_no_longer_applied_is_removed(base):
+    apply(base, "default", minReadySeconds=5, paused=False)
+    obj = apply(base, "default", minReadySeconds=6)
+    assert "paused" not in obj["spec"]
+    assert owned(obj, "default") == {"f:minReadySeconds": {}}
+
+
+def test_a_field_another_manager_also_set_survives_its_removal_from_the_configuration(base):
+    apply(base, "default", minReadySeconds=5)
+    base.patch("Deployment", "default", "web", {"spec": {"minReadySeconds": 1}}, manager="controller")
+    obj = apply(base, "default")
+    assert obj["spec"]["minReadySeconds"] == 1
+    assert owned(obj, "default") is None
+    assert owned(obj, "controller", "Update") == {"f:minReadySeconds": {}}
+
+
+def test_two_appliers_share_a_keyed_list_item_by_item(base):
+    container = {"name": "sidecar", "image": "busybox"}
+    template = {"spec": {"containers": [container]}}
+    obj = apply(base, "sidecars", template=template)
+    assert [c["name"] for c in obj["spec"]["template"]["spec"]["containers"]] == ["nginx", "sidecar"]
+    obj = apply(base, "sidecars", template={"spec": {"containers": []}})
+    assert [c["name"] for c in obj["spec"]["template"]["spec"]["containers"]] == ["nginx"]
+
+
+def test_the_same_value_is_shared_without_conflict(base):
+    base.patch("Deployment", "default", "web", {"spec": {"minReadySeconds": 4}}, manager="controller")
+    obj = apply(base, "default", minReadySeconds=4)
+    assert owned(obj, "default") == {"f:minReadySeconds": {}}
+    assert owned(obj, "controller", "Update") == {"f:minReadySeconds": {}}
+
+
+def test_an_apply_that_creates_answers_created_and_records_only_the_applier(server):
+    applied = server.apply("Deployment", "default", "web", deployment(), "kubectl")
+    assert applied.created
+    entries = applied.object["metadata"]["managedFields"]
+    assert [(entry["manager"], entry["operation"]) for entry in entries] == [("kubectl", "Apply")]
+    assert "f:progressDeadlineSeconds" not in entries[0]["fieldsV1"]["f:spec"]  # a default, owned by nobody
+
+
+def test_an_apply_may_not_send_managed_fields_or_another_name(base):
+    body = config(replicas=2)
+    body["metadata"]["managedFields"] = []
+    with pytest.raises(ApiError) as refused:
+        base.apply("Deployment", "default", "web", body, "default")
+    assert (refused.value.code, refused.value.message) == (400, "metadata.managedFields must be nil")
+    body = config(replicas=2)
+    body["metadata"]["name"] = "other"
+    with pytest.raises(ApiError) as refused:
+        base.apply("Deployment", "default", "web", body, "default")
+    assert refused.value.code == 400
