@@ -23,7 +23,7 @@ _DEFAULT = re.compile(r'Defaults? (?:to|is) "?([A-Za-z0-9]+)"?')
 class Shape:
     """One schema node as structured-merge-diff sees it: scalar, struct, map, list, or untyped (deduced)."""
 
-    __slots__ = ("form", "atomic", "fields", "required", "element", "list_type", "keys", "key_defaults")
+    __slots__ = ("form", "atomic", "fields", "required", "element", "list_type", "keys", "key_defaults", "_children")
 
     def __init__(
         self, form, atomic=False, fields=None, element=None, list_type="", keys=(), key_defaults=None, required=()
@@ -36,12 +36,18 @@ class Shape:
         self.list_type = list_type
         self.keys = keys
         self.key_defaults = key_defaults or {}
+        self._children: dict[str, Shape] = {}
 
     def child(self, name: str) -> "Shape":
-        if self.form == "struct":
-            found = self.fields.get(name)
-            return shape_of(found) if found is not None else UNTYPED
-        return self.element if self.form == "map" else UNTYPED
+        found = self._children.get(name)
+        if found is None:
+            if self.form == "struct":
+                schema = self.fields.get(name)
+                found = shape_of(schema) if schema is not None else UNTYPED
+            else:
+                found = self.element if self.form == "map" else UNTYPED
+            self._children[name] = found
+        return found
 
     def declares(self, name: str) -> bool:
         return self.form == "struct" and name in self.fields
@@ -64,11 +70,18 @@ def _shape_of_ref(name: str) -> Shape:
     return _build(openapi.definitions()[name])
 
 
+_inline_shapes: dict[int, Shape] = {}
+
+
 def shape_of(schema: dict) -> Shape:
     ref = schema.get("$ref")
     if ref is not None:
         return _shape_of_ref(ref[len(openapi.REF_PREFIX) :])
-    return _build(schema)
+    # the definitions are read once and never change, so an inline schema is known by its identity
+    found = _inline_shapes.get(id(schema))
+    if found is None:
+        found = _inline_shapes[id(schema)] = _build(schema)
+    return found
 
 
 @cache
@@ -184,18 +197,27 @@ def union(a: dict, b: dict) -> dict:
 
 
 def difference(a: dict, b: dict) -> dict:
+    """The members of `a` not in `b`; `a` itself (not a copy) when `b` takes nothing from it."""
     if not a or not b:
         return a
-    out = {}
-    for key, ours in a.items():
-        theirs = b.get(key)
-        if theirs is None:
-            out[key] = ours
+    out = None
+    for key, theirs in b.items():
+        ours = a.get(key)
+        if ours is None or key == MEMBER:
             continue
-        node = _node(is_member(ours) and not is_member(theirs), difference(_below(ours), _below(theirs)))
-        if node is not None:
+        ours_below = _below(ours)
+        below = difference(ours_below, _below(theirs))
+        drops_member = is_member(ours) and is_member(theirs)
+        if below is ours_below and not drops_member:
+            continue
+        if out is None:
+            out = dict(a)
+        node = _node(is_member(ours) and not drops_member, below)
+        if node is None:
+            del out[key]
+        else:
             out[key] = node
-    return out
+    return a if out is None else out
 
 
 def intersection(a: dict, b: dict) -> dict:
@@ -316,10 +338,11 @@ def compare(old, new, shape: Shape) -> tuple[dict, dict, dict]:
     """upstream TypedValue.Compare: the (added, modified, removed) fields between two values of one type.
 
     Leaves (scalars, atomic lists and maps, containers empty on both sides) are added, removed or modified; a
-    container that appears or disappears is itself added or removed. Equal subtrees are skipped without a walk.
+    container that appears or disappears is itself added or removed. Equal subtrees are skipped without a walk,
+    which keeps the cost of a write to what it changes.
     """
     added, modified, removed = {}, {}, {}
-    for element, (old_child, new_child, child_shape) in _zip(old, new, shape).items():
+    for element, old_child, new_child, child_shape in _differing(old, new, shape):
         a, m, r = _compare(old_child, new_child, child_shape)
         if a is not None:
             added[element] = a
@@ -331,8 +354,10 @@ def compare(old, new, shape: Shape) -> tuple[dict, dict, dict]:
 
 
 def _compare(old, new, shape: Shape):
-    if old is not MISSING and new is not MISSING and old == new:
-        return None, None, None
+    if old is MISSING:
+        return _whole(new, shape), None, None
+    if new is MISSING:
+        return None, None, _whole(old, shape)
     if _is_leaf_pair(old, new, shape):
         if old is MISSING:
             return {}, None, None
@@ -343,6 +368,21 @@ def _compare(old, new, shape: Shape):
     return _node(old is MISSING, added), _node(False, modified), _node(new is MISSING, removed)
 
 
+def _whole(value, shape: Shape) -> dict:
+    """The fields of a value that appears or disappears whole: every leaf, and every container as a member."""
+    if not value or shape.is_leaf(value):
+        return {}
+    node = {MEMBER: {}}
+    if isinstance(value, dict):
+        for name, child in value.items():
+            node[f"f:{name}"] = _whole(child, shape.child(name))
+    else:
+        element = shape.element or UNTYPED
+        for key, item in list_items(shape, value).items():
+            node[key] = _whole(item, element)
+    return node
+
+
 def _is_leaf_pair(old, new, shape: Shape) -> bool:
     present = [value for value in (old, new) if value is not MISSING]
     if any(shape.is_leaf(value) and value is not None for value in present):
@@ -350,13 +390,26 @@ def _is_leaf_pair(old, new, shape: Shape) -> bool:
     return all(not value for value in present)  # empty or null on both sides: a leaf, as upstream
 
 
-def _zip(old, new, shape: Shape) -> dict:
-    old_children = children(shape, old) if old not in (MISSING, None) else {}
-    new_children = children(shape, new) if new not in (MISSING, None) else {}
-    zipped = {}
-    for element, (child, child_shape, _) in old_children.items():
-        zipped[element] = (child, MISSING, child_shape)
-    for element, (child, child_shape, _) in new_children.items():
-        before = zipped.get(element)
-        zipped[element] = (before[0] if before else MISSING, child, child_shape)
-    return zipped
+def _differing(old, new, shape: Shape):
+    """(element, old child, new child, child shape) for each child that is not equal on both sides."""
+    old = {} if old is MISSING or old is None else old
+    new = {} if new is MISSING or new is None else new
+    if isinstance(old, dict) and isinstance(new, dict):
+        for name, old_child in old.items():
+            new_child = new.get(name, MISSING)
+            if new_child is not old_child and new_child != old_child:
+                yield f"f:{name}", old_child, new_child, shape.child(name)
+        for name, new_child in new.items():
+            if name not in old:
+                yield f"f:{name}", MISSING, new_child, shape.child(name)
+        return
+    element_shape = shape.element or UNTYPED
+    old_items = list_items(shape, old) if isinstance(old, list) else {}
+    new_items = list_items(shape, new) if isinstance(new, list) else {}
+    for element, old_child in old_items.items():
+        new_child = new_items.get(element, MISSING)
+        if new_child is MISSING or new_child != old_child:
+            yield element, old_child, new_child, element_shape
+    for element, new_child in new_items.items():
+        if element not in old_items:
+            yield element, MISSING, new_child, element_shape

@@ -7,7 +7,10 @@ new one: the fields it adds or changes become the writer's and leave every other
 entry. At most ten `Update` entries are kept; the oldest are merged into an `ancient-changes` entry.
 """
 
+from functools import cache
+
 from . import errors, fieldpath
+from .clone import Unchanging
 from .kinds import Kind
 
 APPLY, UPDATE = "Apply", "Update"
@@ -44,11 +47,13 @@ STRIPPED = {
 class Entry:
     """One manager's fields (a FieldsV1 set) at an API version, with the time it last changed any."""
 
-    __slots__ = ("manager", "operation", "api_version", "subresource", "fields", "time")
+    __slots__ = ("manager", "operation", "api_version", "subresource", "fields", "time", "stored")
 
-    def __init__(self, manager, operation, api_version, subresource, fields, time):
+    def __init__(self, manager, operation, api_version, subresource, fields, time, stored=None):
         self.manager, self.operation, self.api_version = manager, operation, api_version
         self.subresource, self.fields, self.time = subresource, fields, time
+        # the entry as stored, reused while its fields stay the same: most writes change one manager's set
+        self.stored = stored
 
     @property
     def identity(self) -> tuple:
@@ -57,18 +62,21 @@ class Entry:
         return (self.manager, self.operation, version, self.subresource)
 
     def encoded(self) -> dict:
+        if self.stored is not None:
+            return self.stored if self.stored.get("time") == self.time else {**self.stored, "time": self.time}
         entry = {"manager": self.manager, "operation": self.operation, "apiVersion": self.api_version}
         if self.time:
             entry["time"] = self.time
         entry["fieldsType"] = "FieldsV1"
-        entry["fieldsV1"] = fieldpath.canonical(self.fields)
+        entry["fieldsV1"] = Unchanging(fieldpath.canonical(self.fields))
         if self.subresource:
             entry["subresource"] = self.subresource
         return entry
 
 
-def decode(entries) -> dict | None:
-    """upstream DecodeManagedFields: entries by identity, or None when any entry does not decode."""
+def decode(entries, stored: bool = False) -> dict | None:
+    """upstream DecodeManagedFields: entries by identity, or None when any entry does not decode. Entries read
+    from storage were checked when written, so only their shape is trusted without a walk."""
     if not isinstance(entries, list):
         return None
     managed = {}
@@ -78,8 +86,9 @@ def decode(entries) -> dict | None:
         if not entry.get("apiVersion") or entry.get("fieldsType") != "FieldsV1":
             return None
         fields = entry.get("fieldsV1") or {}
-        if not fieldpath.valid(fields) or not all(
-            isinstance(entry.get(name, ""), str) for name in ("manager", "subresource", "apiVersion")
+        if not stored and (
+            not fieldpath.valid(fields)
+            or not all(isinstance(entry.get(name, ""), str) for name in ("manager", "subresource", "apiVersion"))
         ):
             return None
         decoded = Entry(
@@ -89,6 +98,7 @@ def decode(entries) -> dict | None:
             entry.get("subresource", ""),
             fields,
             entry.get("time"),
+            entry if stored else None,
         )
         managed[decoded.identity] = decoded
     return managed
@@ -116,17 +126,18 @@ def _is_reset(entries) -> bool:
     return isinstance(entries, list) and (entries == [] or entries == [{}])
 
 
-def starting_managers(live: dict | None, new: dict, subresource: str | None) -> dict:
+def starting_managers(live: dict | None, new: dict, subresource: str | None) -> tuple[dict, bool]:
     """upstream decodeLiveOrNew: a subresource keeps the stored managers; otherwise managers the request sent,
-    if they decode, replace them (`[]` clears them), else the stored ones stay."""
-    stored = decode((live or {}).get("metadata", {}).get("managedFields") or []) or {}
-    if subresource:
-        return stored
+    if they decode, replace them (`[]` clears them), else the stored ones stay. Says whether the sent ones won."""
+    stored_entries = (live or {}).get("metadata", {}).get("managedFields") or []
+    stored = decode(stored_entries, stored=True) or {}
     sent = new["metadata"].get("managedFields")
+    if subresource or sent is stored_entries or sent == stored_entries:
+        return stored, False
     if _is_reset(sent):
-        return {}
+        return {}, False
     decoded = decode(sent) if sent is not None else None
-    return decoded if decoded else stored
+    return (decoded, True) if decoded else (stored, False)
 
 
 # ---- what a write tracks ------------------------------------------------------------------------------------------
@@ -155,10 +166,11 @@ def changes(kind: Kind, live: dict | None, new: dict, subresource: str | None) -
     return fieldpath.compare(old, tracked(kind, new, subresource), shape)
 
 
+@cache
 def _zero(shape: fieldpath.Shape, depth: int = 0) -> dict:
     """The object a create starts from, as upstream's empty typed object serialises: structs nested in structs
     are there (empty) and required lists are null, so only what the create adds beneath them counts as added
-    whole."""
+    whole. Built once per kind and only ever read."""
     zero = {}
     if depth > 4:
         return zero
@@ -173,13 +185,20 @@ def _zero(shape: fieldpath.Shape, depth: int = 0) -> dict:
 
 def track_update(kind: Kind, live: dict | None, new: dict, manager: str, subresource: str | None, now: str) -> None:
     """Record an Update by `manager` in `new`'s managedFields (upstream managedFieldsUpdater + capManagers)."""
-    managed = starting_managers(live, new, subresource)
+    managed, sent = starting_managers(live, new, subresource)
+    if sent:
+        refused = problems(new["metadata"]["managedFields"])
+        if refused:
+            raise errors.invalid_object(kind, new["metadata"].get("name", ""), refused)
     added, modified, removed = changes(kind, live, new, subresource)
     taken = fieldpath.union(added, modified)
+    mine = (manager, UPDATE, kind.api_version, subresource or "")
     if taken or removed:
         for identity, entry in list(managed.items()):
-            entry_fields = fieldpath.difference(fieldpath.difference(entry.fields, taken), removed)
-            if entry_fields is not entry.fields:
+            # what this write takes stays with its manager's own entry (upstream takes it away and gives it back)
+            kept = entry.fields if identity == mine else fieldpath.difference(entry.fields, taken)
+            entry_fields = fieldpath.difference(kept, removed)
+            if entry_fields is not entry.fields:  # difference hands back the very set when it takes nothing
                 if not entry_fields:
                     del managed[identity]
                     continue
@@ -189,10 +208,13 @@ def track_update(kind: Kind, live: dict | None, new: dict, manager: str, subreso
     own = fieldpath.difference(taken, STRIPPED)
     if own:
         entry = Entry(manager, UPDATE, kind.api_version, subresource or "", own, now)
-        previous = managed.get(entry.identity)
+        previous = managed.get(mine)
         if previous is not None:
-            entry.fields = fieldpath.union(previous.fields, own)
-        managed[entry.identity] = entry
+            if not fieldpath.difference(own, previous.fields):
+                entry.fields, entry.stored = previous.fields, previous.stored  # only its time moves
+            else:
+                entry.fields = fieldpath.union(previous.fields, own)
+        managed[mine] = entry
         _cap_update_managers(managed)
     store(new, managed)
 

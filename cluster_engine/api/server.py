@@ -356,7 +356,6 @@ class ApiServer:
 
     def _validate(self, spec: Kind, obj: dict, old: dict | None = None) -> None:
         problems = validation.validate(spec, obj, old, max_replicas=self.max_replicas)
-        problems += managedfields.problems(obj["metadata"].get("managedFields"))
         if problems:
             raise errors.invalid_object(spec, obj["metadata"].get("name", ""), problems)
 

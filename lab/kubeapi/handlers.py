@@ -10,6 +10,7 @@ from cluster_engine.api import errors
 from cluster_engine.api.kinds import Kind
 
 from . import bodies, subresources
+from .fieldmanager import field_manager, force
 from .responses import TABLE_MEDIA, json_response, not_found_path, success, wants_table
 from .routes import Target
 from .tables import table
@@ -72,11 +73,15 @@ def get_object(request, server, kind: Kind, target: Target, now) -> HttpResponse
 def create(request, server, kind: Kind, target: Target, now) -> HttpResponse:
     if kind.namespaced and target.namespace is None:
         raise errors.method_not_allowed()
-    created = server.create(kind.kind, bodies.decode(request), target.namespace, dry_run=dry_run(request))
+    manager = field_manager(request)
+    created = server.create(
+        kind.kind, bodies.decode(request), target.namespace, dry_run=dry_run(request), manager=manager
+    )
     return respond(request, kind, created, now, 201)
 
 
 def update(request, server, kind: Kind, target: Target, now) -> HttpResponse:
+    manager = field_manager(request)
     body = bodies.decode(request)
     if isinstance(body, dict):
         metadata = body.setdefault("metadata", {})
@@ -92,12 +97,20 @@ def update(request, server, kind: Kind, target: Target, now) -> HttpResponse:
                         "the namespace of the provided object does not match the namespace sent on the request"
                     )
                 metadata["namespace"] = target.namespace
-    updated = server.update(kind.kind, body, subresource=target.subresource or None, dry_run=dry_run(request))
+    updated = server.update(
+        kind.kind, body, subresource=target.subresource or None, dry_run=dry_run(request), manager=manager
+    )
     return respond(request, kind, updated, now)
 
 
 def patch(request, server, kind: Kind, target: Target, now) -> HttpResponse:
-    body, patch_type = bodies.decode_patch(request)
+    body, patch_type = bodies.decode_patch(request, apply_allowed=not target.subresource)
+    manager = field_manager(request, apply=patch_type == "apply")
+    if patch_type == "apply":
+        applied = server.apply(
+            kind.kind, target.namespace, target.name, body, manager, force=force(request), dry_run=dry_run(request)
+        )
+        return respond(request, kind, applied.object, now, 201 if applied.created else 200)
     patched = server.patch(
         kind.kind,
         target.namespace,
@@ -106,6 +119,7 @@ def patch(request, server, kind: Kind, target: Target, now) -> HttpResponse:
         patch_type,
         subresource=target.subresource or None,
         dry_run=dry_run(request),
+        manager=manager,
     )
     return respond(request, kind, patched, now)
 

@@ -11,6 +11,7 @@ from cluster_engine.api import patch as patches
 from cluster_engine.api.kinds import Kind, kind_named
 
 from . import auth, bodies, log_follow
+from .fieldmanager import field_manager
 from .responses import json_response, not_found_path, success
 from .routes import Target
 from .selectors import label_selector_string
@@ -47,7 +48,7 @@ def _scale(request, server, kind: Kind, target: Target) -> HttpResponse:
     if request.method == "PUT":
         wanted = bodies.decode(request)
     elif request.method == "PATCH":
-        body, patch_type = bodies.decode_patch(request)
+        body, patch_type = bodies.decode_patch(request, apply_allowed=False)
         wanted = patches.apply(kind, scale_of(current), body, patch_type)
     else:
         raise errors.method_not_allowed()
@@ -78,7 +79,11 @@ def _scale(request, server, kind: Kind, target: Target) -> HttpResponse:
     version = ((sent.get("metadata") if isinstance(sent, dict) else None) or {}).get("resourceVersion")
     if version:
         change["metadata"] = {"resourceVersion": version}
-    updated = server.patch(kind.kind, target.namespace, target.name, change, "merge")
+    manager = field_manager(request, "PUT" if request.method == "PUT" else "PATCH")
+    # upstream records the change under the parent with `subresource: scale`
+    updated = server.patch(
+        kind.kind, target.namespace, target.name, change, "merge", subresource="scale", manager=manager
+    )
     return json_response(scale_of(updated))
 
 
