@@ -177,7 +177,9 @@ class NodeAgent:
         return self.cache.get("Pod", key)
 
     def record(self, obj: dict, event_type: str, reason: str, message: str, explanation: str) -> None:
-        self.ctx.events.record(obj, event_type, reason, message, "kubelet", explanation, host=self.node_name)
+        self.ctx.events.record(
+            obj, event_type, reason, message, "kubelet", explanation, host=self.node_name, client=self.client
+        )
 
     def logs(self, namespace: str, pod: str, container: str, previous: bool = False) -> list[str]:
         return self.machine.logs.read(namespace, pod, container, previous)
