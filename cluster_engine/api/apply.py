@@ -7,18 +7,48 @@ other manager owns them. Changing a field another manager owns is a conflict (40
 unless the request forces it, which moves the field to the applier.
 """
 
+import json
+
 from . import errors, fieldpath, managedfields
 from .clone import clone
 from .kinds import Kind
 from .managedfields import APPLY, Entry
 
 MISSING = fieldpath.MISSING
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+# upstream lastAppliedManager and lastAppliedUpdater: only `kubectl apply --server-side` (whose manager is
+# "kubectl") takes over from client-side apply, and keeps its annotation up to date
+KUBECTL = "kubectl"
 
 
-def apply(kind: Kind, live: dict, config: dict, manager: str, force: bool, now: str) -> dict:
-    """The object after `manager` applies `config` to `live` (an empty object when creating), with its managers."""
+def apply(kind: Kind, live: dict, config: dict, manager: str, force: bool, now: str, sent: dict | None = None) -> dict:
+    """The object after `manager` applies `config` to `live` (an empty object when creating), with its managers.
+
+    `sent` is the configuration as the client sent it, which kubectl's last-applied annotation records."""
     if config["metadata"].get("managedFields") is not None:
         raise errors.bad_request("metadata.managedFields must be nil")
+    try:
+        merged = _apply(kind, live, config, manager, force, now)
+    except Conflicts as conflicts:
+        if manager != KUBECTL:
+            raise conflict_error(conflicts.found) from None
+        allowed = _upgradable_from_client_side(kind, live)
+        remaining = [(entry, path) for entry, path in conflicts.found if not _has(allowed, path)]
+        if remaining:
+            raise conflict_error(remaining) from None
+        merged = _apply(kind, live, config, manager, True, now)
+    if manager == KUBECTL and LAST_APPLIED in (merged["metadata"].get("annotations") or {}):
+        merged["metadata"]["annotations"][LAST_APPLIED] = _last_applied(sent if sent is not None else config)
+    return merged
+
+
+class Conflicts(Exception):
+    def __init__(self, found: list):
+        super().__init__(found)
+        self.found = found
+
+
+def _apply(kind: Kind, live: dict, config: dict, manager: str, force: bool, now: str) -> dict:
     shape = fieldpath.root_shape(kind.api_version, kind.kind)
     managed = managedfields.decode(live["metadata"].get("managedFields") or []) or {}
     tracked_config = managedfields.tracked(kind, config, None)
@@ -46,11 +76,50 @@ def apply(kind: Kind, live: dict, config: dict, manager: str, force: bool, now: 
         else:
             del managed[identity]
     if conflicts and not force:
-        raise conflict_error(conflicts)
+        raise Conflicts(conflicts)
     if not applied:
         del managed[mine.identity]
     managedfields.store(merged, managed)
     return merged
+
+
+# ---- taking over from client-side apply -------------------------------------------------------------------------
+def _upgradable_from_client_side(kind: Kind, live: dict) -> dict:
+    """upstream allowedConflictsFromLastApplied: the fields of the last-applied configuration whose values the
+    object still holds, which `kubectl apply --server-side` may take over without a conflict."""
+    recorded = (live["metadata"].get("annotations") or {}).get(LAST_APPLIED)
+    if not recorded:
+        return {}
+    try:
+        last = json.loads(recorded)
+    except ValueError:
+        return {}
+    if not isinstance(last, dict) or last.get("apiVersion") != kind.api_version:
+        return {}
+    shape = fieldpath.root_shape(kind.api_version, kind.kind)
+    fields = fieldpath.to_field_set(last, shape)
+    added, modified, removed = fieldpath.compare(last, live, shape)
+    for changed in (modified, added, removed):
+        fields = fieldpath.difference(fields, changed)
+    return fields
+
+
+def _has(fields: dict, path: tuple) -> bool:
+    for element in path[:-1]:
+        fields = fieldpath.below(fields.get(element) or {})
+    node = fields.get(path[-1])
+    return node is not None and fieldpath.is_member(node)
+
+
+def _last_applied(config: dict) -> str:
+    """upstream buildLastApplied: the applied configuration as JSON (Go's sorted keys), without the annotation."""
+    recorded = clone(config)
+    annotations = (recorded.get("metadata") or {}).get("annotations")
+    if annotations is not None:
+        annotations.pop(LAST_APPLIED, None)
+        if not annotations:
+            del recorded["metadata"]["annotations"]
+    return json.dumps(recorded, separators=(",", ":"), sort_keys=True) + "\n"
 
 
 # ---- merging ------------------------------------------------------------------------------------------------------

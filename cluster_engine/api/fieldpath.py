@@ -168,17 +168,18 @@ def is_member(node: dict) -> bool:
     return not node or MEMBER in node
 
 
-def _below(node: dict) -> dict:
+def below(node: dict) -> dict:
+    """The set beneath a node, without its own membership."""
     if MEMBER in node:
         return {key: child for key, child in node.items() if key != MEMBER}
     return node
 
 
-def _node(member: bool, below: dict) -> dict | None:
-    """The encoding of a node from its membership and the set below it; None when it holds nothing."""
-    if not below:
+def _node(member: bool, beneath: dict) -> dict | None:
+    """The encoding of a node from its membership and the set beneath it; None when it holds nothing."""
+    if not beneath:
         return {} if member else None
-    return {MEMBER: {}, **below} if member else below
+    return {MEMBER: {}, **beneath} if member else beneath
 
 
 def union(a: dict, b: dict) -> dict:
@@ -192,7 +193,7 @@ def union(a: dict, b: dict) -> dict:
         if ours is None:
             out[key] = theirs
         elif ours is not theirs:
-            out[key] = _node(is_member(ours) or is_member(theirs), union(_below(ours), _below(theirs)))
+            out[key] = _node(is_member(ours) or is_member(theirs), union(below(ours), below(theirs)))
     return out
 
 
@@ -205,14 +206,14 @@ def difference(a: dict, b: dict) -> dict:
         ours = a.get(key)
         if ours is None or key == MEMBER:
             continue
-        ours_below = _below(ours)
-        below = difference(ours_below, _below(theirs))
+        ours_below = below(ours)
+        remaining = difference(ours_below, below(theirs))
         drops_member = is_member(ours) and is_member(theirs)
-        if below is ours_below and not drops_member:
+        if remaining is ours_below and not drops_member:
             continue
         if out is None:
             out = dict(a)
-        node = _node(is_member(ours) and not drops_member, below)
+        node = _node(is_member(ours) and not drops_member, remaining)
         if node is None:
             del out[key]
         else:
@@ -230,7 +231,7 @@ def intersection(a: dict, b: dict) -> dict:
         theirs = b.get(key)
         if theirs is None:
             continue
-        node = _node(is_member(ours) and is_member(theirs), intersection(_below(ours), _below(theirs)))
+        node = _node(is_member(ours) and is_member(theirs), intersection(below(ours), below(theirs)))
         if node is not None:
             out[key] = node
     return out
@@ -244,9 +245,9 @@ def members(fields: dict, prefix: tuple = ()) -> list[tuple]:
         if is_member(fields[key]):
             found.append((*prefix, key))
     for key in ordered:
-        below = _below(fields[key])
-        if below:
-            found.extend(members(below, (*prefix, key)))
+        beneath = below(fields[key])
+        if beneath:
+            found.extend(members(beneath, (*prefix, key)))
     return found
 
 
@@ -328,7 +329,7 @@ def _set_of(value, shape: Shape) -> dict | None:
     for element, (child, child_shape, declared) in children(shape, value).items():
         node = _set_of(child, child_shape)
         if not declared:
-            node = _node(True, _below(node) if node else {})
+            node = _node(True, below(node) if node else {})
         if node is not None:
             found[element] = node
     return found or None

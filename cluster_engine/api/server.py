@@ -211,9 +211,9 @@ class ApiServer:
                 empty = {"apiVersion": spec.api_version, "kind": spec.kind, "metadata": {"name": name}}
                 if spec.namespaced:
                     empty["metadata"]["namespace"] = namespace
-                created = apply_configuration(spec, empty, config, manager, force, now)
+                created = apply_configuration(spec, empty, config, manager, force, now, body)
                 return ApplyResult(self._create(spec, created, namespace, dry_run, None), True)
-            merged = apply_configuration(spec, current, config, manager, force, now)
+            merged = apply_configuration(spec, current, config, manager, force, now, body)
             requested_version = config["metadata"].get("resourceVersion")
             if requested_version and requested_version != current["metadata"]["resourceVersion"]:
                 raise errors.conflict(spec, name)

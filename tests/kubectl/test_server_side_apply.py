@@ -57,6 +57,10 @@ def test_client_side_apply_is_a_manager_server_side_apply_conflicts_with(kubectl
         'Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.replicas'
         in refused.stderr
     )
+    # kubectl itself takes over the fields whose values are still as last applied client-side
+    upgraded = kubectl("apply", "--server-side", "-f", "-", stdin=manifest.format(replicas=4))
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert managers(kubectl, "csa-web")[("kubectl", "Apply")]["fieldsV1"]["f:spec"]["f:replicas"] == {}
     assert kubectl("apply", "-f", "-", stdin=manifest.format(replicas=1)).returncode == 0
     assert jsonpath(kubectl, "deployment", "csa-web", "-o", "jsonpath={.spec.replicas}") == "1"
 

@@ -5,8 +5,11 @@ merge/set_test.go) on a Deployment's fields: after a base applier creates the ob
 spec fields and the object and its managers are checked after each step.
 """
 
+import json
+
 import pytest
 
+from cluster_engine.api.apply import LAST_APPLIED
 from cluster_engine.api.errors import ApiError
 
 from .manifests import deployment
@@ -139,3 +142,38 @@ def test_an_apply_may_not_send_managed_fields_or_another_name(base):
     with pytest.raises(ApiError) as refused:
         base.apply("Deployment", "default", "web", body, "default")
     assert refused.value.code == 400
+
+
+def last_applied(manifest: dict) -> str:
+    return json.dumps(manifest, separators=(",", ":"), sort_keys=True) + "\n"
+
+
+def test_kubectl_takes_over_from_client_side_apply_where_the_values_still_match(server):
+    """upstream lastAppliedManager: `kubectl apply --server-side` after `kubectl apply` conflicts only on fields the
+    object no longer holds as last applied; the annotation then follows the server-side configuration."""
+    manifest = deployment()
+    body = deployment()
+    body["metadata"]["annotations"] = {LAST_APPLIED: last_applied(manifest)}
+    server.create("Deployment", body, manager="kubectl-client-side-apply")
+    manifest["spec"]["template"]["spec"]["containers"][0]["image"] = "nginx:1.28"
+    obj = server.apply("Deployment", "default", "web", manifest, "kubectl").object
+    assert obj["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.28"
+    assert json.loads(obj["metadata"]["annotations"][LAST_APPLIED]) == manifest
+    server.patch("Deployment", "default", "web", {"spec": {"replicas": 7}}, manager="kubectl-scale")
+    with pytest.raises(ApiError) as refused:
+        server.apply("Deployment", "default", "web", deployment(replicas=2), "kubectl")
+    assert refused.value.message == (
+        'Apply failed with 1 conflict: conflict with "kubectl-scale" using apps/v1: .spec.replicas'
+    )
+
+
+def test_another_manager_does_not_take_over_from_client_side_apply(server):
+    manifest = deployment()
+    body = deployment()
+    body["metadata"]["annotations"] = {LAST_APPLIED: last_applied(manifest)}
+    server.create("Deployment", body, manager="kubectl-client-side-apply")
+    with pytest.raises(ApiError) as refused:
+        server.apply("Deployment", "default", "web", deployment(replicas=4), "lesson")
+    assert refused.value.message == (
+        'Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.replicas'
+    )
