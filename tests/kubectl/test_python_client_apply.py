@@ -67,3 +67,12 @@ def test_bad_patch_options_are_refused(lab, credentials, content_type, query, me
     body = json.dumps({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "never"}})
     response = patch(lab, credentials, DEPLOYMENTS + "/never", body, content_type, **query)
     assert (response.status_code, response.json()["reason"], response.json()["message"]) == (422, "Invalid", message)
+
+
+def test_a_write_without_field_manager_is_owned_by_the_user_agents_first_part(api_client):  # noqa: F811
+    apps = client.AppsV1Api(api_client)
+    created = apps.create_namespaced_deployment("default", deployment("pyagent"))
+    ((entry,),) = [created.metadata.managed_fields]
+    # the client's User-Agent is "OpenAPI-Generator/<version>/python"
+    assert (entry.manager, entry.operation) == ("OpenAPI-Generator", "Update")
+    assert entry.fields_v1["f:spec"]["f:template"]["f:spec"]["f:containers"]['k:{"name":"app"}']["."] == {}

@@ -177,3 +177,25 @@ def test_another_manager_does_not_take_over_from_client_side_apply(server):
     assert refused.value.message == (
         'Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.replicas'
     )
+
+
+def test_appliers_share_a_set_list_value_by_value(server):
+    """structured-merge-diff merge/set_test.go: items of an x-kubernetes-list-type=set list are owned one by one."""
+    body = deployment()
+    server.create("Deployment", body, manager="creator")
+
+    def finalizers(manager: str, *names: str) -> dict:
+        applied = {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": "web", "finalizers": list(names)},
+        }
+        return server.apply("Deployment", "default", "web", applied, manager).object
+
+    finalizers("one", "example.com/a", "example.com/b")
+    obj = finalizers("two", "example.com/b", "example.com/c")
+    assert obj["metadata"]["finalizers"] == ["example.com/a", "example.com/b", "example.com/c"]
+    owned_by_one = next(e for e in obj["metadata"]["managedFields"] if e["manager"] == "one")
+    assert owned_by_one["fieldsV1"]["f:metadata"]["f:finalizers"] == {'v:"example.com/a"': {}, 'v:"example.com/b"': {}}
+    obj = finalizers("one")
+    assert obj["metadata"]["finalizers"] == ["example.com/b", "example.com/c"]  # b stays: "two" applies it too
