@@ -79,6 +79,9 @@ def _apply(kind: Kind, live: dict, config: dict, manager: str, force: bool, now:
         raise Conflicts(conflicts)
     if not applied:
         del managed[mine.identity]
+    elif not (added or modified or removed):
+        # upstream returns no object for an apply that changes nothing, so the applier's time does not move
+        mine.time = previous.time if previous is not None else None
     managedfields.store(merged, managed)
     return merged
 

@@ -199,3 +199,13 @@ def test_appliers_share_a_set_list_value_by_value(server):
     assert owned_by_one["fieldsV1"]["f:metadata"]["f:finalizers"] == {'v:"example.com/a"': {}, 'v:"example.com/b"': {}}
     obj = finalizers("one")
     assert obj["metadata"]["finalizers"] == ["example.com/b", "example.com/c"]  # b stays: "two" applies it too
+
+
+def test_applying_the_same_configuration_again_writes_nothing(base, watch):
+    first = apply(base, "default", minReadySeconds=5)
+    base.clock.advance_to(base.clock.now + 60)
+    published = len(watch)
+    again = apply(base, "default", minReadySeconds=5)
+    assert again["metadata"]["resourceVersion"] == first["metadata"]["resourceVersion"]
+    assert again["metadata"]["managedFields"] == first["metadata"]["managedFields"]
+    assert len(watch) == published
