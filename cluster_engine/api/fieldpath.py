@@ -136,6 +136,8 @@ def _list(schema: dict) -> Shape:
 def item_element(shape: Shape, index: int, item) -> str:
     """The path element of one list item: `k:{...}` in a keyed list, `v:<JSON>` in a set, else `i:<index>`."""
     if shape.list_type == "map" and isinstance(item, dict):
+        if len(shape.keys) == 1 and type(item.get(shape.keys[0])) is str:  # the common case, spelled directly
+            return f'k:{{"{shape.keys[0]}":{json.dumps(item[shape.keys[0]])}}}'
         key = {}
         for name in sorted(shape.keys):
             if name in item:
@@ -252,13 +254,9 @@ def members(fields: dict, prefix: tuple = ()) -> list[tuple]:
 
 
 def canonical(fields: dict) -> dict:
-    """The set with its elements in upstream's order ("." first), as the API server writes it."""
-    out = {}
-    if MEMBER in fields:
-        out[MEMBER] = {}
-    for key in sorted((key for key in fields if key != MEMBER), key=_order):
-        out[key] = canonical(fields[key])
-    return out
+    """The set with its elements in upstream's order, as the API server writes it. One node's children are all
+    of one kind (the fields of a struct, or the items of one list), so plain text order is upstream's: "." first."""
+    return {key: canonical(fields[key]) if fields[key] else {} for key in sorted(fields)}
 
 
 def _order(element: str):
