@@ -21,14 +21,24 @@ LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 KUBECTL = "kubectl"
 
 
-def apply(kind: Kind, live: dict, config: dict, manager: str, force: bool, now: str, sent: dict | None = None) -> dict:
+def apply(
+    kind: Kind,
+    live: dict,
+    config: dict,
+    manager: str,
+    force: bool,
+    now: str,
+    sent: dict | None = None,
+    subresource: str | None = None,
+) -> dict:
     """The object after `manager` applies `config` to `live` (an empty object when creating), with its managers.
 
-    `sent` is the configuration as the client sent it, which kubectl's last-applied annotation records."""
+    `sent` is the configuration as the client sent it, which kubectl's last-applied annotation records; through
+    the status subresource only the status is applied and owned (`subresource: status`)."""
     if config["metadata"].get("managedFields") is not None:
         raise errors.bad_request("metadata.managedFields must be nil")
     try:
-        merged = _apply(kind, live, config, manager, force, now)
+        merged = _apply(kind, live, config, manager, force, now, subresource)
     except Conflicts as conflicts:
         if manager != KUBECTL:
             raise conflict_error(conflicts.found) from None
@@ -36,7 +46,7 @@ def apply(kind: Kind, live: dict, config: dict, manager: str, force: bool, now: 
         remaining = [(entry, path) for entry, path in conflicts.found if not _has(allowed, path)]
         if remaining:
             raise conflict_error(remaining) from None
-        merged = _apply(kind, live, config, manager, True, now)
+        merged = _apply(kind, live, config, manager, True, now, subresource)
     if manager == KUBECTL and LAST_APPLIED in (merged["metadata"].get("annotations") or {}):
         merged["metadata"]["annotations"][LAST_APPLIED] = _last_applied(sent if sent is not None else config)
     return merged
@@ -48,18 +58,18 @@ class Conflicts(Exception):
         self.found = found
 
 
-def _apply(kind: Kind, live: dict, config: dict, manager: str, force: bool, now: str) -> dict:
+def _apply(kind: Kind, live: dict, config: dict, manager: str, force: bool, now: str, subresource: str | None):
     shape = fieldpath.root_shape(kind.api_version, kind.kind)
     managed = managedfields.decode(live["metadata"].get("managedFields") or []) or {}
-    tracked_config = managedfields.tracked(kind, config, None)
+    tracked_config = managedfields.tracked(kind, config, subresource)
     merged = merge(live, tracked_config, shape)
     applied = fieldpath.difference(fieldpath.to_field_set(tracked_config, shape), managedfields.STRIPPED)
-    mine = Entry(manager, APPLY, kind.api_version, "", applied, now)
+    mine = Entry(manager, APPLY, kind.api_version, subresource or "", applied, now)
     previous = managed.get(mine.identity)
     managed[mine.identity] = mine
     if previous is not None:
         merged = _prune(merged, shape, previous.fields, managed)
-    added, modified, removed = managedfields.changes(kind, live, merged, None)
+    added, modified, removed = managedfields.changes(kind, live, merged, subresource)
     taken = fieldpath.union(added, modified)
     conflicts = []
     for identity, entry in list(managed.items()):

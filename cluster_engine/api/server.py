@@ -192,8 +192,10 @@ class ApiServer:
         manager: str,
         force: bool = False,
         dry_run: bool = False,
+        subresource: str | None = None,
     ) -> ApplyResult:
-        """Server-side apply: merge `body` (an applied configuration) into the object, creating it when absent."""
+        """Server-side apply: merge `body` (an applied configuration) into the object, creating it when absent
+        (only the object itself: a subresource of a missing object is not found)."""
         spec = self._admit_request("patch", kind)
         config = self._decode(spec, body)
         config["metadata"].setdefault("name", name)
@@ -207,18 +209,20 @@ class ApiServer:
         now = self.clock.timestamp()
         with self.storage.transaction():
             current = self.storage.get(spec.kind, namespace, name)
+            if current is None and subresource:
+                raise errors.not_found(spec, name)
             if current is None:
                 empty = {"apiVersion": spec.api_version, "kind": spec.kind, "metadata": {"name": name}}
                 if spec.namespaced:
                     empty["metadata"]["namespace"] = namespace
-                created = apply_configuration(spec, empty, config, manager, force, now, body)
+                created = apply_configuration(spec, empty, config, manager, force, now, body, subresource)
                 return ApplyResult(self._create(spec, created, namespace, dry_run, None), True)
-            merged = apply_configuration(spec, current, config, manager, force, now, body)
+            merged = apply_configuration(spec, current, config, manager, force, now, body, subresource)
             requested_version = config["metadata"].get("resourceVersion")
             if requested_version and requested_version != current["metadata"]["resourceVersion"]:
                 raise errors.conflict(spec, name)
             merged["metadata"]["resourceVersion"] = current["metadata"]["resourceVersion"]
-            return ApplyResult(self._replace(spec, current, merged, None, dry_run, None), False)
+            return ApplyResult(self._replace(spec, current, merged, subresource, dry_run, None), False)
 
     def bind(self, namespace: str, name: str, node_name: str, annotations: dict | None = None) -> dict:
         """pods/binding: what the scheduler posts to put a pod on a node."""

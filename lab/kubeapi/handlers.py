@@ -104,11 +104,18 @@ def update(request, server, kind: Kind, target: Target, now) -> HttpResponse:
 
 
 def patch(request, server, kind: Kind, target: Target, now) -> HttpResponse:
-    body, patch_type = bodies.decode_patch(request, apply_allowed=not target.subresource)
+    body, patch_type = bodies.decode_patch(request, apply_allowed=target.subresource in ("", "status"))
     manager = field_manager(request, apply=patch_type == "apply")
     if patch_type == "apply":
         applied = server.apply(
-            kind.kind, target.namespace, target.name, body, manager, force=force(request), dry_run=dry_run(request)
+            kind.kind,
+            target.namespace,
+            target.name,
+            body,
+            manager,
+            force=force(request),
+            dry_run=dry_run(request),
+            subresource=target.subresource or None,
         )
         return respond(request, kind, applied.object, now, 201 if applied.created else 200)
     patched = server.patch(

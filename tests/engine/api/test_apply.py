@@ -209,3 +209,19 @@ def test_applying_the_same_configuration_again_writes_nothing(base, watch):
     assert again["metadata"]["resourceVersion"] == first["metadata"]["resourceVersion"]
     assert again["metadata"]["managedFields"] == first["metadata"]["managedFields"]
     assert len(watch) == published
+
+
+def test_an_apply_through_the_status_subresource_owns_only_the_status(base):
+    status = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}}
+    status["status"] = {"observedGeneration": 9}
+    status["spec"] = {"replicas": 9}  # ignored: the status subresource changes only the status
+    obj = base.apply("Deployment", "default", "web", status, "status-writer", subresource="status").object
+    assert obj["status"]["observedGeneration"] == 9 and obj["spec"].get("replicas") != 9
+    entry = next(e for e in obj["metadata"]["managedFields"] if e["manager"] == "status-writer")
+    assert (entry["operation"], entry["subresource"]) == ("Apply", "status")
+    assert entry["fieldsV1"] == {"f:status": {"f:observedGeneration": {}}}
+    with pytest.raises(ApiError) as missing:
+        base.apply(
+            "Deployment", "default", "absent", {**status, "metadata": {"name": "absent"}}, "s", subresource="status"
+        )
+    assert missing.value.code == 404
