@@ -114,9 +114,10 @@ class ApiServer:
             metadata.pop(server_owned, None)
         # upstream order: NamespaceLifecycle admission refuses first, then the other admission plugins, then validation
         self._require_namespace(spec, metadata.get("namespace"), metadata.get("name") or "")
-        admission.admit_create(spec, obj, self)
+        admission.default_create(spec, obj, self)
         if manager is not None:
             managedfields.track_update(spec, None, obj, manager, None, self.clock.timestamp())
+        admission.admit_created(spec, obj, self)
         self._validate(spec, obj)
         with self.storage.transaction():
             self._require_namespace(spec, metadata.get("namespace"), metadata["name"])

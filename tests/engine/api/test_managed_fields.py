@@ -5,7 +5,7 @@ import pytest
 from cluster_engine.api import managedfields
 from cluster_engine.api.errors import ApiError
 
-from .manifests import config_map, deployment
+from .manifests import config_map, deployment, pod
 
 
 def entries(obj: dict) -> list[tuple]:
@@ -125,3 +125,14 @@ def test_a_manager_name_over_128_bytes_is_invalid(server):
 )
 def test_the_default_manager_is_the_user_agents_first_part(user_agent, manager):
     assert managedfields.manager_from_user_agent(user_agent) == manager
+
+
+def test_what_admission_and_the_registry_add_after_the_field_manager_belongs_to_nobody(server):
+    created = server.create("Pod", pod(), manager="creator")
+    spec_fields = created["metadata"]["managedFields"][0]["fieldsV1"]["f:spec"]
+    assert "f:restartPolicy" in spec_fields and "f:dnsPolicy" in spec_fields  # scheme defaults: the creator's
+    assert created["spec"]["tolerations"] and created["spec"]["serviceAccountName"] == "default"
+    assert "f:tolerations" not in spec_fields and "f:serviceAccountName" not in spec_fields
+    namespace = server.create("Namespace", {"metadata": {"name": "lesson"}}, manager="kubectl-create")
+    (entry,) = namespace["metadata"]["managedFields"]
+    assert entry["fieldsV1"] == {"f:metadata": {"f:labels": {".": {}, "f:kubernetes.io/metadata.name": {}}}}
