@@ -12,6 +12,7 @@ import re
 from functools import cache
 
 from .. import openapi
+from .clone import Unchanging
 
 MEMBER = "."
 MISSING = object()  # a field that is absent, as opposed to one holding null
@@ -255,8 +256,11 @@ def members(fields: dict, prefix: tuple = ()) -> list[tuple]:
 
 def canonical(fields: dict) -> dict:
     """The set with its elements in upstream's order, as the API server writes it. One node's children are all
-    of one kind (the fields of a struct, or the items of one list), so plain text order is upstream's: "." first."""
-    return {key: canonical(fields[key]) if fields[key] else {} for key in sorted(fields)}
+    of one kind (the fields of a struct, or the items of one list), so plain text order is upstream's: "." first.
+    Ordered nodes are marked Unchanging, so a set grown from a stored one orders only what it added."""
+    if type(fields) is Unchanging:
+        return fields
+    return Unchanging({key: canonical(fields[key]) if fields[key] else {} for key in sorted(fields)})
 
 
 def _order(element: str):

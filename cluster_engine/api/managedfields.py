@@ -10,7 +10,6 @@ entry. At most ten `Update` entries are kept; the oldest are merged into an `anc
 from functools import cache
 
 from . import errors, fieldpath
-from .clone import Unchanging
 from .kinds import Kind
 
 APPLY, UPDATE = "Apply", "Update"
@@ -68,7 +67,7 @@ class Entry:
         if self.time:
             entry["time"] = self.time
         entry["fieldsType"] = "FieldsV1"
-        entry["fieldsV1"] = Unchanging(fieldpath.canonical(self.fields))
+        entry["fieldsV1"] = fieldpath.canonical(self.fields)
         if self.subresource:
             entry["subresource"] = self.subresource
         return entry
