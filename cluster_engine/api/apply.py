@@ -53,6 +53,8 @@ def apply(
 
 
 class Conflicts(Exception):
+    """The (entry, path) pairs an apply would take from other managers, before deciding whether it may."""
+
     def __init__(self, found: list):
         super().__init__(found)
         self.found = found
@@ -60,7 +62,7 @@ class Conflicts(Exception):
 
 def _apply(kind: Kind, live: dict, config: dict, manager: str, force: bool, now: str, subresource: str | None):
     shape = fieldpath.root_shape(kind.api_version, kind.kind)
-    managed = managedfields.decode(live["metadata"].get("managedFields") or []) or {}
+    managed = managedfields.decode(live["metadata"].get("managedFields") or [], stored=True) or {}
     tracked_config = managedfields.tracked(kind, config, subresource)
     merged = merge(live, tracked_config, shape)
     applied = fieldpath.difference(fieldpath.to_field_set(tracked_config, shape), managedfields.STRIPPED)
@@ -79,6 +81,8 @@ def _apply(kind: Kind, live: dict, config: dict, manager: str, force: bool, now:
         if clash:
             conflicts += [(entry, path) for path in fieldpath.members(clash)]
         kept = fieldpath.difference(fieldpath.difference(entry.fields, clash), removed)
+        if kept is entry.fields:
+            continue
         if kept:
             managed[identity] = Entry(
                 entry.manager, entry.operation, entry.api_version, entry.subresource, kept, entry.time
