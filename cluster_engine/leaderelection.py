@@ -117,7 +117,7 @@ class LeaderElector:
             "acquireTime": stamp,
             "renewTime": stamp,
         }
-        client = self.ctx.client
+        client = self.ctx.client.as_manager(self.component)  # the elected binary writes its own lease
         # 1. fast path: the leader updates optimistically, assuming its last write is still the current version
         if self.is_holder() and self._lease_valid(now) and self._lease is not None:
             record["acquireTime"] = self._observed.get("acquireTime", stamp)

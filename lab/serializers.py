@@ -8,8 +8,10 @@ import functools
 import re
 from datetime import UTC, datetime
 
+import yaml
 from django.db import models
 
+from cluster_engine.api.clone import Unchanging
 from cluster_engine.api.kinds import kind_named
 
 from .models import KubeObject, model_for
@@ -31,6 +33,9 @@ METADATA = (
     "managedFields",
 )
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # metav1.Time: RFC 3339 at second precision, always UTC
+# A row written from the API server holds its managed field sets as the engine shares them; YAML (the admin's
+# forms) shows them as the plain mappings they are.
+yaml.SafeDumper.add_representer(Unchanging, yaml.SafeDumper.represent_dict)
 
 
 @functools.cache

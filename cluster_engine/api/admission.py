@@ -24,9 +24,24 @@ SERVER_OWNED_METADATA = ("uid", "creationTimestamp", "deletionTimestamp", "delet
 
 
 def admit_create(kind: Kind, obj: dict, server) -> None:
+    default_create(kind, obj, server)
+    admit_created(kind, obj, server)
+
+
+def default_create(kind: Kind, obj: dict, server) -> None:
+    """The scheme's defaults, which upstream applies while decoding: its field manager sees them as the writer's."""
     defaulter = _CREATE_DEFAULTS.get(kind.kind)
     if defaulter:
         defaulter(obj, server)
+
+
+def admit_created(kind: Kind, obj: dict, server) -> None:
+    """What admission plugins and the registry add after upstream's field manager has run (a pod's service
+    account and default tolerations, a service's allocated IPs and ports, a namespace's finalizer): no manager
+    owns these."""
+    plugin = _CREATE_ADMISSION.get(kind.kind)
+    if plugin:
+        plugin(obj, server)
 
 
 def admit_update(kind: Kind, old: dict, new: dict, server) -> None:
@@ -109,15 +124,26 @@ def _set_optional(condition: dict, key: str, value: str) -> None:
 
 # ---- per-kind defaults ---------------------------------------------------------------------------------------
 def _default_namespace(obj, server):
-    obj.setdefault("spec", {}).setdefault("finalizers", ["kubernetes"])
-    obj.setdefault("status", {})["phase"] = "Active"
     labels = obj["metadata"].setdefault("labels", {})
     labels["kubernetes.io/metadata.name"] = obj["metadata"].get("name", "")
+
+
+def _admit_namespace(obj, server):
+    """upstream namespace strategy PrepareForCreate: the finalizer and phase come from the registry."""
+    obj.setdefault("spec", {}).setdefault("finalizers", ["kubernetes"])
+    obj.setdefault("status", {})["phase"] = "Active"
 
 
 def _default_pod(obj, server):
     spec = obj.setdefault("spec", {})
     _default_pod_spec(spec)
+    status = obj.setdefault("status", {})
+    status.setdefault("phase", "Pending")
+    status["qosClass"] = qos_class(spec)
+
+
+def _admit_pod(obj, server):
+    spec = obj["spec"]
     namespace = obj["metadata"].get("namespace", "default")
     account = spec.get("serviceAccountName") or spec.get("serviceAccount") or "default"
     # upstream ServiceAccount admission: a pod may only run as an account that exists in its namespace
@@ -131,9 +157,6 @@ def _default_pod(obj, server):
         )
     spec["serviceAccountName"] = spec["serviceAccount"] = account
     _add_default_tolerations(spec)
-    status = obj.setdefault("status", {})
-    status.setdefault("phase", "Pending")
-    status["qosClass"] = qos_class(spec)
 
 
 def _default_pod_spec(spec: dict) -> None:
@@ -247,9 +270,11 @@ def _default_service_spec(spec: dict) -> None:
 
 
 def _default_service(obj, server):
-    spec = obj.setdefault("spec", {})
-    _default_service_spec(spec)
-    if spec["type"] == "ExternalName":
+    _default_service_spec(obj.setdefault("spec", {}))
+
+
+def _admit_service(obj, server):
+    if obj["spec"]["type"] == "ExternalName":
         return
     _allocate_service(obj, server, exclude=None)
     obj.setdefault("status", {}).setdefault("loadBalancer", {})
@@ -411,4 +436,9 @@ _CREATE_DEFAULTS = {
     "Secret": _default_secret,
     "Node": _default_node,
     "Event": _default_event,
+}
+_CREATE_ADMISSION = {
+    "Namespace": _admit_namespace,
+    "Pod": _admit_pod,
+    "Service": _admit_service,
 }

@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable
 
 from . import schema
-from .clone import clone
+from .clone import Unchanging
 from .quantity import QuantityError, parse_quantity
 from .timestamps import parse_error
 
@@ -99,11 +99,20 @@ def _list(shape: list, compiled: dict[int, Decode]) -> Decode:
 
 
 def _any(value):
-    if type(value) is str or type(value) is int or type(value) is bool or value is None:
+    """A free-form value copied in the walk that checks it is JSON; a field set the API server built is JSON by
+    construction and shared as it is."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None or kind is Unchanging:
         return value  # free-form fields mostly hold timestamps and other plain strings
-    if not schema.is_json(value):
-        raise Misfit
-    return clone(value)
+    if kind is dict:
+        if not all(type(key) is str for key in value):
+            raise Misfit
+        return {key: _any(item) for key, item in value.items()}
+    if kind is list:
+        return [_any(item) for item in value]
+    if kind is float and math.isfinite(value):
+        return value
+    raise Misfit
 
 
 def _string(value):

@@ -10,7 +10,8 @@ import uuid
 from collections.abc import Callable
 from typing import NamedTuple
 
-from . import admission, decoder, errors, fields, patch, schema, validation
+from . import admission, decoder, errors, fields, managedfields, patch, schema, validation
+from .apply import apply as apply_configuration
 from .clone import clone
 from .kinds import Kind, kind_named
 from .labels import SelectorError, matches, parse_selector_string
@@ -28,6 +29,13 @@ GENERATE_NAME_ATTEMPTS = 8
 # upstream: --max-request-body-bytes defaults to 3 MiB; the HTTP layer refuses bigger bodies with
 # errors.request_too_large(MAX_REQUEST_BYTES) before they reach the API server
 MAX_REQUEST_BYTES = 3 * 1024 * 1024
+# The field manager of writes whose caller names none: the simulator's own hands and the lab's pages
+DEFAULT_MANAGER = "kubelab"
+
+
+class ApplyResult(NamedTuple):
+    object: dict
+    created: bool  # upstream answers an apply that creates with 201
 
 
 class DeleteResult(NamedTuple):
@@ -91,9 +99,13 @@ class ApiServer:
         namespace: str | None = None,
         dry_run: bool = False,
         field_validation: fields.FieldValidation | None = None,
+        manager: str = DEFAULT_MANAGER,
     ) -> dict:
         spec = self._admit_request("create", kind)
-        obj = self._decode(spec, obj, field_validation)
+        return self._create(spec, self._decode(spec, obj, field_validation), namespace, dry_run, manager)
+
+    def _create(self, spec: Kind, obj: dict, namespace: str | None, dry_run: bool, manager: str | None) -> dict:
+        """Create a decoded object; `manager` records an Update by it (None: the managers are already set)."""
         metadata = obj["metadata"]
         body_namespace = metadata.get("namespace")
         if spec.namespaced:
@@ -111,7 +123,10 @@ class ApiServer:
             metadata.pop(server_owned, None)
         # upstream order: NamespaceLifecycle admission refuses first, then the other admission plugins, then validation
         self._require_namespace(spec, metadata.get("namespace"), metadata.get("name") or "")
-        admission.admit_create(spec, obj, self)
+        admission.default_create(spec, obj, self)
+        if manager is not None:
+            managedfields.track_update(spec, None, obj, manager, None, self.clock.timestamp())
+        admission.admit_created(spec, obj, self)
         self._validate(spec, obj)
         with self.storage.transaction():
             self._require_namespace(spec, metadata.get("namespace"), metadata["name"])
@@ -138,6 +153,7 @@ class ApiServer:
         subresource: str | None = None,
         dry_run: bool = False,
         field_validation: fields.FieldValidation | None = None,
+        manager: str = DEFAULT_MANAGER,
     ) -> dict:
         spec = self._admit_request("update", kind)
         obj = self._decode(spec, obj, field_validation)
@@ -152,7 +168,7 @@ class ApiServer:
             if current is None:
                 raise errors.not_found(spec, metadata["name"])
             self._check_version(spec, current, metadata.get("resourceVersion"))
-            return self._replace(spec, current, obj, subresource, dry_run)
+            return self._replace(spec, current, obj, subresource, dry_run, manager)
 
     def patch(
         self,
@@ -164,6 +180,7 @@ class ApiServer:
         subresource: str | None = None,
         dry_run: bool = False,
         field_validation: fields.FieldValidation | None = None,
+        manager: str = DEFAULT_MANAGER,
     ) -> dict:
         spec = self._admit_request("patch", kind)
         with self.storage.transaction():
@@ -176,7 +193,48 @@ class ApiServer:
             requested_version = patched["metadata"].get("resourceVersion")
             if requested_version and requested_version != current["metadata"]["resourceVersion"]:
                 raise errors.conflict(spec, name)
-            return self._replace(spec, current, patched, subresource, dry_run)
+            return self._replace(spec, current, patched, subresource, dry_run, manager)
+
+    def apply(
+        self,
+        kind: str,
+        namespace: str | None,
+        name: str,
+        body,
+        manager: str,
+        force: bool = False,
+        dry_run: bool = False,
+        subresource: str | None = None,
+    ) -> ApplyResult:
+        """Server-side apply: merge `body` (an applied configuration) into the object, creating it when absent
+        (only the object itself: a subresource of a missing object is not found)."""
+        spec = self._admit_request("patch", kind)
+        config = self._decode(spec, body)
+        config["metadata"].setdefault("name", name)
+        namespace = self._namespace(spec, namespace)
+        if spec.namespaced:
+            config["metadata"].setdefault("namespace", namespace)
+        if config["metadata"]["name"] != name:
+            raise errors.bad_request(
+                f"the name of the object ({config['metadata']['name']}) does not match the name on the URL ({name})"
+            )
+        now = self.clock.timestamp()
+        with self.storage.transaction():
+            current = self.storage.get(spec.kind, namespace, name)
+            if current is None and subresource:
+                raise errors.not_found(spec, name)
+            if current is None:
+                empty = {"apiVersion": spec.api_version, "kind": spec.kind, "metadata": {"name": name}}
+                if spec.namespaced:
+                    empty["metadata"]["namespace"] = namespace
+                created = apply_configuration(spec, empty, config, manager, force, now, body, subresource)
+                return ApplyResult(self._create(spec, created, namespace, dry_run, None), True)
+            merged = apply_configuration(spec, current, config, manager, force, now, body, subresource)
+            requested_version = config["metadata"].get("resourceVersion")
+            if requested_version and requested_version != current["metadata"]["resourceVersion"]:
+                raise errors.conflict(spec, name)
+            merged["metadata"]["resourceVersion"] = current["metadata"]["resourceVersion"]
+            return ApplyResult(self._replace(spec, current, merged, subresource, dry_run, None), False)
 
     def bind(
         self, namespace: str, name: str, node_name: str, annotations: dict | None = None, dry_run: bool = False
@@ -376,13 +434,18 @@ class ApiServer:
         if requested and str(requested) != current["metadata"]["resourceVersion"]:
             raise errors.conflict(spec, current["metadata"]["name"])
 
-    def _replace(self, spec: Kind, current: dict, new: dict, subresource: str | None, dry_run: bool) -> dict:
+    def _replace(
+        self, spec: Kind, current: dict, new: dict, subresource: str | None, dry_run: bool, manager: str | None
+    ) -> dict:
+        """Write `new` over `current`; `manager` records an Update by it (None: the managers are already set)."""
         if new["metadata"].get("name") != current["metadata"]["name"]:
             raise errors.bad_request(
                 f"the name of the object ({new['metadata'].get('name')}) does not match the name on the URL ({current['metadata']['name']})"
             )
         merged = admission.merge_for_update(spec, current, new, subresource)
         admission.admit_update(spec, current, merged, self)
+        if manager is not None:
+            managedfields.track_update(spec, current, merged, manager, subresource, self.clock.timestamp())
         self._validate(spec, merged, current)
         if _same(current, merged):
             return current  # upstream: a no-op update writes nothing and keeps the resourceVersion

@@ -35,6 +35,7 @@ from .pod_runtime import PodRuntime
 from .pod_status import image_id, image_reference, pod_status
 from .system_info import new_boot_id, node_system_info
 
+MANAGER = "kubelet"  # upstream: the kubelet's user agent, so its field manager
 HEARTBEAT_SECONDS = 10  # upstream: nodeStatusUpdateFrequency 10s; node lease renewInterval 0.25 x 40 s
 LEASE_DURATION_SECONDS = 40  # upstream: nodeLeaseDurationSeconds
 STATUS_REPORT_SECONDS = 300  # upstream: nodeStatusReportFrequency 5m
@@ -107,7 +108,8 @@ class NodeAgent:
     def __init__(self, kubelets: "Kubelets", machine: Machine, node: dict):
         ctx = kubelets.ctx
         self.ctx = ctx
-        self.clock, self.client, self.rng, self.cache = ctx.clock, ctx.client, ctx.rng, ctx.cache
+        self.clock, self.rng, self.cache = ctx.clock, ctx.rng, ctx.cache
+        self.client = ctx.client.as_manager(MANAGER)
         self.machine = machine
         self.node_name = node["metadata"]["name"]
         addresses = (node.get("status") or {}).get("addresses") or []
@@ -180,7 +182,9 @@ class NodeAgent:
         return self.cache.get("Pod", key)
 
     def record(self, obj: dict, event_type: str, reason: str, message: str, explanation: str) -> None:
-        self.ctx.events.record(obj, event_type, reason, message, "kubelet", explanation, host=self.node_name)
+        self.ctx.events.record(
+            obj, event_type, reason, message, "kubelet", explanation, host=self.node_name, client=self.client
+        )
 
     def logs(self, namespace: str, pod: str, container: str, previous: bool = False) -> list[str]:
         return self.machine.logs.read(namespace, pod, container, previous)
@@ -373,6 +377,7 @@ class Kubelets(Controller):
 
     name = "kubelet"
     leader_of = None
+    field_manager = MANAGER
 
     def __init__(self, ctx):
         super().__init__(ctx)

@@ -4,35 +4,49 @@ Components write only through this client, which calls the API server (the same 
 and applies each returned object to the cache at once. Without that, a controller could act again on a cache that
 has not yet heard of its own last write (upstream guards the same race with "expectations"); the watch event that
 arrives later carries the same resourceVersion and is ignored.
+
+Each write names its field manager as the upstream binary's user agent would (kube-controller-manager,
+kube-scheduler, kubelet, ...): the control-plane loop sets `manager` to the component it runs, so one client
+serves every component at no cost per call.
 """
 
 from ..api.errors import ApiError
 
+DEFAULT_MANAGER = "kube-controller-manager"
+
 
 class Client:
-    def __init__(self, server, cache):
+    def __init__(self, server, cache, manager: str = DEFAULT_MANAGER):
         self.server = server
         self.cache = cache
+        self.manager = manager
+
+    def as_manager(self, manager: str) -> "Client":
+        """A client sharing this one's server and cache that always writes as `manager`."""
+        return Client(self.server, self.cache, manager)
 
     def get(self, kind: str, namespace: str | None, name: str) -> dict:
         return self.server.get(kind, namespace, name)
 
     def create(self, kind: str, obj: dict) -> dict:
-        return self._applied("ADDED", self.server.create(kind, obj))
+        return self._applied("ADDED", self.server.create(kind, obj, manager=self.manager))
 
     def update(self, kind: str, obj: dict) -> dict:
-        return self._applied("MODIFIED", self.server.update(kind, obj))
+        return self._applied("MODIFIED", self.server.update(kind, obj, manager=self.manager))
 
     def update_status(self, kind: str, obj: dict) -> dict:
-        return self._applied("MODIFIED", self.server.update(kind, obj, subresource="status"))
+        return self._applied("MODIFIED", self.server.update(kind, obj, subresource="status", manager=self.manager))
 
     def finalize(self, namespace: dict) -> dict:
         """namespaces/finalize: the only way to change a namespace's spec.finalizers, as upstream."""
-        return self._applied("MODIFIED", self.server.update("Namespace", namespace, subresource="finalize"))
+        return self._applied(
+            "MODIFIED", self.server.update("Namespace", namespace, subresource="finalize", manager=self.manager)
+        )
 
     def patch(self, kind: str, namespace: str | None, name: str, patch, patch_type: str = "merge", subresource=None):
         return self._applied(
-            "MODIFIED", self.server.patch(kind, namespace, name, patch, patch_type, subresource=subresource)
+            "MODIFIED",
+            self.server.patch(kind, namespace, name, patch, patch_type, subresource=subresource, manager=self.manager),
         )
 
     def delete(self, kind: str, namespace: str | None, name: str, **options) -> dict | None:

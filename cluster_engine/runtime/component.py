@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..api.errors import ApiError
 from .cache import Cache, key_of
+from .client import DEFAULT_MANAGER
 from .clock import SimClock
 from .queue import WorkQueue
 
@@ -39,6 +40,13 @@ class Component:
     name = "component"
     # The leader-elected component this belongs to (kube-controller-manager, kube-scheduler, ...); None runs always.
     leader_of: str | None = None
+    # The field manager its writes carry, as the upstream binary's user agent names it; by default the binary it
+    # belongs to (kube-controller-manager, kube-scheduler, cloud-controller-manager).
+    field_manager: str | None = None
+
+    @property
+    def manager(self) -> str:
+        return self.field_manager or self.leader_of or DEFAULT_MANAGER
 
     def __init__(self, ctx: Context):
         self.ctx = ctx
@@ -61,6 +69,7 @@ class Component:
         """Run `callback` every `period` simulated seconds (a wait.Until loop)."""
 
         def tick():
+            self.ctx.client.manager = self.manager
             callback()
             self.ctx.clock.call_later(period, tick, f"{self.name}:tick")
 

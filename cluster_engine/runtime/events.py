@@ -34,12 +34,14 @@ class EventRecorder:
         explanation: str = "",
         host: str = "",
         explanation_args: dict | None = None,
+        client=None,
     ):
-        """Write (or bump) an Event about `obj`; a refused write is dropped, as upstream drops events it cannot send."""
+        """Write (or bump) an Event about `obj`; a refused write is dropped, as upstream drops events it cannot send.
+        `client` is the writer's own when it is not the component the loop is running (a kubelet's timers)."""
         metadata = obj["metadata"]
         namespace = metadata.get("namespace") or "default"
         signature = (obj["kind"], namespace, metadata["name"], event_type, reason, message, component)
-        clock, client = self.ctx.clock, self.ctx.client
+        clock, client = self.ctx.clock, client or self.ctx.client
         try:
             existing_name = self._names.get(signature)
             existing = existing_name and self.ctx.cache.get("Event", f"{namespace}/{existing_name}")

@@ -32,8 +32,13 @@ class ControlPlane:
     def drain(self) -> int:
         """Process queued work until no component has any; returns how many items were handled."""
         handled = 0
+        client = self.ctx.client
         for _ in range(MAX_DRAIN_PASSES):
-            round_handled = sum(component.process() for component in self.components if component.pending())
+            round_handled = 0
+            for component in self.components:
+                if component.pending():
+                    client.manager = component.manager
+                    round_handled += component.process()
             handled += round_handled
             if not round_handled:
                 return handled

@@ -55,17 +55,21 @@ def decode(request, duplicates: list[str] | None = None):
     return _from_json(body, duplicates)
 
 
-def decode_patch(request, duplicates: list[str] | None = None) -> tuple[object, str]:
-    """A patch body and its type ("merge", "strategic", "json"); 415 for any other Content-Type."""
+def decode_patch(request, duplicates: list[str] | None = None, apply_allowed: bool = True) -> tuple[object, str]:
+    """A patch body and its type ("merge", "strategic", "json", "apply"); 415 for any other Content-Type.
+
+    An apply patch is YAML (JSON is YAML too), as kubectl and the official client send it."""
     kind = media_type(request)
     patch_type = PATCH_TYPES.get(kind)
-    if patch_type is None or patch_type == "apply":
-        accepted = ", ".join(name for name, known in PATCH_TYPES.items() if known != "apply")
+    if patch_type is None or (patch_type == "apply" and not apply_allowed):
+        accepted = ", ".join(name for name, known in PATCH_TYPES.items() if apply_allowed or known != "apply")
         raise errors.ApiError(
             415,
             "UnsupportedMediaType",
             f"the body of the request was in an unknown format - accepted media types include: {accepted}",
         )
+    if patch_type == "apply":
+        return _from_yaml(read(request)), patch_type
     return _from_json(read(request), duplicates), patch_type
 
 

@@ -11,6 +11,7 @@ from cluster_engine.api.kinds import Kind
 
 from . import bodies, catalog, field_validation, subresources
 from .dryrun import delete_dry_run, dry_run
+from .fieldmanager import field_manager, force
 from .list_options import ListOptions
 from .responses import TABLE_MEDIA, json_response, not_found_path, success, wants_table
 from .routes import Target
@@ -68,11 +69,19 @@ def create(request, server, kind: Kind, target: Target, now) -> HttpResponse:
         raise errors.method_not_allowed()
     validation = field_validation.from_request(request)
     body = bodies.decode(request, validation.duplicates)
-    created = server.create(kind.kind, body, target.namespace, dry_run=dry_run(request), field_validation=validation)
+    created = server.create(
+        kind.kind,
+        body,
+        target.namespace,
+        dry_run=dry_run(request),
+        field_validation=validation,
+        manager=field_manager(request),
+    )
     return field_validation.add_warnings(respond(request, kind, created, now, 201), validation)
 
 
 def update(request, server, kind: Kind, target: Target, now) -> HttpResponse:
+    manager = field_manager(request)
     validation = field_validation.from_request(request)
     body = bodies.decode(request, validation.duplicates)
     if isinstance(body, dict):
@@ -95,13 +104,29 @@ def update(request, server, kind: Kind, target: Target, now) -> HttpResponse:
         subresource=target.subresource or None,
         dry_run=dry_run(request),
         field_validation=validation,
+        manager=manager,
     )
     return field_validation.add_warnings(respond(request, kind, updated, now), validation)
 
 
 def patch(request, server, kind: Kind, target: Target, now) -> HttpResponse:
     validation = field_validation.from_request(request)
-    body, patch_type = bodies.decode_patch(request, validation.duplicates)
+    body, patch_type = bodies.decode_patch(
+        request, validation.duplicates, apply_allowed=target.subresource in ("", "status")
+    )
+    manager = field_manager(request, apply=patch_type == "apply")
+    if patch_type == "apply":
+        applied = server.apply(
+            kind.kind,
+            target.namespace,
+            target.name,
+            body,
+            manager,
+            force=force(request),
+            dry_run=dry_run(request),
+            subresource=target.subresource or None,
+        )
+        return respond(request, kind, applied.object, now, 201 if applied.created else 200)
     patched = server.patch(
         kind.kind,
         target.namespace,
@@ -111,6 +136,7 @@ def patch(request, server, kind: Kind, target: Target, now) -> HttpResponse:
         subresource=target.subresource or None,
         dry_run=dry_run(request),
         field_validation=validation,
+        manager=manager,
     )
     return field_validation.add_warnings(respond(request, kind, patched, now), validation)
 

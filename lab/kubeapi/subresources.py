@@ -13,6 +13,7 @@ from cluster_engine.openapi import definition_name
 
 from . import auth, bodies, log_follow
 from .dryrun import delete_dry_run, dry_run
+from .fieldmanager import field_manager
 from .responses import json_response, not_found_path, success
 from .routes import Target
 from .selectors import label_selector_string
@@ -50,7 +51,7 @@ def _scale(request, server, kind: Kind, target: Target) -> HttpResponse:
         sent = bodies.decode(request)
         wanted = typed.decode("autoscaling", "v1", "Scale", sent)
     elif request.method == "PATCH":
-        sent, patch_type = bodies.decode_patch(request)
+        sent, patch_type = bodies.decode_patch(request, apply_allowed=False)
         scale_type = definition_name("autoscaling", "v1", "Scale")
         wanted = typed.decode(
             "autoscaling", "v1", "Scale", patches.apply(scale_type, scale_of(current), sent, patch_type)
@@ -77,7 +78,18 @@ def _scale(request, server, kind: Kind, target: Target) -> HttpResponse:
     version = (wanted.get("metadata") or {}).get("resourceVersion") if client_sent else None
     if version:
         change["metadata"] = {"resourceVersion": version}
-    updated = server.patch(kind.kind, target.namespace, target.name, change, "merge", dry_run=dry_run(request))
+    manager = field_manager(request, "PUT" if request.method == "PUT" else "PATCH")
+    # upstream records the change under the parent with `subresource: scale`
+    updated = server.patch(
+        kind.kind,
+        target.namespace,
+        target.name,
+        change,
+        "merge",
+        subresource="scale",
+        dry_run=dry_run(request),
+        manager=manager,
+    )
     return json_response(scale_of(updated))
 
 

@@ -47,7 +47,7 @@ export class Inspector {
       ${ownerChain(this.store, obj)}
       ${conditions(obj)}
       ${kind === "Pod" ? schedulerVerdicts(obj) : ""}
-      <details class="yaml" open><summary>YAML</summary><pre>${esc(toYaml(obj))}</pre></details>`;
+      <details class="yaml" open><summary>YAML</summary><pre>${esc(toYaml(withoutManagedFields(obj)))}</pre></details>`;
   }
 
   buttons(kind, obj) {
@@ -142,4 +142,11 @@ function schedulerVerdicts(pod) {
     : decision.message || t("Not scheduled yet.");
   return `<h3>${esc(t("Scheduler's decision"))}</h3><p>${esc(summary)}</p>
     <table class="verdicts"><thead><tr><th>${esc(t("Node"))}</th><th>${esc(t("Verdict"))}</th><th>${esc(t("Why"))}</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+}
+
+// kubectl get -o yaml leaves metadata.managedFields out unless asked (--show-managed-fields); so does the inspector.
+function withoutManagedFields(obj) {
+  if (!obj.metadata || !obj.metadata.managedFields) return obj;
+  const { managedFields, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
 }

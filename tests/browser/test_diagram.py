@@ -41,6 +41,8 @@ def test_the_demo_cluster_renders(page, lab_server):
     page.locator('.pod[data-node="worker-2"]').click()
     assert page.locator(".inspect-title").text_content().startswith("Pod default/web-")
     assert page.locator(".verdicts tr.chosen td").first.text_content() == "worker-2"
+    yaml_text = page.locator(".inspect-title ~ details.yaml pre").text_content()
+    assert "nodeName: worker-2" in yaml_text and "managedFields" not in yaml_text  # as kubectl get -o yaml
     screenshot(page, "02-inspector-scheduler-verdicts")
 
 
