@@ -10,8 +10,11 @@ Within a transaction this storage is the cluster's only writer (it holds the loc
 and wrote until the transaction ends: a second read of an object, or a list of a kind already listed, is answered
 without a query, a write updates the row it already knows by primary key (one statement, no SELECT first), and the
 cluster's counter is written once at the end rather than once per bump. A control-plane tick that binds and reports
-thousands of pods thus costs about one statement per write. Any exception leaving a (nested) transaction forgets
-all of it, since the rollback may have undone what was remembered.
+thousands of pods thus costs about one statement per write. Any exception leaving a (nested) transaction forgets all
+of it, since the rollback may have undone what was remembered.
+
+Every kind lives in one table (lab/models/objects.py): a row per object, keyed by (cluster, kind, namespace, name),
+holding the object as it was stored.
 """
 
 import pickle
@@ -23,10 +26,10 @@ from channels.layers import get_channel_layer
 from django.db import connection, transaction
 
 from .groups import cluster_group, watch_message
-from .models import Cluster, KubeObject, model_for
+from .models import Cluster, KubeObject
 from .serializers import from_kube, new_row, to_kube
 
-_ROW_SQL = 'SELECT * FROM {table} WHERE "cluster_id" = %s AND "namespace" = %s AND "name" = %s'
+_ROW_SQL = 'SELECT * FROM {table} WHERE "cluster_id" = %s AND "kind" = %s AND "namespace" = %s AND "name" = %s'
 
 
 def _copy(obj: dict) -> dict:
@@ -157,14 +160,13 @@ class OrmStorage:
         self._listed: set[str] = set()
 
     def _row(self, kind: str, key: tuple[str, str]) -> KubeObject | None:
-        """One row by namespace and name. Plain SQL on the unique (cluster, namespace, name) index: the ORM's query
-        building costs more than SQLite's lookup, and this is the storage's most frequent read."""
-        model = model_for(kind)
-        sql = _ROW_SQL.format(table=connection.ops.quote_name(model._meta.db_table))
-        return next(iter(model.objects.raw(sql, [self.cluster.pk, key[0], key[1]])), None)
+        """One row by kind, namespace and name. Plain SQL on the unique (cluster, kind, namespace, name) index: the
+        ORM's query building costs more than SQLite's lookup, and this is the storage's most frequent read."""
+        sql = _ROW_SQL.format(table=connection.ops.quote_name(KubeObject._meta.db_table))
+        return next(iter(KubeObject.objects.raw(sql, [self.cluster.pk, kind, key[0], key[1]])), None)
 
     def _rows(self, kind: str):
-        return model_for(kind).objects.filter(cluster=self.cluster)
+        return KubeObject.objects.filter(cluster=self.cluster, kind=kind)
 
     def _require_transaction(self) -> None:
         if not self._depth:
