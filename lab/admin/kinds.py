@@ -1,6 +1,7 @@
 """An admin per kind, with the columns `kubectl get` shows for it; a kind without its own gets the shared one."""
 
 from django.contrib import admin
+from django.db.models import Q
 
 from cluster_engine.api.kinds import ALL_KINDS
 
@@ -64,7 +65,10 @@ class SchedulableFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.filter(manifest__spec__unschedulable=True)
         if self.value() == "yes":
-            return queryset.exclude(manifest__spec__unschedulable=True)
+            # not `exclude(...=True)`: on PostgreSQL a missing key compares as NULL, and NOT NULL excludes the row
+            return queryset.filter(
+                Q(manifest__spec__unschedulable=False) | Q(manifest__spec__unschedulable__isnull=True)
+            )
         return queryset
 
 

@@ -35,6 +35,8 @@ def _proxy(kind: Kind) -> type[KubeObject]:
 
 
 PROXIES: dict[str, type[KubeObject]] = {kind.kind: _proxy(kind) for kind in ALL_KINDS}
+# Each also lives where its __module__ says, as a class written here would (`manage.py shell` imports it from there).
+globals().update(PROXIES)
 
 
 def proxy_for(kind: str) -> type[KubeObject]:
