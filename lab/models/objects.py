@@ -6,7 +6,7 @@ own. The other columns are copied from the manifest on every write, for the ques
 the key (cluster, kind, namespace, name) every read goes through, the uid tokens are checked against, the times lists
 sort and filter on, a pod's node, an Event's last time. Anything else is asked of the manifest itself (JSON lookups
 such as `manifest__status__phase`). Only lab/storage.py writes these rows, on behalf of the API server; the admin
-sees each kind through its proxy model (lab/resources).
+sees each kind through its proxy model (lab/models/kinds.py).
 """
 
 from typing import ClassVar
