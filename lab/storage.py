@@ -10,8 +10,11 @@ Within a transaction this storage is the cluster's only writer (it holds the loc
 and wrote until the transaction ends: a second read of an object, or a list of a kind already listed, is answered
 without a query, a write updates the row it already knows by primary key (one statement, no SELECT first), and the
 cluster's counter is written once at the end rather than once per bump. A control-plane tick that binds and reports
-thousands of pods thus costs about one statement per write. Any exception leaving a (nested) transaction forgets
-all of it, since the rollback may have undone what was remembered.
+thousands of pods thus costs about one statement per write. Any exception leaving a (nested) transaction forgets all
+of it, since the rollback may have undone what was remembered.
+
+Every kind lives in one table (lab/models/objects.py): a row per object, keyed by (cluster, kind, namespace, name),
+holding the object as it was stored.
 """
 
 import pickle
@@ -21,11 +24,11 @@ from contextlib import contextmanager
 from django.db import connection, transaction
 
 from .groups import cluster_group, watch_message
-from .models import Cluster, KubeObject, model_for
+from .models import Cluster, KubeObject
 from .publishing import send_to_group
 from .serializers import from_kube, new_row, to_kube
 
-_ROW_SQL = 'SELECT * FROM {table} WHERE "cluster_id" = %s AND "namespace" = %s AND "name" = %s'
+_ROW_WHERE = '"cluster_id" = %s AND "kind" = %s AND "namespace" = %s AND "name" = %s'
 
 
 def _copy(obj: dict) -> dict:
@@ -41,6 +44,7 @@ class OrmStorage:
         self._depth = 0
         self._revision = 0
         self._outbox: list[dict] = []
+        self._row_query: tuple[str, list] | None = None
         self._forget()
 
     @contextmanager
@@ -156,15 +160,41 @@ class OrmStorage:
         self._listed: set[str] = set()
 
     def _row(self, kind: str, key: tuple[str, str]) -> KubeObject | None:
-        """One row by namespace and name. Plain SQL on the unique (cluster, namespace, name) index: the ORM's query
-        building costs more than SQLite's lookup, and this is the storage's most frequent read."""
-        model = model_for(kind)
-        sql = _ROW_SQL.format(table=connection.ops.quote_name(model._meta.db_table))
-        return next(iter(model.objects.raw(sql, [self.cluster.pk, key[0], key[1]])), None)
+        """One row by kind, namespace and name. Plain SQL on the unique (cluster, kind, namespace, name) index, read
+        with a cursor and turned into a model as the ORM would: its query building (a raw() queryset's too) costs
+        more than SQLite's lookup, and this is the storage's most frequent read."""
+        if self._row_query is None:
+            self._row_query = _row_query()
+        sql, converters = self._row_query
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.cluster.pk, kind, key[0], key[1]])
+            found = cursor.fetchone()
+        if found is None:
+            return None
+        values = list(found)
+        for index, column, field_converters in converters:
+            for converter in field_converters:
+                values[index] = converter(values[index], column, connection)
+        return KubeObject.from_db(connection.alias, None, values)
 
     def _rows(self, kind: str):
-        return model_for(kind).objects.filter(cluster=self.cluster)
+        return KubeObject.objects.filter(cluster=self.cluster, kind=kind)
 
     def _require_transaction(self) -> None:
         if not self._depth:
             raise RuntimeError("writes happen inside storage.transaction()")
+
+
+def _row_query() -> tuple[str, list]:
+    """The SELECT of one row by its key, every column in model order, and the converters the ORM would apply to
+    each column's value (JSON decoding, SQLite's datetimes) for this thread's connection."""
+    fields = KubeObject._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    table = connection.ops.quote_name(KubeObject._meta.db_table)
+    converters = []
+    for index, field in enumerate(fields):
+        column = field.cached_col
+        found = [*connection.ops.get_db_converters(column), *column.get_db_converters(connection)]
+        if found:
+            converters.append((index, column, found))
+    return f"SELECT {columns} FROM {table} WHERE {_ROW_WHERE}", converters

@@ -12,7 +12,7 @@ from cluster_engine.api.availability import POWER_ANNOTATION
 from cluster_engine.api.errors import ApiError
 
 from ..apiserver import api_server_for
-from ..models import Pod
+from ..models import proxy_for
 
 # upstream: kubelet mirror pods (static pods) carry this annotation; drain leaves them alone
 MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror"
@@ -51,8 +51,9 @@ def drain_node(row) -> list[str]:
     evicted = []
     with transaction.atomic():
         server.patch("Node", None, row.name, {"spec": {"unschedulable": True}})
-        for pod in Pod.objects.filter(cluster=row.cluster, node_name=row.name, deletion_timestamp__isnull=True):
-            if MIRROR_POD_ANNOTATION in (pod.annotations or {}):
+        pods = proxy_for("Pod").objects.filter(cluster=row.cluster, node_name=row.name, deletion_timestamp__isnull=True)
+        for pod in pods:
+            if MIRROR_POD_ANNOTATION in (pod.manifest["metadata"].get("annotations") or {}):
                 continue
             server.delete("Pod", pod.namespace, pod.name)
             evicted.append(f"{pod.namespace}/{pod.name}")

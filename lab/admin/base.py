@@ -50,7 +50,7 @@ class KubeObjectAdmin(admin.ModelAdmin):
 
     @admin.display(description="status")
     def status_yaml(self, row):
-        status = getattr(row, "status", None)
+        status = row.manifest.get("status")
         return _yaml_block(status) if status else "-"
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -77,7 +77,7 @@ class KubeObjectAdmin(admin.ModelAdmin):
 
     def _delete(self, request, row: KubeObject) -> None:
         try:
-            result = api_server_for(row.cluster).delete(row.KIND, row.namespace or None, row.name)
+            result = api_server_for(row.cluster).delete(row.kind, row.namespace or None, row.name)
         except ApiError as error:
             self.message_user(request, f"{row}: {error.message}", messages.ERROR)
             return

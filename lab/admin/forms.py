@@ -11,6 +11,7 @@ from django import forms
 from cluster_engine.api import documents
 from cluster_engine.api.errors import ApiError
 from cluster_engine.api.kinds import kind_named
+from cluster_engine.api.schema import KIND_SCHEMAS, TYPE_META
 
 from ..apiserver import api_server_for
 from ..models import Cluster, KubeObject
@@ -43,7 +44,8 @@ class YamlField(forms.CharField):
 
 
 def editable_body(model: type[KubeObject]) -> tuple[str, ...]:
-    return tuple(name for name in model.BODY if name not in READ_ONLY_BODY)
+    """The kind's top-level fields besides apiVersion, kind and metadata, as its schema declares them."""
+    return tuple(name for name in KIND_SCHEMAS[model.KIND] if name not in TYPE_META and name not in READ_ONLY_BODY)
 
 
 def form_field_for(cause_field: str, form_fields) -> str | None:

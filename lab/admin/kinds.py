@@ -1,22 +1,11 @@
-"""One admin per kind, with the columns `kubectl get` shows for it."""
+"""An admin per kind, with the columns `kubectl get` shows for it; a kind without its own gets the shared one."""
 
 from django.contrib import admin
+from django.db.models import Q
 
-from ..models import (
-    ConfigMap,
-    ControlPlaneComponent,
-    Deployment,
-    Endpoints,
-    Event,
-    Lease,
-    Namespace,
-    Node,
-    Pod,
-    ReplicaSet,
-    Secret,
-    Service,
-    ServiceAccount,
-)
+from cluster_engine.api.kinds import ALL_KINDS
+
+from ..models import proxy_for
 from . import actions, columns
 from .base import KubeObjectAdmin
 from .scale import scale
@@ -38,19 +27,31 @@ class JsonValueFilter(admin.SimpleListFilter):
 class PhaseFilter(JsonValueFilter):
     title = "phase"
     parameter_name = "phase"
-    lookup = "status__phase"
+    lookup = "manifest__status__phase"
 
 
 class ServiceTypeFilter(JsonValueFilter):
     title = "type"
     parameter_name = "type"
-    lookup = "spec__type"
+    lookup = "manifest__spec__type"
 
 
 class PowerFilter(JsonValueFilter):
     title = "power"
     parameter_name = "power"
-    lookup = "annotations__kubelab.io/power"
+    lookup = "manifest__metadata__annotations__kubelab.io/power"
+
+
+class EventTypeFilter(JsonValueFilter):
+    title = "type"
+    parameter_name = "type"
+    lookup = "manifest__type"
+
+
+class ReasonFilter(JsonValueFilter):
+    title = "reason"
+    parameter_name = "reason"
+    lookup = "manifest__reason"
 
 
 class SchedulableFilter(admin.SimpleListFilter):
@@ -62,13 +63,15 @@ class SchedulableFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "no":
-            return queryset.filter(spec__unschedulable=True)
+            return queryset.filter(manifest__spec__unschedulable=True)
         if self.value() == "yes":
-            return queryset.exclude(spec__unschedulable=True)
+            # not `exclude(...=True)`: on PostgreSQL a missing key compares as NULL, and NOT NULL excludes the row
+            return queryset.filter(
+                Q(manifest__spec__unschedulable=False) | Q(manifest__spec__unschedulable__isnull=True)
+            )
         return queryset
 
 
-@admin.register(Namespace)
 class NamespaceAdmin(KubeObjectAdmin):
     list_display = ("name", "cluster", "phase", "age")
     list_filter = ("cluster", PhaseFilter)
@@ -76,10 +79,9 @@ class NamespaceAdmin(KubeObjectAdmin):
 
     @admin.display(description="status")
     def phase(self, row):
-        return (row.status or {}).get("phase", "")
+        return (row.manifest.get("status") or {}).get("phase", "")
 
 
-@admin.register(Node)
 class NodeAdmin(KubeObjectAdmin):
     list_display = ("name", "cluster", "node_status", "roles", "power", "cpu", "memory", "node_taints", "age")
     list_filter = ("cluster", SchedulableFilter, PowerFilter)
@@ -88,30 +90,29 @@ class NodeAdmin(KubeObjectAdmin):
 
     @admin.display(description="status")
     def node_status(self, row):
-        return columns.node_status(row.spec, row.status)
+        return columns.node_status(row.manifest.get("spec"), row.manifest.get("status"))
 
     @admin.display(description="roles")
     def roles(self, row):
-        return columns.node_roles(row.labels)
+        return columns.node_roles(row.manifest["metadata"].get("labels"))
 
     @admin.display(description="power")
     def power(self, row):
-        return columns.node_power(row.annotations)
+        return columns.node_power(row.manifest["metadata"].get("annotations"))
 
     @admin.display(description="cpu allocatable")
     def cpu(self, row):
-        return ((row.status or {}).get("allocatable") or {}).get("cpu", "")
+        return ((row.manifest.get("status") or {}).get("allocatable") or {}).get("cpu", "")
 
     @admin.display(description="memory allocatable")
     def memory(self, row):
-        return ((row.status or {}).get("allocatable") or {}).get("memory", "")
+        return ((row.manifest.get("status") or {}).get("allocatable") or {}).get("memory", "")
 
     @admin.display(description="taints")
     def node_taints(self, row):
-        return columns.taints(row.spec)
+        return columns.taints(row.manifest.get("spec"))
 
 
-@admin.register(Pod)
 class PodAdmin(KubeObjectAdmin):
     list_display = ("name", "namespace", "cluster", "ready", "pod_status", "restarts", "node_name", "age")
     list_filter = ("cluster", "namespace", PhaseFilter, "node_name")
@@ -119,149 +120,181 @@ class PodAdmin(KubeObjectAdmin):
 
     @admin.display(description="ready")
     def ready(self, row):
-        return columns.pod_ready(row.status, row.spec)
+        return columns.pod_ready(row.manifest.get("status"), row.manifest.get("spec"))
 
     @admin.display(description="status")
     def pod_status(self, row):
-        return columns.pod_status(row.status, row.deletion_timestamp is not None)
+        return columns.pod_status(row.manifest.get("status"), row.deletion_timestamp is not None)
 
     @admin.display(description="restarts")
     def restarts(self, row):
-        return columns.pod_restarts(row.status)
+        return columns.pod_restarts(row.manifest.get("status"))
 
 
-@admin.register(Deployment)
 class DeploymentAdmin(KubeObjectAdmin):
     list_display = ("name", "namespace", "cluster", "ready", "up_to_date", "available", "age")
     actions = (scale,)
 
     @admin.display(description="ready")
     def ready(self, row):
-        return f"{(row.status or {}).get('readyReplicas', 0)}/{(row.spec or {}).get('replicas', 0)}"
+        ready = (row.manifest.get("status") or {}).get("readyReplicas", 0)
+        return f"{ready}/{(row.manifest.get('spec') or {}).get('replicas', 0)}"
 
     @admin.display(description="up-to-date")
     def up_to_date(self, row):
-        return (row.status or {}).get("updatedReplicas", 0)
+        return (row.manifest.get("status") or {}).get("updatedReplicas", 0)
 
     @admin.display(description="available")
     def available(self, row):
-        return (row.status or {}).get("availableReplicas", 0)
+        return (row.manifest.get("status") or {}).get("availableReplicas", 0)
 
 
-@admin.register(ReplicaSet)
 class ReplicaSetAdmin(KubeObjectAdmin):
     list_display = ("name", "namespace", "cluster", "desired", "current", "ready", "age")
 
     @admin.display(description="desired")
     def desired(self, row):
-        return (row.spec or {}).get("replicas", 0)
+        return (row.manifest.get("spec") or {}).get("replicas", 0)
 
     @admin.display(description="current")
     def current(self, row):
-        return (row.status or {}).get("replicas", 0)
+        return (row.manifest.get("status") or {}).get("replicas", 0)
 
     @admin.display(description="ready")
     def ready(self, row):
-        return (row.status or {}).get("readyReplicas", 0)
+        return (row.manifest.get("status") or {}).get("readyReplicas", 0)
 
 
-@admin.register(Service)
 class ServiceAdmin(KubeObjectAdmin):
     list_display = ("name", "namespace", "cluster", "service_type", "cluster_ip", "external_ip", "ports", "age")
     list_filter = ("cluster", "namespace", ServiceTypeFilter)
 
     @admin.display(description="type")
     def service_type(self, row):
-        return (row.spec or {}).get("type", "ClusterIP")
+        return (row.manifest.get("spec") or {}).get("type", "ClusterIP")
 
     @admin.display(description="cluster-ip")
     def cluster_ip(self, row):
-        return (row.spec or {}).get("clusterIP", "<none>")
+        return (row.manifest.get("spec") or {}).get("clusterIP", "<none>")
 
     @admin.display(description="external-ip")
     def external_ip(self, row):
-        return columns.external_ip(row.spec, row.status)
+        return columns.external_ip(row.manifest.get("spec"), row.manifest.get("status"))
 
     @admin.display(description="port(s)")
     def ports(self, row):
-        return columns.service_ports(row.spec)
+        return columns.service_ports(row.manifest.get("spec"))
 
 
-@admin.register(Endpoints)
 class EndpointsAdmin(KubeObjectAdmin):
     list_display = ("name", "namespace", "cluster", "endpoints", "age")
 
     @admin.display(description="endpoints")
     def endpoints(self, row):
-        return columns.endpoint_addresses(row.subsets)
+        return columns.endpoint_addresses(row.manifest.get("subsets"))
 
 
-@admin.register(ServiceAccount)
 class ServiceAccountAdmin(KubeObjectAdmin):
     list_display = ("name", "namespace", "cluster", "secret_count", "age")
 
     @admin.display(description="secrets")
     def secret_count(self, row):
-        return len(row.secrets or [])
+        return len(row.manifest.get("secrets") or [])
 
 
-@admin.register(Secret)
 class SecretAdmin(KubeObjectAdmin):
-    list_display = ("name", "namespace", "cluster", "type", "data_count", "age")
+    list_display = ("name", "namespace", "cluster", "secret_type", "data_count", "age")
+
+    @admin.display(description="type")
+    def secret_type(self, row):
+        return row.manifest.get("type", "")
 
     @admin.display(description="data")
     def data_count(self, row):
-        return len(row.data or {})
+        return len(row.manifest.get("data") or {})
 
 
-@admin.register(ConfigMap)
 class ConfigMapAdmin(KubeObjectAdmin):
     list_display = ("name", "namespace", "cluster", "data_count", "age")
 
     @admin.display(description="data")
     def data_count(self, row):
-        return len(row.data or {}) + len(row.binary_data or {})
+        return len(row.manifest.get("data") or {}) + len(row.manifest.get("binaryData") or {})
 
 
-@admin.register(Event)
 class EventAdmin(KubeObjectAdmin):
-    list_display = ("last_timestamp", "type", "reason", "involved", "message", "count", "namespace", "cluster")
-    list_filter = ("cluster", "namespace", "type", "reason")
-    search_fields = ("name", "reason", "message")
+    list_display = ("last_timestamp", "event_type", "reason", "involved", "message", "count", "namespace", "cluster")
+    list_filter = ("cluster", "namespace", EventTypeFilter, ReasonFilter)
+    search_fields = ("name", "manifest__reason", "manifest__message")
     ordering = ("-last_timestamp",)
+
+    @admin.display(description="type")
+    def event_type(self, row):
+        return row.manifest.get("type", "")
+
+    @admin.display(description="reason")
+    def reason(self, row):
+        return row.manifest.get("reason", "")
+
+    @admin.display(description="message")
+    def message(self, row):
+        return row.manifest.get("message", "")
+
+    @admin.display(description="count")
+    def count(self, row):
+        return row.manifest.get("count")
 
     @admin.display(description="object")
     def involved(self, row):
-        involved = row.involved_object or {}
+        involved = row.manifest.get("involvedObject") or {}
         return f"{involved.get('kind', '').lower()}/{involved.get('name', '')}"
 
 
-@admin.register(Lease)
 class LeaseAdmin(KubeObjectAdmin):
     list_display = ("name", "namespace", "cluster", "holder", "age")
 
     @admin.display(description="holder")
     def holder(self, row):
-        return (row.spec or {}).get("holderIdentity", "")
+        return (row.manifest.get("spec") or {}).get("holderIdentity", "")
 
 
-@admin.register(ControlPlaneComponent)
 class ControlPlaneComponentAdmin(KubeObjectAdmin):
     list_display = ("name", "cluster", "component", "node", "phase", "leader", "age")
     search_fields = ("name",)
 
     @admin.display(description="component")
     def component(self, row):
-        return (row.spec or {}).get("component", "")
+        return (row.manifest.get("spec") or {}).get("component", "")
 
     @admin.display(description="node")
     def node(self, row):
-        return (row.spec or {}).get("nodeName", "")
+        return (row.manifest.get("spec") or {}).get("nodeName", "")
 
     @admin.display(description="phase")
     def phase(self, row):
-        return (row.status or {}).get("phase", "")
+        return (row.manifest.get("status") or {}).get("phase", "")
 
     @admin.display(description="leader", boolean=True)
     def leader(self, row):
-        return bool((row.status or {}).get("leader"))
+        return bool((row.manifest.get("status") or {}).get("leader"))
+
+
+# The kinds with columns of their own; every other kind the engine serves gets the shared admin.
+ADMINS = {
+    "Namespace": NamespaceAdmin,
+    "Node": NodeAdmin,
+    "Pod": PodAdmin,
+    "Deployment": DeploymentAdmin,
+    "ReplicaSet": ReplicaSetAdmin,
+    "Service": ServiceAdmin,
+    "Endpoints": EndpointsAdmin,
+    "ServiceAccount": ServiceAccountAdmin,
+    "Secret": SecretAdmin,
+    "ConfigMap": ConfigMapAdmin,
+    "Event": EventAdmin,
+    "Lease": LeaseAdmin,
+    "ControlPlaneComponent": ControlPlaneComponentAdmin,
+}
+
+for _kind in ALL_KINDS:
+    admin.site.register(proxy_for(_kind.kind), ADMINS.get(_kind.kind, KubeObjectAdmin))

@@ -21,7 +21,7 @@ def scale(modeladmin, request, queryset):
         replicas = form.cleaned_data["replicas"]
         for row in queryset.select_related("cluster"):
             try:
-                api_server_for(row.cluster).patch(row.KIND, row.namespace, row.name, {"spec": {"replicas": replicas}})
+                api_server_for(row.cluster).patch(row.kind, row.namespace, row.name, {"spec": {"replicas": replicas}})
             except ApiError as error:
                 modeladmin.message_user(request, f"{row}: {error.message}", messages.ERROR)
                 continue

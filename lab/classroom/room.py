@@ -9,7 +9,7 @@ from collections import Counter
 from django.db.models import Count, Q
 
 from lab.lessons import LESSONS, Lesson, Step, lesson_for
-from lab.models import Cluster, Pod
+from lab.models import Cluster, proxy_for
 
 from .models import Answer, Classroom, Student
 
@@ -106,12 +106,13 @@ def grid(classroom: Classroom) -> dict:
     sandbox_ids = [student.sandbox_id for student in students if student.sandbox_id]
     pods = {
         row["cluster_id"]: row
-        for row in Pod.objects.filter(cluster_id__in=sandbox_ids, deletion_timestamp__isnull=True)
+        for row in proxy_for("Pod")
+        .objects.filter(cluster_id__in=sandbox_ids, deletion_timestamp__isnull=True)
         .values("cluster_id")
         .annotate(
             total=Count("pk"),
-            running=Count("pk", filter=Q(status__phase="Running")),
-            pending=Count("pk", filter=Q(status__phase="Pending")),
+            running=Count("pk", filter=Q(manifest__status__phase="Running")),
+            pending=Count("pk", filter=Q(manifest__status__phase="Pending")),
         )
     }
     clocks = dict(Cluster.objects.filter(pk__in=sandbox_ids).values_list("pk", "now"))

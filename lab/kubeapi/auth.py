@@ -14,7 +14,7 @@ from django.core import signing
 
 from cluster_engine.api import errors
 
-from ..models import Cluster, ServiceAccount
+from ..models import Cluster, proxy_for
 
 SALT = "kubelab.kubeapi.token"
 ROLE_ANNOTATION = "kubelab.io/role"
@@ -89,9 +89,11 @@ def authenticate(cluster: Cluster, header: str | None) -> Identity:
         raise errors.unauthorized() from None
     if payload.get("c") != cluster.pk or payload.get("e", 0) < time.time():
         raise errors.unauthorized()
-    account_exists = ServiceAccount.objects.filter(
-        cluster=cluster, namespace=payload["n"], name=payload["s"], uid=payload["u"]
-    ).exists()
+    account_exists = (
+        proxy_for("ServiceAccount")
+        .objects.filter(cluster=cluster, namespace=payload["n"], name=payload["s"], uid=payload["u"])
+        .exists()
+    )
     if not account_exists:
         raise errors.unauthorized()
     return Identity(cluster.pk, payload["n"], payload["s"], payload["u"], payload["r"])

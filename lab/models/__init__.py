@@ -1,47 +1,11 @@
-"""The lab's tables: simulated clusters and, scoped by cluster, one table per Kubernetes kind (our etcd)."""
+"""The lab's tables: simulated clusters and, scoped by cluster, every object of every kind (our etcd), seen per kind through proxy models."""
 
 from .cluster import Cluster, Topology
-from .objects import (
-    MODELS_BY_KIND,
-    ConfigMap,
-    ControlPlaneComponent,
-    Deployment,
-    Endpoints,
-    Event,
-    KubeObject,
-    Lease,
-    Namespace,
-    Node,
-    Pod,
-    ReplicaSet,
-    Secret,
-    Service,
-    ServiceAccount,
-    model_for,
-)
+from .kinds import proxy_for
+from .objects import KubeObject
 from .worker import WorkerLease
 
-__all__ = [
-    "WorkerLease",
-    "MODELS_BY_KIND",
-    "Cluster",
-    "ConfigMap",
-    "ControlPlaneComponent",
-    "Deployment",
-    "Endpoints",
-    "Event",
-    "KubeObject",
-    "Lease",
-    "Namespace",
-    "Node",
-    "Pod",
-    "ReplicaSet",
-    "Secret",
-    "Service",
-    "ServiceAccount",
-    "Topology",
-    "model_for",
-]
+__all__ = ["Cluster", "KubeObject", "Topology", "WorkerLease", "proxy_for"]
 
 # The classroom's tables belong to this app too; imported last, they may use the models above.
 from lab.classroom.models import Answer, Classroom, Student  # noqa: E402

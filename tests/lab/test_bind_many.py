@@ -6,7 +6,7 @@ from asgiref.sync import async_to_sync
 from cluster_engine.api.errors import ApiError
 from lab.apiserver import api_server_for
 from lab.groups import cluster_group
-from lab.models import Cluster, Pod
+from lab.models import Cluster, proxy_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 DECISION = {"kubelab.io/scheduling-decision": '{"node":"worker-1"}'}
@@ -43,13 +43,14 @@ def test_bind_many_persists_each_binding_and_publishes_one_message(cluster, pods
         str(before + 2),
     ]
     assert Cluster.objects.get(pk=cluster.pk).resource_version == before + 2
-    rows = {row.name: row for row in Pod.objects.filter(cluster=cluster)}
+    rows = {row.name: row for row in proxy_for("Pod").objects.filter(cluster=cluster)}
     assert {name: row.node_name for name, row in rows.items()} == {
         "web-1": "worker-1",
         "web-2": "worker-2",
         "web-3": "worker-2",
     }
-    assert rows["web-1"].annotations == DECISION and rows["web-3"].annotations is None
+    assert rows["web-1"].manifest["metadata"]["annotations"] == DECISION
+    assert "annotations" not in rows["web-3"].manifest["metadata"]
     message = async_to_sync(channel_layer.receive)(channel)
     assert message == {
         "type": "watch.events",
@@ -68,7 +69,7 @@ def test_a_failed_nested_write_is_forgotten_and_the_rest_of_the_transaction_comm
         # read after the rollback: the database's state, not the rolled-back write the storage had seen
         assert "labels" not in server.get("Pod", "default", "web-2")["metadata"]
         server.patch("Pod", "default", "web-2", {"metadata": {"labels": {"later": "yes"}}})
-    labels = dict(Pod.objects.filter(cluster=cluster).values_list("name", "labels"))
+    labels = dict(proxy_for("Pod").objects.filter(cluster=cluster).values_list("name", "manifest__metadata__labels"))
     assert labels == {"web-1": {"kept": "yes"}, "web-2": {"later": "yes"}, "web-3": None}
     assert Cluster.objects.get(pk=cluster.pk).resource_version == int(
         server.get("Pod", "default", "web-2")["metadata"]["resourceVersion"]

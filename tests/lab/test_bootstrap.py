@@ -7,7 +7,9 @@ from django.core.management import CommandError, call_command
 
 from lab import bootstrap
 from lab.management.commands.runlab import Command as RunLab
-from lab.models import Cluster, ControlPlaneComponent, Deployment, Node
+from lab.models import Cluster, proxy_for
+
+ControlPlaneComponent, Deployment, Node = (proxy_for(kind) for kind in ("ControlPlaneComponent", "Deployment", "Node"))
 
 
 @pytest.fixture
@@ -79,7 +81,7 @@ def test_the_demo_cluster_is_seeded_once(db):
         "worker-3",
     ]
     assert ControlPlaneComponent.objects.filter(cluster=cluster).count() == 5
-    assert Deployment.objects.get(cluster=cluster, name="web").spec["replicas"] == 3
+    assert Deployment.objects.get(cluster=cluster, name="web").manifest["spec"]["replicas"] == 3
     assert cluster.resource_version == 15
     same, created_again = bootstrap.ensure_demo_cluster()
     assert (same.pk, created_again) == (cluster.pk, False)

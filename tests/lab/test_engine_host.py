@@ -11,7 +11,7 @@ from lab import clockcontrol, worker_lease
 from lab.apiserver import api_server_for
 from lab.engine_host import ClusterHost
 from lab.groups import CLOCK_STATE, cluster_group
-from lab.models import Cluster, model_for
+from lab.models import Cluster, proxy_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -80,8 +80,8 @@ def run_with_host(cluster, scenario, components=(Counter,)):
 
 
 def mirror_value():
-    row = model_for("ConfigMap").objects.filter(name="mirror").first()
-    return row and row.data["n"]
+    row = proxy_for("ConfigMap").objects.filter(name="mirror").first()
+    return row and row.manifest["data"]["n"]
 
 
 def test_time_runs_at_the_cluster_speed_and_is_stored(cluster, channel_layer):
@@ -132,7 +132,7 @@ def test_a_crash_mid_tick_rolls_back_and_the_rebuilt_host_converges(cluster, cha
         await until(lambda state: mirror_value() == "1", states)
 
     run_with_host(cluster, scenario)
-    assert model_for("ConfigMap").objects.filter(name="mirror").count() == 1
+    assert proxy_for("ConfigMap").objects.filter(name="mirror").count() == 1
 
 
 def test_speed_outside_the_supported_range_is_refused(cluster):

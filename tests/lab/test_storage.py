@@ -11,7 +11,7 @@ from cluster_engine.api.server import ApiServer
 from cluster_engine.api.storage import MemoryStorage
 from cluster_engine.runtime.clock import SimClock
 from lab.apiserver import api_server_for
-from lab.models import Cluster, ConfigMap, Deployment
+from lab.models import Cluster, KubeObject
 from lab.storage import OrmStorage
 
 EPOCH = 1767225600.0
@@ -67,12 +67,12 @@ def test_orm_storage_behaves_like_memory(db):
 def test_refused_write_leaves_the_database_unchanged(cluster):
     server = api_server_for(cluster)
     server.create("ConfigMap", {"metadata": {"name": "settings"}, "data": {"mode": "slow"}})
-    before = (Cluster.objects.get(pk=cluster.pk).resource_version, list(ConfigMap.objects.values()))
+    before = (Cluster.objects.get(pk=cluster.pk).resource_version, list(KubeObject.objects.values()))
     with pytest.raises(ApiError) as refused:
         server.patch("ConfigMap", "default", "settings", {"data": {"bad key!": "x"}})
     assert refused.value.code == 422
     assert refused.value.causes[0]["field"] == "data[bad key!]"
-    assert (Cluster.objects.get(pk=cluster.pk).resource_version, list(ConfigMap.objects.values())) == before
+    assert (Cluster.objects.get(pk=cluster.pk).resource_version, list(KubeObject.objects.values())) == before
 
 
 def test_resource_versions_are_per_cluster(db):
@@ -113,6 +113,6 @@ def test_two_concurrent_writers_with_the_same_version_exactly_one_wins(demo):
         'Operation cannot be fulfilled on deployments.apps "web": the object has been modified; '
         "please apply your changes to the latest version and try again"
     )
-    stored = Deployment.objects.get(cluster=demo, name="web")
-    assert stored.spec["replicas"] == won[0]
+    stored = KubeObject.objects.get(cluster=demo, kind="Deployment", name="web")
+    assert stored.manifest["spec"]["replicas"] == won[0]
     assert stored.resource_version == demo.resource_version + 1 == Cluster.objects.get(pk=demo.pk).resource_version

@@ -19,13 +19,15 @@ pytestmark = pytest.mark.scaleout
 
 STATE = """
 import json
-from lab.models import Cluster, WorkerLease, model_for
+from lab.models import Cluster, WorkerLease
+from lab.models import proxy_for
 cluster = Cluster.objects.get(name="demo")
 pods = [
-    {"name": p.name, "node": (p.spec or {}).get("nodeName"), "phase": (p.status or {}).get("phase"),
+    {"name": p.name, "node": p.manifest["spec"].get("nodeName"), "phase": p.manifest.get("status", {}).get("phase"),
      "terminating": p.deletion_timestamp is not None,
-     "ready": any(c["type"] == "Ready" and c["status"] == "True" for c in (p.status or {}).get("conditions") or [])}
-    for p in model_for("Pod").objects.filter(cluster=cluster, namespace="default")
+     "ready": any(c["type"] == "Ready" and c["status"] == "True"
+                  for c in p.manifest.get("status", {}).get("conditions") or [])}
+    for p in proxy_for("Pod").objects.filter(cluster=cluster, namespace="default")
 ]
 lease = WorkerLease.objects.filter(name="control-plane").values("holder", "transitions").first()
 print(json.dumps({"now": cluster.now, "pods": pods, "lease": lease}))
