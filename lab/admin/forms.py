@@ -11,13 +11,15 @@ from django import forms
 from cluster_engine.api import documents
 from cluster_engine.api.errors import ApiError
 from cluster_engine.api.kinds import kind_named
-from cluster_engine.api.schema import KIND_SCHEMAS, TYPE_META
+from cluster_engine.api.schema import KIND_SCHEMAS
 
 from ..apiserver import api_server_for
 from ..models import Cluster, KubeObject
 from ..serializers import to_kube
 
 METADATA_FIELDS = ("labels", "annotations")
+# Every object's type and metadata fields, which the form edits apart from (or not at all) its body.
+TYPE_META = ("apiVersion", "kind", "metadata")
 # Managed by the API server through subresources, never through the object's form.
 READ_ONLY_BODY = ("status",)
 

@@ -3,8 +3,10 @@
 import pytest
 
 from lab.kubeapi import handlers
-from lab.models import ConfigMap
+from lab.models import proxy_for
 from tests.engine.api.test_documents import laughs
+
+ConfigMap = proxy_for("ConfigMap")
 
 CONFIGMAPS = "/api/v1/namespaces/default/configmaps"
 

@@ -4,7 +4,9 @@ import json
 
 import pytest
 
-from lab.models import ConfigMap
+from lab.models import proxy_for
+
+ConfigMap = proxy_for("ConfigMap")
 
 CONFIGMAPS = "/api/v1/namespaces/default/configmaps"
 UNAUTHORIZED = (401, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
