@@ -29,6 +29,7 @@ SELECTABLE_FIELDS = {
         "type",
     },
     "ReplicaSet": {"status.replicas"},
+    "ReplicationController": {"status.replicas"},
     "Namespace": {"status.phase"},
     "Secret": {"type"},
 }

@@ -407,6 +407,18 @@ KIND_SCHEMAS = {
         "spec": {"replicas": INTEGER, "minReadySeconds": INTEGER, "selector": LABEL_SELECTOR, "template": POD_TEMPLATE},
         "status": WORKLOAD_STATUS,
     },
+    "ReplicationController": {
+        **TYPE_META,
+        "spec": {"replicas": INTEGER, "minReadySeconds": INTEGER, "selector": STRING_MAP, "template": POD_TEMPLATE},
+        "status": {
+            "replicas": INTEGER,
+            "fullyLabeledReplicas": INTEGER,
+            "readyReplicas": INTEGER,
+            "availableReplicas": INTEGER,
+            "observedGeneration": INT64,
+            "conditions": listof(CONDITION),
+        },
+    },
     "Deployment": {
         **TYPE_META,
         "spec": {
