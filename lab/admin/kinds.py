@@ -13,6 +13,7 @@ from ..models import (
     Node,
     Pod,
     ReplicaSet,
+    ReplicationController,
     Secret,
     Service,
     ServiceAccount,
@@ -163,6 +164,13 @@ class ReplicaSetAdmin(KubeObjectAdmin):
     @admin.display(description="ready")
     def ready(self, row):
         return (row.status or {}).get("readyReplicas", 0)
+
+
+@admin.register(ReplicationController)
+class ReplicationControllerAdmin(ReplicaSetAdmin):
+    """The same columns as a ReplicaSet's, as `kubectl get rc` prints them, and scaling as `kubectl scale rc`."""
+
+    actions = (scale,)
 
 
 @admin.register(Service)

@@ -11,7 +11,7 @@ from cluster_engine.api.kinds import ALL_KINDS, Kind
 
 READ_WRITE = ("create", "delete", "get", "list", "patch", "update", "watch")
 # upstream: `kubectl get all` expands the "all" category; these are the members we serve
-ALL_CATEGORY = {"Pod", "Service", "Deployment", "ReplicaSet"}
+ALL_CATEGORY = {"Pod", "Service", "ReplicationController", "Deployment", "ReplicaSet"}
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,10 @@ class ReplicaSet(WithSpecAndStatus):
     KIND = "ReplicaSet"
 
 
+class ReplicationController(WithSpecAndStatus):
+    KIND = "ReplicationController"
+
+
 class Deployment(WithSpecAndStatus):
     KIND = "Deployment"
 
@@ -184,6 +188,7 @@ MODELS_BY_KIND: dict[str, type[KubeObject]] = {
         ConfigMap,
         Event,
         ReplicaSet,
+        ReplicationController,
         Deployment,
         Lease,
         ControlPlaneComponent,

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from lab.apiserver import api_server_for, clock_for
 from lab.groups import cluster_group
-from lab.models import Cluster, ConfigMap, Deployment, Node, Pod
+from lab.models import Cluster, ConfigMap, Deployment, Node, Pod, ReplicationController
 
 CONFLICT = (
     'Operation cannot be fulfilled on deployments.apps "web": the object has been modified; '
@@ -193,7 +193,9 @@ def test_admin_writes_publish_watch_events(browser, demo, channel_layer):
 
 def test_every_list_page_renders(browser, demo):
     _run_pod(demo, "app", "worker-1")
-    for model in ("cluster", "namespace", "node", "pod", "deployment", "replicaset", "service", "endpoints"):
+    for model in ("cluster", "namespace", "node", "pod", "deployment", "replicaset", "replicationcontroller"):
+        assert browser.get(reverse(f"admin:lab_{model}_changelist")).status_code == 200
+    for model in ("service", "endpoints"):
         assert browser.get(reverse(f"admin:lab_{model}_changelist")).status_code == 200
     for model in ("serviceaccount", "secret", "configmap", "event", "lease", "controlplanecomponent"):
         assert browser.get(reverse(f"admin:lab_{model}_changelist")).status_code == 200
@@ -209,3 +211,38 @@ def test_adding_a_cluster_in_the_admin_seeds_its_nodes(browser, db):
     assert (cluster.topology, cluster.speed, cluster.max_replicas) == ("ha", 2.0, 50)
     assert Node.objects.filter(cluster=cluster).count() == 6
     assert not Deployment.objects.filter(cluster=cluster).exists()
+
+
+def _replication_controller(demo, replicas: int = 2):
+    labels = {"app": "legacy"}
+    template = {"metadata": {"labels": labels}, "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}}
+    api_server_for(demo).create(
+        "ReplicationController",
+        {"metadata": {"name": "legacy", "namespace": "default"}, "spec": {"replicas": replicas, "template": template}},
+    )
+    return ReplicationController.objects.get(cluster=demo, name="legacy")
+
+
+def test_replication_controllers_are_listed_with_kubectl_columns_and_edited_as_yaml(browser, demo):
+    row = _replication_controller(demo)
+    page = browser.get(reverse("admin:lab_replicationcontroller_changelist")).content.decode()
+    assert "legacy" in page
+    for header in ("Desired", "Current", "Ready", "Age"):
+        assert f">{header}<" in page
+    form = browser.get(_change_url(row)).content.decode()
+    assert "selector:\n  app: legacy" in form  # defaulted from the template's labels
+    spec = {**row.spec, "replicas": 4}
+    response = browser.post(_change_url(row), _form(row, spec=yaml.safe_dump(spec)))
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert (row.spec["replicas"], row.generation) == (4, 2)
+
+
+def test_replication_controllers_scale_from_the_admin(browser, demo):
+    row = _replication_controller(demo)
+    page = _act(browser, "replicationcontroller", "scale", [row])
+    assert b"Scale replication controllers" in page.content
+    response = _act(browser, "replicationcontroller", "scale", [row], replicas="5", apply="Scale")
+    row.refresh_from_db()
+    assert row.spec["replicas"] == 5
+    assert [str(message) for message in response.wsgi_request._messages] == ["replicationcontroller/legacy scaled"]
