@@ -246,7 +246,8 @@ def _default_replication_controller(obj, server):
     spec.setdefault("replicas", 1)
     if isinstance(template, dict):
         _default_pod_spec(template.setdefault("spec", {}))
-    obj.setdefault("status", {})
+    # status.replicas is not omitempty upstream: a new controller reads 0 until its first sync
+    obj.setdefault("status", {}).setdefault("replicas", 0)
 
 
 def _default_service_spec(spec: dict) -> None:

@@ -622,6 +622,7 @@ def test_replication_controller_selector_labels_and_replicas_default_from_the_te
     assert created["spec"]["selector"] == {"app": "web"}
     assert created["metadata"]["labels"] == {"app": "web"}
     assert created["spec"]["replicas"] == 1
+    assert created["status"] == {"replicas": 0}  # required in the API, so present before the first sync
     assert created["metadata"]["generation"] == 1
     assert created["spec"]["template"]["spec"]["restartPolicy"] == "Always"
 
