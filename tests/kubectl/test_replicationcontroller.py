@@ -1,5 +1,6 @@
 """A ReplicationController, as the Kubernetes documentation's example walks through it, with the real kubectl."""
 
+import json
 import subprocess
 import threading
 
@@ -116,6 +117,19 @@ def test_create_get_describe_scale_heal_and_delete_a_replication_controller(kube
     assert pod_names(kubectl) == set()
     missing = kubectl("get", "rc", "nginx")
     assert missing.stderr.strip() == 'Error from server (NotFound): replicationcontrollers "nginx" not found'
+
+
+def test_discovery_lists_replication_controllers_with_short_name_and_subresources(kubectl):
+    listed = rows(kubectl("api-resources", "--api-group=", "-o", "wide").stdout)
+    [row] = [row for row in listed if row[0] == "replicationcontrollers"]
+    assert row[1:5] == ["rc", "v1", "true", "ReplicationController"]
+    assert row[-1] == "all"
+    assert kubectl("get", "--raw", "/api/v1/namespaces/default/replicationcontrollers").returncode == 0
+    resources = json.loads(kubectl("get", "--raw", "/api/v1").stdout)["resources"]
+    by_name = {resource["name"]: resource for resource in resources}
+    assert by_name["replicationcontrollers/status"]["kind"] == "ReplicationController"
+    scale = by_name["replicationcontrollers/scale"]
+    assert (scale["group"], scale["version"], scale["kind"]) == ("autoscaling", "v1", "Scale")
 
 
 def test_an_invalid_replication_controller_is_refused_as_upstream_does(kubectl):
