@@ -3,7 +3,9 @@
 Too few pods: create them from the template, in slow-start batches of 1, 2, 4, ... so a template that cannot work
 (a missing service account, a terminating namespace) fails once rather than hundreds of times. Too many: delete
 the ones upstream's ranking says matter least. The status counts what the pods report; the Deployment controller
-reads it to pace a rollout.
+reads it to pace a rollout. The replication controller (replication.py) is this controller run over
+ReplicationControllers, as upstream's is: the kind it watches and owns pods as, and how it reads a selector, are
+what a subclass changes.
 """
 
 from ..api.clone import clone

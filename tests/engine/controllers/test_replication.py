@@ -113,3 +113,17 @@ def test_deleting_it_without_a_policy_orphans_its_pods_as_v1_always_did():
     sim.run_for(0)
     rc = sim.get("ReplicationController", "default/web")
     assert [pod["metadata"]["ownerReferences"][0]["uid"] for pod in pods(sim)] == [rc["metadata"]["uid"]] * 2
+
+
+def test_changing_the_selector_releases_the_old_pods_and_creates_matching_ones():
+    sim = simulation(CONTROLLERS, [replication_controller(replicas=2)])
+    old = {pod["metadata"]["name"] for pod in pods(sim)}
+    labels = {"app": "web", "track": "canary"}
+    rc = sim.get("ReplicationController", "default/web")
+    spec = {**rc["spec"], "selector": labels, "template": {**rc["spec"]["template"], "metadata": {"labels": labels}}}
+    sim.operator.update("ReplicationController", {**rc, "spec": spec})
+    sim.run_for(0)
+    released = [pod for pod in pods(sim) if pod["metadata"]["name"] in old]
+    assert len(released) == 2 and all(pod["metadata"]["ownerReferences"] == [] for pod in released)
+    owned = [pod for pod in pods(sim) if pod["metadata"]["ownerReferences"]]
+    assert len(owned) == 2 and all(pod["metadata"]["labels"] == labels for pod in owned)
