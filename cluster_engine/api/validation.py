@@ -133,7 +133,7 @@ def _replication_controller(obj: dict, max_replicas: int) -> list[FieldError]:
         problems.append(required("spec.selector"))
     problems += _replicas(spec, max_replicas)
     template = spec.get("template")
-    if not template:
+    if template is None:
         return [*problems, required("spec.template")]
     metadata = template.get("metadata") or {}
     labels = metadata.get("labels") or {}

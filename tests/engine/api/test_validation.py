@@ -381,6 +381,12 @@ CASES = [
     ),
     (
         "ReplicationController",
+        _with(replication_controller(), "spec.template", {}),
+        'ReplicationController "web" is invalid: [spec.template.metadata.labels: Invalid value: {}: `selector` does '
+        "not match template `labels`, spec.template.spec.containers: Required value]",
+    ),
+    (
+        "ReplicationController",
         _with(replication_controller(), "spec.replicas", -1),
         'ReplicationController "web" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0',
     ),
