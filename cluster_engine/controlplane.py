@@ -10,6 +10,7 @@ from .controllers.endpoints import EndpointsController
 from .controllers.garbagecollector import GarbageCollector
 from .controllers.namespace import NamespaceController
 from .controllers.replicaset import ReplicaSetController
+from .controllers.replication import ReplicationManager
 from .controllers.serviceaccount import ServiceAccountController
 from .leaderelection import LeaderElection
 from .machines import Machines
@@ -33,6 +34,7 @@ def default_components() -> list[type]:
         GarbageCollector,
         DeploymentController,
         ReplicaSetController,
+        ReplicationManager,
         EndpointsController,
         Scheduler,
         NodePoolController,  # cloud controller manager

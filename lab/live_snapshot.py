@@ -18,6 +18,7 @@ DIAGRAM_KINDS = (
     "Lease",
     "Deployment",
     "ReplicaSet",
+    "ReplicationController",
     "Pod",
     "Service",
     "Endpoints",

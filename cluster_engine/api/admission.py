@@ -47,6 +47,8 @@ def admit_created(kind: Kind, obj: dict, server) -> None:
 def admit_update(kind: Kind, old: dict, new: dict, server) -> None:
     if kind.kind in ("Deployment", "ReplicaSet"):
         _default_workload(new, server)
+    elif kind.kind == "ReplicationController":
+        _default_replication_controller(new, server)
     elif kind.kind == "Pod":
         _default_pod_spec(new.setdefault("spec", {}))
     elif kind.kind == "Service":
@@ -259,6 +261,23 @@ def _default_workload(obj, server):
     obj.setdefault("status", {})
 
 
+def _default_replication_controller(obj, server):
+    """upstream SetDefaults_ReplicationController: an empty selector and empty labels take the template's labels."""
+    spec = obj.setdefault("spec", {})
+    template = spec.get("template")
+    template_labels = (template.get("metadata") or {}).get("labels") if isinstance(template, dict) else None
+    if template_labels:
+        if not spec.get("selector"):
+            spec["selector"] = dict(template_labels)
+        if not obj["metadata"].get("labels"):
+            obj["metadata"]["labels"] = dict(template_labels)
+    spec.setdefault("replicas", 1)
+    if isinstance(template, dict):
+        _default_pod_spec(template.setdefault("spec", {}))
+    # status.replicas is not omitempty upstream: a new controller reads 0 until its first sync
+    obj.setdefault("status", {}).setdefault("replicas", 0)
+
+
 def _default_service_spec(spec: dict) -> None:
     """Scheme defaults of a ServiceSpec, on create and update alike: ClusterIP, no affinity, TCP, targetPort=port."""
     spec.setdefault("type", "ClusterIP")
@@ -432,6 +451,7 @@ _CREATE_DEFAULTS = {
     "Pod": _default_pod,
     "Deployment": _default_workload,
     "ReplicaSet": _default_workload,
+    "ReplicationController": _default_replication_controller,
     "Service": _default_service,
     "Secret": _default_secret,
     "Node": _default_node,

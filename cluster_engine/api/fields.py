@@ -40,6 +40,7 @@ SELECTABLE_FIELDS = {
         "type",
     },
     "ReplicaSet": {"status.replicas"},
+    "ReplicationController": {"status.replicas"},
     "Namespace": {"status.phase"},
     "Secret": {"type"},
 }

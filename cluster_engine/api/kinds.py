@@ -113,6 +113,7 @@ ALL_KINDS = (
     Kind("Secret", "v1", "secrets", True),
     Kind("ConfigMap", "v1", "configmaps", True, ("cm",)),
     Kind("Event", "v1", "events", True, ("ev",)),
+    Kind("ReplicationController", "v1", "replicationcontrollers", True, ("rc",), ("status", "scale")),
     Kind("ReplicaSet", "apps/v1", "replicasets", True, ("rs",), ("status", "scale")),
     Kind("Deployment", "apps/v1", "deployments", True, ("deploy",), ("status", "scale")),
     Kind("Lease", "coordination.k8s.io/v1", "leases", True),

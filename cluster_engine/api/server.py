@@ -20,7 +20,10 @@ from .labels import SelectorError, matches, parse_selector_string
 DEFAULT_GRACE_SECONDS = 30
 FOREGROUND = "foregroundDeletion"
 ORPHAN = "orphan"
-KINDS_WITH_GENERATION = {"Deployment", "ReplicaSet", "Pod", "Service", "Namespace", "Node"}
+KINDS_WITH_GENERATION = {"Deployment", "ReplicaSet", "ReplicationController", "Pod", "Service", "Namespace", "Node"}
+# upstream rcStrategy.DefaultGarbageCollectionPolicy: a v1 ReplicationController deleted without a propagation
+# policy orphans its pods, as deletion did before server-side garbage collection (kubectl always sends one).
+ORPHAN_BY_DEFAULT = {"ReplicationController"}
 SERVER_OWNED_ON_CREATE = ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "generation")
 # upstream: names.SimpleNameGenerator keeps 63 - 5 characters of generateName
 MAX_GENERATED_PREFIX = 58
@@ -320,6 +323,8 @@ class ApiServer:
             if preconditions.get("resourceVersion"):
                 self._check_version(spec, current, preconditions["resourceVersion"])
             finalizers = list(metadata.get("finalizers") or [])
+            if propagation_policy is None and spec.kind in ORPHAN_BY_DEFAULT and FOREGROUND not in finalizers:
+                propagation_policy = "Orphan"
             if propagation_policy == "Foreground" and FOREGROUND not in finalizers:
                 finalizers.append(FOREGROUND)
             if propagation_policy == "Orphan" and ORPHAN not in finalizers:

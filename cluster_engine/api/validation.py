@@ -42,6 +42,8 @@ IP_MESSAGE = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"
 CIDR_MESSAGE = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"
 # upstream: finalizers without a domain prefix must be one of these (IsStandardFinalizerName)
 STANDARD_FINALIZERS = ("kubernetes", "orphan", "foregroundDeletion")
+# The kinds whose spec.replicas the cluster's replica ceiling bounds.
+REPLICATED_KINDS = ("Deployment", "ReplicaSet", "ReplicationController")
 # Which DNS rule names a kind's objects (upstream's per-kind ValidateNameFunc); everything else is a subdomain.
 _NAME_RULES = {"Namespace": names.dns1123_label_messages, "Service": names.dns1035_label_messages}
 
@@ -54,7 +56,7 @@ def validate(
     problems += _kube_finalizers(obj["metadata"].get("finalizers") or [], "metadata.finalizers")
     validator = _VALIDATORS.get(kind.kind)
     if validator:
-        problems += validator(obj, max_replicas) if kind.kind in ("Deployment", "ReplicaSet") else validator(obj)
+        problems += validator(obj, max_replicas) if kind.kind in REPLICATED_KINDS else validator(obj)
     if old is not None:
         problems += names.object_meta_update(obj["metadata"], old["metadata"])
         problems += _immutable(kind, old, obj)
@@ -74,19 +76,24 @@ def _pod(obj: dict) -> list[FieldError]:
     return pod_spec(obj.get("spec") or {}, "spec")
 
 
+def _replicas(spec: dict, max_replicas: int) -> list[FieldError]:
+    replicas = spec.get("replicas")
+    if not isinstance(replicas, int):
+        return []
+    if replicas < 0:
+        return [invalid("spec.replicas", replicas, "must be greater than or equal to 0")]
+    if replicas > max_replicas:
+        return [
+            invalid(
+                "spec.replicas", replicas, f"must be less than or equal to {max_replicas} in this simulated cluster"
+            )
+        ]
+    return []
+
+
 def _workload(obj: dict, max_replicas: int) -> list[FieldError]:
     spec = obj.get("spec") or {}
-    problems = []
-    replicas = spec.get("replicas")
-    if isinstance(replicas, int):
-        if replicas < 0:
-            problems.append(invalid("spec.replicas", replicas, "must be greater than or equal to 0"))
-        elif replicas > max_replicas:
-            problems.append(
-                invalid(
-                    "spec.replicas", replicas, f"must be less than or equal to {max_replicas} in this simulated cluster"
-                )
-            )
+    problems = _replicas(spec, max_replicas)
     selector = spec.get("selector")
     template = spec.get("template") or {}
     labels = (template.get("metadata") or {}).get("labels") or {}
@@ -114,6 +121,39 @@ def _workload(obj: dict, max_replicas: int) -> list[FieldError]:
         if isinstance(deadline, int) and deadline <= (min_ready or 0):
             problems.append(invalid("spec.progressDeadlineSeconds", deadline, "must be greater than minReadySeconds"))
     problems += non_negative(spec.get("minReadySeconds"), "spec.minReadySeconds")
+    return problems
+
+
+def _replication_controller(obj: dict, max_replicas: int) -> list[FieldError]:
+    """upstream ValidateReplicationControllerSpec: a map selector, required, that the template's labels satisfy."""
+    spec = obj.get("spec") or {}
+    selector = spec.get("selector") or {}
+    problems = non_negative(spec.get("minReadySeconds"), "spec.minReadySeconds")
+    if not selector:
+        problems.append(required("spec.selector"))
+    problems += _replicas(spec, max_replicas)
+    template = spec.get("template")
+    if template is None:
+        return [*problems, required("spec.template")]
+    metadata = template.get("metadata") or {}
+    labels = metadata.get("labels") or {}
+    if selector and any(labels.get(key) != value for key, value in selector.items()):
+        problems.append(invalid("spec.template.metadata.labels", labels, "`selector` does not match template `labels`"))
+    # upstream ValidatePodTemplateSpec names these paths without "metadata"
+    problems += names.labels(labels, "spec.template.labels")
+    problems += names.annotations(metadata.get("annotations") or {}, "spec.template.annotations")
+    template_spec = template.get("spec") or {}
+    problems += pod_spec(template_spec, "spec.template.spec")
+    policy = template_spec.get("restartPolicy")
+    if policy != "Always":
+        problems.append(not_supported("spec.template.spec.restartPolicy", policy, ("Always",)))
+    if template_spec.get("activeDeadlineSeconds") is not None:
+        problems.append(
+            forbidden(
+                "spec.template.spec.activeDeadlineSeconds",
+                "activeDeadlineSeconds in ReplicationController is not Supported",
+            )
+        )
     return problems
 
 
@@ -455,6 +495,7 @@ _VALIDATORS = {
     "Pod": _pod,
     "Deployment": _workload,
     "ReplicaSet": _workload,
+    "ReplicationController": _replication_controller,
     "Service": _service,
     "Endpoints": _endpoints,
     "Node": _node,

@@ -3,7 +3,9 @@
 Too few pods: create them from the template, in slow-start batches of 1, 2, 4, ... so a template that cannot work
 (a missing service account, a terminating namespace) fails once rather than hundreds of times. Too many: delete
 the ones upstream's ranking says matter least. The status counts what the pods report; the Deployment controller
-reads it to pace a rollout.
+reads it to pace a rollout. The replication controller (replication.py) is this controller run over
+ReplicationControllers, as upstream's is: the kind it watches and owns pods as, and how it reads a selector, are
+what a subclass changes.
 """
 
 from ..api.clone import clone
@@ -19,6 +21,27 @@ from .victims import pods_to_delete
 BURST_REPLICAS = 500
 SLOW_START_INITIAL_BATCH = 1
 COMPONENT = "replicaset-controller"
+# What each kind this controller runs over tells a learner; ReplicationControllers reuse it (replication.py).
+EXPLANATIONS = {
+    "ReplicaSet": {
+        "SuccessfulCreate": "The ReplicaSet had fewer pods than it wants, so it made another from its template.",
+        "SuccessfulDelete": "The ReplicaSet had more pods than it wants, so it removed the one that mattered least.",
+        "FailedCreate": "The ReplicaSet tried to make a pod and the API server refused; it will try again.",
+        "FailedDelete": "The ReplicaSet tried to remove a pod and the API server refused; it will try again.",
+    },
+    "ReplicationController": {
+        "SuccessfulCreate": (
+            "The ReplicationController had fewer pods than it wants, so it made another from its template."
+        ),
+        "SuccessfulDelete": (
+            "The ReplicationController had more pods than it wants, so it removed the one that mattered least."
+        ),
+        "FailedCreate": "The ReplicationController tried to make a pod and the API server refused; it will try again.",
+        "FailedDelete": (
+            "The ReplicationController tried to remove a pod and the API server refused; it will try again."
+        ),
+    },
+}
 
 
 class ReplicaSetController(Controller):
@@ -29,32 +52,36 @@ class ReplicaSetController(Controller):
 
     def start(self) -> None:
         self.ctx.cache.informer("Pod").add_index(owners.CONTROLLER_INDEX, owners.controller_index)
-        self.watch("ReplicaSet")
+        self.watch(self.primary_kind)
         self.watch("Pod", self._replica_sets_of)
         super().start()
 
+    def selector(self, rs: dict) -> dict | None:
+        """The LabelSelector the set's pods must match."""
+        return rs["spec"].get("selector")
+
     def _replica_sets_of(self, pod: dict) -> list[str]:
-        """The owning ReplicaSet, or for an orphan every ReplicaSet that could adopt it."""
+        """The owning set, or for an orphan every set that could adopt it."""
         reference = owners.controller_ref(pod)
         namespace = pod["metadata"].get("namespace")
         if reference:
-            return [f"{namespace}/{reference['name']}"] if reference.get("kind") == "ReplicaSet" else []
+            return [f"{namespace}/{reference['name']}"] if reference.get("kind") == self.primary_kind else []
         labels = pod["metadata"].get("labels")
         return [
             key_of(rs)
-            for rs in self.ctx.cache.list("ReplicaSet", namespace)
-            if selector_matches(rs["spec"].get("selector"), labels)
+            for rs in self.ctx.cache.list(self.primary_kind, namespace)
+            if selector_matches(self.selector(rs), labels)
         ]
 
     def reconcile(self, key: str) -> float | None:
-        rs = self.ctx.cache.get("ReplicaSet", key)
+        rs = self.ctx.cache.get(self.primary_kind, key)
         if rs is None:
             return None  # its pods go with it: the garbage collector follows their owner references
-        pods = [pod for pod in owners.claim(self.ctx, rs, "Pod", rs["spec"]["selector"]) if is_active(pod)]
+        pods = [pod for pod in owners.claim(self.ctx, rs, "Pod", self.selector(rs)) if is_active(pod)]
         failure = None
         if not rs["metadata"].get("deletionTimestamp"):
             failure = self._manage_replicas(rs, pods)
-            pods = [pod for pod in owners.claim(self.ctx, rs, "Pod", rs["spec"]["selector"]) if is_active(pod)]
+            pods = [pod for pod in owners.claim(self.ctx, rs, "Pod", self.selector(rs)) if is_active(pod)]
         rs = self._update_status(rs, pods, failure)
         if failure is not None:
             raise failure[1]
@@ -124,14 +151,14 @@ class ReplicaSetController(Controller):
         return {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": clone(template.get("spec"))}
 
     def _related_pods(self, rs: dict) -> list[dict]:
-        """Active pods of every ReplicaSet with the same controlling owner (a Deployment's old and new sets)."""
+        """Active pods of every set with the same controlling owner (a Deployment's old and new sets)."""
         owner = owners.controller_ref(rs)
         if owner is None:
             siblings = [rs]
         else:
             siblings = [
                 other
-                for other in self.ctx.cache.list("ReplicaSet", rs["metadata"]["namespace"])
+                for other in self.ctx.cache.list(self.primary_kind, rs["metadata"]["namespace"])
                 if (owners.controller_ref(other) or {}).get("uid") == owner["uid"]
             ]
         pod_informer = self.ctx.cache.informer("Pod")
@@ -162,7 +189,7 @@ class ReplicaSetController(Controller):
         self._set_failure_condition(status, failure)
         if status == (rs.get("status") or {}):
             return rs
-        return self.ctx.client.update_status("ReplicaSet", {**rs, "status": status})
+        return self.ctx.client.update_status(self.primary_kind, {**rs, "status": status})
 
     def _set_failure_condition(self, status: dict, failure: tuple[str, ApiError] | None) -> None:
         """upstream: a ReplicaFailure condition when creating or deleting pods first fails, removed once it works.
@@ -199,10 +226,5 @@ class ReplicaSetController(Controller):
         return min(pending) + 1 if pending else None
 
     def _event(self, rs: dict, event_type: str, reason: str, message: str) -> None:
-        explanations = {
-            "SuccessfulCreate": "The ReplicaSet had fewer pods than it wants, so it made another from its template.",
-            "SuccessfulDelete": "The ReplicaSet had more pods than it wants, so it removed the one that mattered least.",
-            "FailedCreate": "The ReplicaSet tried to make a pod and the API server refused; it will try again.",
-            "FailedDelete": "The ReplicaSet tried to remove a pod and the API server refused; it will try again.",
-        }
-        self.ctx.events.record(rs, event_type, reason, message, COMPONENT, explanation=explanations[reason])
+        explanations = EXPLANATIONS[self.primary_kind]
+        self.ctx.events.record(rs, event_type, reason, message, self.name, explanation=explanations[reason])

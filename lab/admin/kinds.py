@@ -165,6 +165,12 @@ class ReplicaSetAdmin(KubeObjectAdmin):
         return (row.manifest.get("status") or {}).get("readyReplicas", 0)
 
 
+class ReplicationControllerAdmin(ReplicaSetAdmin):
+    """The same columns as a ReplicaSet's, as `kubectl get rc` prints them, and scaling as `kubectl scale rc`."""
+
+    actions = (scale,)
+
+
 class ServiceAdmin(KubeObjectAdmin):
     list_display = ("name", "namespace", "cluster", "service_type", "cluster_ip", "external_ip", "ports", "age")
     list_filter = ("cluster", "namespace", ServiceTypeFilter)
@@ -286,6 +292,7 @@ ADMINS = {
     "Pod": PodAdmin,
     "Deployment": DeploymentAdmin,
     "ReplicaSet": ReplicaSetAdmin,
+    "ReplicationController": ReplicationControllerAdmin,
     "Service": ServiceAdmin,
     "Endpoints": EndpointsAdmin,
     "ServiceAccount": ServiceAccountAdmin,

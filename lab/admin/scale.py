@@ -1,4 +1,5 @@
-"""Scaling deployments from the admin: an intermediate page asks for the replica count, as `kubectl scale` does."""
+"""Scaling from the admin (deployments, replication controllers): an intermediate page asks for the replica count,
+as `kubectl scale` does."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -6,15 +7,22 @@ from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 
 from cluster_engine.api.errors import ApiError
+from cluster_engine.api.kinds import kind_named
 
 from ..apiserver import api_server_for
+
+
+def _resource(kind: str) -> str:
+    """How kubectl names the kind when it reports a scale: `deployment.apps`, `replicationcontroller`."""
+    spec = kind_named(kind)
+    return f"{spec.singular}.{spec.group}" if spec.group else spec.singular
 
 
 class ScaleForm(forms.Form):
     replicas = forms.IntegerField(min_value=0)
 
 
-@admin.action(description="Scale selected deployments")
+@admin.action(description="Scale selected %(verbose_name_plural)s")
 def scale(modeladmin, request, queryset):
     form = ScaleForm(request.POST if "apply" in request.POST else None)
     if form.is_valid():
@@ -25,14 +33,14 @@ def scale(modeladmin, request, queryset):
             except ApiError as error:
                 modeladmin.message_user(request, f"{row}: {error.message}", messages.ERROR)
                 continue
-            modeladmin.message_user(request, f"deployment.apps/{row.name} scaled", messages.SUCCESS)
+            modeladmin.message_user(request, f"{_resource(row.KIND)}/{row.name} scaled", messages.SUCCESS)
         return None
     return TemplateResponse(
         request,
         "admin/lab/scale.html",
         {
             **modeladmin.admin_site.each_context(request),
-            "title": "Scale deployments",
+            "title": f"Scale {modeladmin.model._meta.verbose_name_plural}",
             "objects": queryset,
             "form": form,
             "opts": modeladmin.model._meta,

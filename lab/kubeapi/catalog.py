@@ -18,7 +18,7 @@ WITHOUT_DELETE_COLLECTION = {"Namespace"}
 # namespace}/storage); the others answer a finished delete with a Success Status
 RETURN_DELETED_OBJECT = {"Pod", "Service", "ServiceAccount", "Namespace"}
 # upstream: `kubectl get all` expands the "all" category; these are the members we serve
-ALL_CATEGORY = {"Pod", "Service", "Deployment", "ReplicaSet"}
+ALL_CATEGORY = {"Pod", "Service", "ReplicationController", "Deployment", "ReplicaSet"}
 
 
 @dataclass(frozen=True)

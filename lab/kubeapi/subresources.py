@@ -25,8 +25,11 @@ KUBELET_PORT = 10250
 
 # ---- scale ---------------------------------------------------------------------------------------------------
 def scale_of(obj: dict) -> dict:
-    """The autoscaling/v1 Scale view of a Deployment or ReplicaSet."""
+    """The autoscaling/v1 Scale view of a Deployment, ReplicaSet or ReplicationController (whose selector is a map)."""
     metadata = obj["metadata"]
+    selector = (obj.get("spec") or {}).get("selector")
+    if obj["kind"] == "ReplicationController":
+        selector = {"matchLabels": selector or {}}  # upstream: labels.SelectorFromSet(rc.Spec.Selector)
     return {
         "kind": "Scale",
         "apiVersion": "autoscaling/v1",
@@ -38,7 +41,7 @@ def scale_of(obj: dict) -> dict:
         "spec": {"replicas": (obj.get("spec") or {}).get("replicas", 0)},
         "status": {
             "replicas": (obj.get("status") or {}).get("replicas", 0),
-            "selector": label_selector_string((obj.get("spec") or {}).get("selector")),
+            "selector": label_selector_string(selector),
         },
     }
 

@@ -7,6 +7,8 @@ sees exactly what a real cluster would show. Ages are measured against the clust
 
 from datetime import datetime
 
+from cluster_engine.openapi import definitions
+
 from ..durations import age, parse_time
 from .selectors import label_selector_string, map_selector_string
 
@@ -304,6 +306,37 @@ REPLICASET_COLUMNS = [
 ]
 
 
+def _replication_controller_cells(rc: dict, now: datetime) -> list:
+    """printReplicationController: the ReplicaSet's cells, with the selector a label map (FormatLabels)."""
+    spec, status = rc.get("spec") or {}, rc.get("status") or {}
+    containers = _containers(rc)
+    return [
+        rc["metadata"]["name"],
+        spec.get("replicas", 0),
+        status.get("replicas", 0),
+        status.get("readyReplicas", 0),
+        age(rc["metadata"].get("creationTimestamp"), now),
+        ",".join(container.get("name", "") for container in containers),
+        ",".join(container.get("image", "") for container in containers),
+        map_selector_string(spec.get("selector")),
+    ]
+
+
+def _replication_controller_columns() -> list[dict]:
+    """upstream describes these columns with the API fields' own documentation (SwaggerDoc)."""
+    spec = definitions()["io.k8s.api.core.v1.ReplicationControllerSpec"]["properties"]
+    status = definitions()["io.k8s.api.core.v1.ReplicationControllerStatus"]["properties"]
+    return [
+        NAME,
+        column("Desired", "integer", description=spec["replicas"]["description"]),
+        column("Current", "integer", description=status["replicas"]["description"]),
+        column("Ready", "integer", description=status["readyReplicas"]["description"]),
+        AGE,
+        *WORKLOAD_TAIL_COLUMNS[:2],
+        column("Selector", priority=1, description=spec["selector"]["description"]),
+    ]
+
+
 # ---- services and endpoints ----------------------------------------------------------------------------------
 def _external_ip(service: dict) -> str:
     """getServiceExternalIP: LoadBalancer services read "<pending>" until the cloud assigns an address."""
@@ -468,6 +501,7 @@ TABLES = {
     "Node": (NODE_COLUMNS, _node_cells),
     "Deployment": (DEPLOYMENT_COLUMNS, _deployment_cells),
     "ReplicaSet": (REPLICASET_COLUMNS, _replicaset_cells),
+    "ReplicationController": (_replication_controller_columns(), _replication_controller_cells),
     "Service": (SERVICE_COLUMNS, _service_cells),
     "Endpoints": (ENDPOINTS_COLUMNS, _endpoints_cells),
     "Event": (EVENT_COLUMNS, _event_cells),

@@ -190,6 +190,7 @@ export function snapshot(store) {
     apiServerUp,
     deployments: store.list("Deployment"),
     replicaSets: store.list("ReplicaSet"),
+    replicationControllers: store.list("ReplicationController"),
     services: store.list("Service"),
   };
 }

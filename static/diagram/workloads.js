@@ -1,5 +1,6 @@
 // Below the nodes: each Deployment with its ReplicaSets side by side (a rolling update shows the old set shrinking
-// as the new one grows), and each Service with the endpoints traffic would reach.
+// as the new one grows), each ReplicationController drawn as a set of its own, and each Service with the endpoints
+// traffic would reach.
 
 import { t, tf } from "./i18n.js";
 import { CATEGORY_GLYPH, controllerOf, podCategory } from "./model.js";
@@ -13,6 +14,11 @@ export function renderWorkloads(element, model) {
     if (!podsByOwner.has(owner.uid)) podsByOwner.set(owner.uid, []);
     podsByOwner.get(owner.uid).push(pod);
   }
+  const chips = (owner) =>
+    (podsByOwner.get(owner.metadata.uid) || [])
+      .map((pod) => `<span class="mini cat-${podCategory(pod)}" title="${esc(pod.metadata.name)}">${CATEGORY_GLYPH[podCategory(pod)]}</span>`)
+      .join("");
+  const readyOf = (owner) => tf("%(ready)s/%(wanted)s ready", { ready: owner.status?.readyReplicas ?? 0, wanted: owner.spec?.replicas ?? 0 });
   const sets = (deployment) =>
     model.replicaSets
       .filter((rs) => controllerOf(rs)?.uid === deployment.metadata.uid)
@@ -22,21 +28,26 @@ export function renderWorkloads(element, model) {
     const key = `${deployment.metadata.namespace}/${deployment.metadata.name}`;
     const status = deployment.status || {};
     const replicaSets = sets(deployment)
-      .map((rs) => {
-        const pods = podsByOwner.get(rs.metadata.uid) || [];
-        const chips = pods.map((pod) => `<span class="mini cat-${podCategory(pod)}" title="${esc(pod.metadata.name)}">${CATEGORY_GLYPH[podCategory(pod)]}</span>`).join("");
-        return `<div class="replicaset" data-kind="ReplicaSet" data-key="${esc(`${rs.metadata.namespace}/${rs.metadata.name}`)}">
+      .map((rs) => `<div class="replicaset" data-kind="ReplicaSet" data-key="${esc(`${rs.metadata.namespace}/${rs.metadata.name}`)}">
           <div class="rs-name">${esc(rs.metadata.name)} <span class="rev">${esc(tf("rev %(revision)s", { revision: revision(rs) }))}</span></div>
-          <div class="rs-count">${esc(tf("%(ready)s/%(wanted)s ready", { ready: rs.status?.readyReplicas ?? 0, wanted: rs.spec?.replicas ?? 0 }))}</div>
-          <div class="minis">${chips}</div></div>`;
-      })
+          <div class="rs-count">${esc(readyOf(rs))}</div>
+          <div class="minis">${chips(rs)}</div></div>`)
       .join("");
     return `<div class="deployment" data-kind="Deployment" data-key="${esc(key)}">
       <div class="deploy-head"><strong>${esc(deployment.metadata.name)}</strong>
         <span>${esc(tf("%(ready)s/%(wanted)s ready · %(updated)s up-to-date", { ready: status.readyReplicas ?? 0, wanted: deployment.spec?.replicas ?? 0, updated: status.updatedReplicas ?? 0 }))}</span></div>
       <div class="replicasets">${replicaSets || `<span class="hint">${esc(t("no ReplicaSet yet"))}</span>`}</div></div>`;
   });
-  element.innerHTML = `<h2>${esc(t("Deployments"))}</h2>${cards.join("") || `<p class="hint">${esc(t("None."))}</p>`}`;
+  const controllers = model.replicationControllers.map(
+    (rc) => `<div class="replicaset" data-kind="ReplicationController" data-key="${esc(`${rc.metadata.namespace}/${rc.metadata.name}`)}">
+      <div class="rs-name">${esc(rc.metadata.name)}</div>
+      <div class="rs-count">${esc(readyOf(rc))}</div>
+      <div class="minis">${chips(rc)}</div></div>`,
+  );
+  const legacy = controllers.length
+    ? `<h2>${esc(t("ReplicationControllers"))}</h2><div class="replicasets">${controllers.join("")}</div>`
+    : "";
+  element.innerHTML = `<h2>${esc(t("Deployments"))}</h2>${cards.join("") || `<p class="hint">${esc(t("None."))}</p>`}${legacy}`;
 }
 
 function revision(rs) {

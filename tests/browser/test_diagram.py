@@ -138,3 +138,50 @@ def test_the_page_recovers_by_itself_after_a_server_restart(page, lab_server):
         "document.querySelector('.node[data-key=\"worker-3\"] .node-status').textContent.includes('SchedulingDisabled')"
     )
     screenshot(page, "09-recovered-after-restart")
+
+
+RC_SPEC = """\
+replicas: 2
+template:
+  metadata:
+    labels:
+      app: legacy
+  spec:
+    containers:
+    - name: nginx
+      image: nginx:1.27
+"""
+
+
+def test_a_replication_controllers_pods_are_drawn_grouped_by_their_owner(page, browser, lab_server):
+    open_demo(page, lab_server)
+    admin = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    admin.goto(f"{lab_server.url}/admin/login/?next=/admin/lab/replicationcontroller/add/")
+    admin.fill("#id_username", "admin")
+    admin.fill("#id_password", ADMIN_PASSWORD)
+    admin.click("input[type=submit]")
+    admin.select_option("#id_cluster", label="demo")
+    admin.fill("#id_name", "legacy")
+    admin.fill("#id_namespace", "default")
+    admin.fill("#id_spec", RC_SPEC)
+    admin.click("input[name=_save]")
+    admin.wait_for_load_state()
+    admin.context.close()
+
+    card = '.replicaset[data-kind="ReplicationController"][data-key="default/legacy"]'
+    page.wait_for_function(f"document.querySelectorAll('{card} .mini.cat-ready').length === 2", timeout=30_000)
+    assert page.locator(f"{card} .rs-count").text_content() == "2/2 ready"
+    nodes = set(
+        page.evaluate(
+            "[...document.querySelectorAll('.pod.cat-ready')]"
+            ".filter(chip => chip.dataset.key.startsWith('default/legacy-')).map(chip => chip.dataset.node)"
+        )
+    )
+    assert nodes and nodes <= {"worker-1", "worker-2", "worker-3"}
+    for node in nodes:
+        # inside each node its pods share one row, labelled with their owner
+        owners = page.locator(f'.node[data-key="{node}"] .group-label title').all_text_contents()
+        assert "ReplicationController/legacy" in owners
+    page.locator(card).click()
+    assert page.locator(".inspect-title").text_content() == "ReplicationController default/legacy"
+    screenshot(page, "10-replication-controller-pods-grouped")

@@ -81,6 +81,60 @@ def test_deletes_answer_what_the_client_models_expect(api_client):
     assert core.list_namespaced_config_map("default", label_selector="batch").items == []
 
 
+def test_replication_controllers_list_scale_and_orphan_their_pods_by_default(api_client):
+    core = client.CoreV1Api(api_client)
+    labels = {"app": "pyrc"}
+    body = {
+        "apiVersion": "v1",
+        "kind": "ReplicationController",
+        "metadata": {"name": "pyrc"},
+        "spec": {
+            "replicas": 1,
+            "template": {
+                "metadata": {"labels": labels},
+                "spec": {"containers": [{"name": "app", "image": "nginx:1.27"}]},
+            },
+        },
+    }
+    created = core.create_namespaced_replication_controller("default", body)
+    assert (created.spec.selector, created.metadata.labels) == (labels, labels)  # defaulted from the template
+    listed = core.list_namespaced_replication_controller("default", field_selector="metadata.name=pyrc")
+    assert [(rc.kind or "ReplicationController", rc.metadata.name) for rc in listed.items] == [
+        ("ReplicationController", "pyrc")
+    ]
+    scaled = core.patch_namespaced_replication_controller_scale("pyrc", "default", {"spec": {"replicas": 2}})
+    assert (scaled.kind, scaled.spec.replicas, scaled.status.selector) == ("Scale", 2, "app=pyrc")
+    assert core.read_namespaced_replication_controller("pyrc", "default").spec.replicas == 2
+    listing = core.list_namespaced_pod("default", label_selector="app=pyrc")
+    owned = {pod.metadata.name for pod in listing.items}
+    stream = watch.Watch().stream(
+        core.list_namespaced_pod,
+        "default",
+        label_selector="app=pyrc",
+        resource_version=listing.metadata.resource_version,
+        timeout_seconds=30,
+    )
+    for event in stream if len(owned) < 2 else ():
+        owned.add(event["object"].metadata.name)
+        if len(owned) == 2:
+            break
+    assert len(owned) == 2
+    # v1's default garbage collection policy for a ReplicationController orphans its pods
+    version = core.list_namespaced_pod("default", label_selector="app=pyrc").metadata.resource_version
+    core.delete_namespaced_replication_controller("pyrc", "default")
+    released = set()
+    for event in watch.Watch().stream(
+        core.list_namespaced_pod, "default", label_selector="app=pyrc", resource_version=version, timeout_seconds=30
+    ):
+        if not event["object"].metadata.owner_references:
+            released.add(event["object"].metadata.name)
+        if released == owned:
+            break
+    assert released == owned
+    for name in owned:
+        core.delete_namespaced_pod(name, "default")
+
+
 def post(lab, credentials, path: str, body: bytes, content_type: str = "application/json") -> requests.Response:
     token, ca = credentials
     headers = {"Authorization": f"Bearer {token}", "Content-Type": content_type}

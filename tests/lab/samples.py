@@ -113,6 +113,13 @@ SAMPLES = {
         "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}}},
         "status": {"replicas": 3, "readyReplicas": 2, "observedGeneration": 2},
     },
+    "ReplicationController": {
+        "apiVersion": "v1",
+        "kind": "ReplicationController",
+        "metadata": _meta("nginx", generation=1, labels={"app": "nginx"}),
+        "spec": {"replicas": 3, "selector": {"app": "nginx"}, "minReadySeconds": 0},
+        "status": {"replicas": 3, "fullyLabeledReplicas": 3, "readyReplicas": 3, "availableReplicas": 3},
+    },
     "Deployment": {
         "apiVersion": "apps/v1",
         "kind": "Deployment",

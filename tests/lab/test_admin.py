@@ -12,7 +12,9 @@ from lab.groups import cluster_group
 from lab.models import Cluster, proxy_for
 from tests.engine.api.test_documents import laughs
 
-ConfigMap, Deployment, Node, Pod = (proxy_for(kind) for kind in ("ConfigMap", "Deployment", "Node", "Pod"))
+ConfigMap, Deployment, Node, Pod, ReplicationController = (
+    proxy_for(kind) for kind in ("ConfigMap", "Deployment", "Node", "Pod", "ReplicationController")
+)
 
 CONFLICT = (
     'Operation cannot be fulfilled on deployments.apps "web": the object has been modified; '
@@ -226,3 +228,38 @@ def test_a_billion_laughs_in_a_yaml_field_is_refused_and_nothing_is_saved(browse
     assert response.status_code == 200
     assert "This is not valid YAML: document contains excessive aliasing" in response.content.decode()
     assert _web(demo).resource_version == web.resource_version
+
+
+def _replication_controller(demo, replicas: int = 2):
+    labels = {"app": "legacy"}
+    template = {"metadata": {"labels": labels}, "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}}
+    api_server_for(demo).create(
+        "ReplicationController",
+        {"metadata": {"name": "legacy", "namespace": "default"}, "spec": {"replicas": replicas, "template": template}},
+    )
+    return ReplicationController.objects.get(cluster=demo, name="legacy")
+
+
+def test_replication_controllers_are_listed_with_kubectl_columns_and_edited_as_yaml(browser, demo):
+    row = _replication_controller(demo)
+    page = browser.get(reverse("admin:lab_replicationcontroller_changelist")).content.decode()
+    assert "legacy" in page
+    for header in ("Desired", "Current", "Ready", "Age"):
+        assert f">{header}<" in page
+    form = browser.get(_change_url(row)).content.decode()
+    assert "selector:\n  app: legacy" in form  # defaulted from the template's labels
+    spec = {**row.manifest["spec"], "replicas": 4}
+    response = browser.post(_change_url(row), _form(row, spec=yaml.safe_dump(spec)))
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert (row.manifest["spec"]["replicas"], row.manifest["metadata"]["generation"]) == (4, 2)
+
+
+def test_replication_controllers_scale_from_the_admin(browser, demo):
+    row = _replication_controller(demo)
+    page = _act(browser, "replicationcontroller", "scale", [row])
+    assert b"Scale replication controllers" in page.content
+    response = _act(browser, "replicationcontroller", "scale", [row], replicas="5", apply="Scale")
+    row.refresh_from_db()
+    assert row.manifest["spec"]["replicas"] == 5
+    assert [str(message) for message in response.wsgi_request._messages] == ["replicationcontroller/legacy scaled"]

@@ -49,6 +49,14 @@ def replica_set(name: str = "web-5d4f8", replicas: int = 2) -> dict:
     return rs
 
 
+def replication_controller(name: str = "web", replicas: int = 2) -> dict:
+    """A v1 ReplicationController: the selector is a plain label map."""
+    rc = replica_set(name, replicas)
+    rc["apiVersion"], rc["kind"] = "v1", "ReplicationController"
+    rc["spec"]["selector"] = {"app": name}
+    return rc
+
+
 def service(name: str = "web", service_type: str = "ClusterIP", **spec) -> dict:
     return {
         "apiVersion": "v1",
@@ -140,6 +148,7 @@ VALID = {
     "ConfigMap": config_map,
     "Event": event,
     "ReplicaSet": replica_set,
+    "ReplicationController": replication_controller,
     "Deployment": deployment,
     "Lease": lease,
     "ControlPlaneComponent": control_plane_component,

@@ -17,6 +17,7 @@ from .manifests import (
     namespace,
     node,
     pod,
+    replication_controller,
     secret,
     service,
 )
@@ -362,6 +363,52 @@ CASES = [
         _with(deployment(), "spec.template.spec.restartPolicy", "Never"),
         'Deployment.apps "web" is invalid: spec.template.spec.restartPolicy: Unsupported value: "Never": supported values: "Always"',
     ),
+    # replication controllers: a map selector, required (or defaulted from the template), and matched by it
+    (
+        "ReplicationController",
+        _with(replication_controller(), "spec.selector", {"app": "other"}),
+        'ReplicationController "web" is invalid: spec.template.metadata.labels: Invalid value: {"app":"web"}: '
+        "`selector` does not match template `labels`",
+    ),
+    (
+        "ReplicationController",
+        _with(_with(replication_controller(), "spec.selector", ...), "spec.template.metadata", {}),
+        'ReplicationController "web" is invalid: spec.selector: Required value',
+    ),
+    (
+        "ReplicationController",
+        _with(replication_controller(), "spec.template", ...),
+        'ReplicationController "web" is invalid: spec.template: Required value',
+    ),
+    (
+        "ReplicationController",
+        _with(replication_controller(), "spec.template", {}),
+        'ReplicationController "web" is invalid: [spec.template.metadata.labels: Invalid value: {}: `selector` does '
+        "not match template `labels`, spec.template.spec.containers: Required value]",
+    ),
+    (
+        "ReplicationController",
+        _with(replication_controller(), "spec.replicas", -1),
+        'ReplicationController "web" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0',
+    ),
+    (
+        "ReplicationController",
+        _with(replication_controller(), "spec.minReadySeconds", -5),
+        'ReplicationController "web" is invalid: spec.minReadySeconds: Invalid value: -5: must be greater than or '
+        "equal to 0",
+    ),
+    (
+        "ReplicationController",
+        _with(replication_controller(), "spec.template.spec.restartPolicy", "OnFailure"),
+        'ReplicationController "web" is invalid: spec.template.spec.restartPolicy: Unsupported value: "OnFailure": '
+        'supported values: "Always"',
+    ),
+    (
+        "ReplicationController",
+        _with(replication_controller(), "spec.template.spec.activeDeadlineSeconds", 30),
+        'ReplicationController "web" is invalid: spec.template.spec.activeDeadlineSeconds: Forbidden: '
+        "activeDeadlineSeconds in ReplicationController is not Supported",
+    ),
     # services
     (
         "Service",
@@ -632,6 +679,27 @@ def test_workload_selector_is_immutable(server):
     assert error.message == (
         'Deployment.apps "web" is invalid: spec.selector: Invalid value: {"matchLabels":{"app":"web","v":"2"}}: field is immutable'
     )
+
+
+def test_replication_controller_selector_labels_and_replicas_default_from_the_template(server):
+    body = replication_controller()
+    del body["spec"]["selector"], body["spec"]["replicas"], body["metadata"]["labels"]
+    created = server.create("ReplicationController", body)
+    assert created["spec"]["selector"] == {"app": "web"}
+    assert created["metadata"]["labels"] == {"app": "web"}
+    assert created["spec"]["replicas"] == 1
+    assert created["status"] == {"replicas": 0}  # required in the API, so present before the first sync
+    assert created["metadata"]["generation"] == 1
+    assert created["spec"]["template"]["spec"]["restartPolicy"] == "Always"
+
+
+def test_replication_controller_selector_may_change_unlike_a_replica_set(server):
+    created = server.create("ReplicationController", replication_controller())
+    template = {**created["spec"]["template"], "metadata": {"labels": {"app": "web", "v": "2"}}}
+    spec = {**created["spec"], "selector": {"app": "web", "v": "2"}, "template": template}
+    updated = server.update("ReplicationController", {**created, "spec": spec})
+    assert updated["spec"]["selector"] == {"app": "web", "v": "2"}
+    assert updated["metadata"]["generation"] == 2
 
 
 def test_service_cluster_ip_is_immutable_but_external_name_drops_it(server):

@@ -104,3 +104,13 @@ def roll(sim: Simulation, seconds: int = 60) -> None:
 def set_image(sim: Simulation, image: str, name: str = "web") -> None:
     patch = {"spec": {"template": {"spec": {"containers": [{"name": "web", "image": image}]}}}}
     sim.operator.patch("Deployment", "default", name, patch, "strategic")
+
+
+def replication_controller(name: str = "web", replicas: int = 3, labels: dict | None = None, **spec) -> dict:
+    labels = labels or {"app": name}
+    return {
+        "apiVersion": "v1",
+        "kind": "ReplicationController",
+        "metadata": {"name": name, "namespace": "default"},
+        "spec": {"replicas": replicas, "selector": dict(labels), "template": template(labels), **spec},
+    }
