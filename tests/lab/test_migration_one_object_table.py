@@ -64,18 +64,21 @@ def _bare(kind: str, name: str) -> dict:
 
 
 def test_every_kind_moves_to_the_objects_table_as_it_was_served_and_back(old_apps):
+    # the kinds that had a table of their own before the move (kinds added since never had one)
+    moved = {kind: obj for kind, obj in SAMPLES.items() if kind.lower() in old_apps.all_models["lab"]}
+    assert "Pod" in moved
     old_cluster = old_apps.get_model("lab", "Cluster").objects.create(name="kept", resource_version=42)
     other = old_apps.get_model("lab", "Cluster").objects.create(name="other", resource_version=42)
-    for kind, obj in SAMPLES.items():
+    for kind, obj in moved.items():
         model = old_apps.get_model("lab", kind)
         _old_row(model, old_cluster.pk, obj).save()
         _old_row(model, other.pk, _bare(kind, "bare")).save()
-    columns_before = {kind: list(old_apps.get_model("lab", kind).objects.values()) for kind in SAMPLES}
+    columns_before = {kind: list(old_apps.get_model("lab", kind).objects.values()) for kind in moved}
 
     _migrate(AFTER)
     storage = OrmStorage(Cluster.objects.get(pk=old_cluster.pk))
     elsewhere = OrmStorage(Cluster.objects.get(pk=other.pk))
-    for kind, obj in SAMPLES.items():
+    for kind, obj in moved.items():
         namespace = obj["metadata"].get("namespace")
         assert storage.get(kind, namespace, obj["metadata"]["name"]) == obj
         assert storage.list(kind) == [obj]
@@ -91,4 +94,4 @@ def test_every_kind_moves_to_the_objects_table_as_it_was_served_and_back(old_app
     assert pod_row.resource_version == 43
     pod_row.resource_version = 42
     pod_row.save()
-    assert {kind: list(reverted.get_model("lab", kind).objects.values()) for kind in SAMPLES} == columns_before
+    assert {kind: list(reverted.get_model("lab", kind).objects.values()) for kind in moved} == columns_before
