@@ -26,10 +26,10 @@ class FieldError:
         if self.reason == "FieldValueTooLong":
             return "Too long" + (f": {self.detail}" if self.detail else "")
         if self.reason == "FieldValueDuplicate":
-            return f"Duplicate value: {_render(self.value)}"
+            return f"Duplicate value: {render_value(self.value)}"
         if self.reason == "FieldValueNotSupported":
-            return f"Unsupported value: {_render(self.value)}" + (f": {self.detail}" if self.detail else "")
-        return f"Invalid value: {_render(self.value)}" + (f": {self.detail}" if self.detail else "")
+            return f"Unsupported value: {render_value(self.value)}" + (f": {self.detail}" if self.detail else "")
+        return f"Invalid value: {render_value(self.value)}" + (f": {self.detail}" if self.detail else "")
 
     def cause(self) -> dict:
         return {"reason": self.reason, "message": self.message, "field": self.field}
@@ -64,8 +64,9 @@ def too_long(path: str, limit: int) -> FieldError:
     return FieldError(path, "FieldValueTooLong", f"must have at most {limit} bytes")
 
 
-def _render(value) -> str:
-    """Go's %v-ish rendering used in upstream messages: strings quoted, numbers bare."""
+def render_value(value) -> str:
+    """A value as upstream's messages quote it (field errors, fieldpath keys): strings quoted, numbers bare, JSON
+    for the rest."""
     if isinstance(value, str):
         return json.dumps(value)
     if isinstance(value, bool):

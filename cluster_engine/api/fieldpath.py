@@ -13,6 +13,7 @@ from functools import cache
 
 from .. import openapi
 from .clone import Unchanging
+from .errors import render_value
 
 MEMBER = "."
 MISSING = object()  # a field that is absent, as opposed to one holding null
@@ -276,24 +277,12 @@ def path_string(path: tuple) -> str:
             parts.append("." + body)
         elif prefix == "k:":
             key = json.loads(body)
-            parts.append("[" + ",".join(f"{name}={_value_string(value)}" for name, value in key.items()) + "]")
+            parts.append("[" + ",".join(f"{name}={render_value(value)}" for name, value in key.items()) + "]")
         elif prefix == "v:":
-            parts.append(f"[={_value_string(json.loads(body))}]")
+            parts.append(f"[={render_value(json.loads(body))}]")
         else:
             parts.append(f"[{body}]")
     return "".join(parts)
-
-
-def _value_string(value) -> str:
-    if isinstance(value, str):
-        return json.dumps(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, separators=(",", ":"))
-    return str(value)
 
 
 def valid(fields) -> bool:
