@@ -8,10 +8,10 @@ from kubernetes import client, utils
 from kubernetes.client.rest import ApiException
 from kubernetes.dynamic import DynamicClient
 
-from .test_python_client import DEMO, DEPLOYMENTS, api_client, credentials, deployment  # noqa: F401 (fixtures)
+from .test_python_client import DEMO, DEPLOYMENTS, deployment
 
 
-def test_create_from_yaml_applies_server_side(api_client):  # noqa: F811
+def test_create_from_yaml_applies_server_side(api_client):
     manifest = deployment("pyapply", replicas=2)
     ((applied,),) = utils.create_from_yaml(api_client, yaml_objects=[manifest], apply=True)
     assert (applied.metadata.name, applied.spec.replicas) == ("pyapply", 2)
@@ -23,7 +23,7 @@ def test_create_from_yaml_applies_server_side(api_client):  # noqa: F811
     assert ("python-client", "Apply") in managers
 
 
-def test_a_conflicting_raw_apply_is_a_409_listing_the_conflicts(api_client):  # noqa: F811
+def test_a_conflicting_raw_apply_is_a_409_listing_the_conflicts(api_client):
     apps = client.AppsV1Api(api_client)
     apps.create_namespaced_deployment("default", deployment("pyconflict"), field_manager="lesson-setup")
     body = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "pyconflict"}, "spec": {"replicas": 4}}
@@ -45,7 +45,7 @@ def test_a_conflicting_raw_apply_is_a_409_listing_the_conflicts(api_client):  # 
     assert forced.spec.replicas == 4
 
 
-def patch(lab, credentials, path: str, body: str, content_type: str, **query) -> requests.Response:  # noqa: F811
+def patch(lab, credentials, path: str, body: str, content_type: str, **query) -> requests.Response:
     token, ca = credentials
     headers = {"Authorization": f"Bearer {token}", "Content-Type": content_type}
     return requests.patch(lab.base + DEMO + path, data=body, headers=headers, params=query, verify=ca, timeout=30)
@@ -63,13 +63,13 @@ def patch(lab, credentials, path: str, body: str, content_type: str, **query) ->
     ],
     ids=["apply-without-manager", "force-without-apply", "manager-too-long"],
 )  # fmt: skip
-def test_bad_patch_options_are_refused(lab, credentials, content_type, query, message):  # noqa: F811
+def test_bad_patch_options_are_refused(lab, credentials, content_type, query, message):
     body = json.dumps({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "never"}})
     response = patch(lab, credentials, DEPLOYMENTS + "/never", body, content_type, **query)
     assert (response.status_code, response.json()["reason"], response.json()["message"]) == (422, "Invalid", message)
 
 
-def test_a_write_without_field_manager_is_owned_by_the_user_agents_first_part(api_client):  # noqa: F811
+def test_a_write_without_field_manager_is_owned_by_the_user_agents_first_part(api_client):
     apps = client.AppsV1Api(api_client)
     created = apps.create_namespaced_deployment("default", deployment("pyagent"))
     ((entry,),) = [created.metadata.managed_fields]
