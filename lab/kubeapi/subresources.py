@@ -77,8 +77,9 @@ def _scale(request, server, kind: Kind, target: Target) -> HttpResponse:
     change = {"spec": {"replicas": replicas}}
     # Only a resourceVersion the client sent is a precondition (upstream applies a patch to the object as it is
     # when written); the one our read put in `scale_of(current)` must not turn a racing status write into a 409.
-    client_sent = isinstance(sent, dict) and isinstance(sent.get("metadata"), dict)
-    version = (wanted.get("metadata") or {}).get("resourceVersion") if client_sent else None
+    named = wanted if request.method == "PUT" else sent  # a patch names a version only if its own body does
+    metadata = named.get("metadata") if isinstance(named, dict) else None
+    version = metadata.get("resourceVersion") if isinstance(metadata, dict) else None
     if version:
         change["metadata"] = {"resourceVersion": version}
     manager = field_manager(request, "PUT" if request.method == "PUT" else "PATCH")
