@@ -37,7 +37,7 @@ from cluster_engine.api.server import ApiServer
 from cluster_engine.runtime.clock import SimClock
 from cluster_engine.stack import build_stack
 
-from . import worker_lease
+from . import publishing, worker_lease
 from .groups import CLOCK_CONTROL, CLOCK_STATE, cluster_group
 from .models import Cluster
 from .storage import OrmStorage
@@ -176,6 +176,8 @@ class ClusterHost:
                     await layer.group_send(group, {"type": CLOCK_STATE, "clock": state})
         finally:
             reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reader
             await layer.group_discard(group, channel)
 
     async def _build_until_it_works(self) -> None:
@@ -253,6 +255,7 @@ class ControlPlaneHost:
         await self._stop_all()
         await asyncio.get_running_loop().run_in_executor(self.executor, lambda: None)
         self.executor.shutdown(wait=False)
+        await publishing.flush()
         await sync_to_async(worker_lease.release, thread_sensitive=False)(self.identity)
 
 

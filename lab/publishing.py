@@ -9,6 +9,7 @@ loop behind it (a management command, a test) sends and waits, as before.
 """
 
 import asyncio
+import contextlib
 import logging
 import os
 import weakref
@@ -18,7 +19,8 @@ from channels.layers import get_channel_layer
 
 logger = logging.getLogger(__name__)
 
-_outboxes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # event loop -> its outbox (an asyncio.Queue)
+# event loop -> its outbox (an asyncio.Queue) and the task sending from it
+_outboxes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def send_to_group(group: str, message: dict) -> None:
@@ -40,11 +42,24 @@ def _serving_loop() -> asyncio.AbstractEventLoop | None:
 def _post(group: str, message: dict) -> None:
     """On the loop: queue the message in this loop's outbox, starting its sender on first use."""
     loop = asyncio.get_running_loop()
-    outbox = _outboxes.get(loop)
-    if outbox is None:
-        outbox = _outboxes[loop] = asyncio.Queue()
-        loop.create_task(_send_all(outbox))
-    outbox.put_nowait((group, message))
+    if loop not in _outboxes:
+        outbox = asyncio.Queue()
+        _outboxes[loop] = (outbox, loop.create_task(_send_all(outbox)))
+    _outboxes[loop][0].put_nowait((group, message))
+
+
+async def flush() -> None:
+    """Send everything queued on this loop, then stop its sender while it waits for more.
+
+    A process calls this before its loop closes: the loop would otherwise cancel the sender mid-send, losing what
+    is queued, and a Redis connection cancelled mid-command can keep the loop from ever closing."""
+    outbox, sender = _outboxes.pop(asyncio.get_running_loop(), (None, None))
+    if sender is None:
+        return
+    await outbox.join()
+    sender.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await sender
 
 
 async def _send_all(outbox: asyncio.Queue) -> None:
@@ -56,3 +71,5 @@ async def _send_all(outbox: asyncio.Queue) -> None:
         except Exception:
             # A lost message costs watchers a re-list (their resourceVersion falls behind), never the sender.
             logger.exception("could not publish to %s", group)
+        finally:
+            outbox.task_done()

@@ -58,21 +58,23 @@ def running_web(state):
     return [p for p in state["pods"] if p["phase"] == "Running" and p["ready"] and not p["terminating"]]
 
 
-def start_worker(env):
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "controlplane"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+def start_worker(env, log):
+    """A worker writing to a file: a pipe nobody reads would fill and block the worker mid-write."""
+    with log.open("w") as output:
+        return subprocess.Popen(
+            [sys.executable, "manage.py", "controlplane"],
+            cwd=ROOT,
+            env={**env, "PYTHONFAULTHANDLER": "1"},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
 
 
-def test_workers_drive_a_node_failure_and_a_standby_takes_over(manage, scaleout_env):
+def test_workers_drive_a_node_failure_and_a_standby_takes_over(manage, scaleout_env, tmp_path):
     manage("seed_demo")
     manage("shell", "-c", "from lab.models import Cluster; Cluster.objects.filter(name='demo').update(speed=100)")
-    workers = [start_worker(scaleout_env), start_worker(scaleout_env)]
+    logs = [tmp_path / f"worker-{n}.log" for n in range(2)]
+    workers = [start_worker(scaleout_env, log) for log in logs]
     try:
         state = wait_for(manage, lambda s: len(running_web(s)) == 3)
         assert state["lease"]["holder"]
@@ -97,7 +99,18 @@ def test_workers_drive_a_node_failure_and_a_standby_takes_over(manage, scaleout_
         names = [p["name"] for p in state["pods"] if not p["terminating"]]
         assert len(names) == len(set(names)) == 5
     finally:
-        for worker in workers:
+        for worker, log in zip(workers, logs, strict=True):
             if worker.poll() is None:
-                worker.terminate()
-                worker.wait(10)
+                stop_worker(worker, log)
+
+
+def stop_worker(worker: subprocess.Popen, log) -> None:
+    """SIGTERM, as a service manager stops it: the worker must exit promptly. One that hangs is made to print every
+    thread's stack (faulthandler on SIGABRT), and the test fails with it."""
+    worker.terminate()
+    try:
+        worker.wait(10)
+    except subprocess.TimeoutExpired:
+        worker.send_signal(signal.SIGABRT)
+        worker.wait(10)
+        raise AssertionError(f"the worker did not stop on SIGTERM:\n{log.read_text()}") from None
