@@ -137,6 +137,161 @@ def control_plane_component(name: str = "etcd-control-plane-1") -> dict:
     }
 
 
+def _template(name: str) -> dict:
+    return deployment(name)["spec"]["template"]
+
+
+def persistent_volume(name: str = "pv-data", **spec) -> dict:
+    return {
+        "apiVersion": "v1",
+        "kind": "PersistentVolume",
+        "metadata": {"name": name},
+        "spec": {
+            "capacity": {"storage": "10Gi"},
+            "accessModes": ["ReadWriteOnce"],
+            "persistentVolumeReclaimPolicy": "Retain",
+            "storageClassName": "manual",
+            "hostPath": {"path": "/data/pv-data"},
+            **spec,
+        },
+    }
+
+
+def persistent_volume_claim(name: str = "data", **spec) -> dict:
+    return {
+        "apiVersion": "v1",
+        "kind": "PersistentVolumeClaim",
+        "metadata": {"name": name, "namespace": "default"},
+        "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}, **spec},
+    }
+
+
+def stateful_set(name: str = "db", replicas: int = 3) -> dict:
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "StatefulSet",
+        "metadata": {"name": name, "namespace": "default"},
+        "spec": {
+            "serviceName": name,
+            "replicas": replicas,
+            "selector": {"matchLabels": {"app": name}},
+            "template": _template(name),
+        },
+    }
+
+
+def daemon_set(name: str = "agent") -> dict:
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "DaemonSet",
+        "metadata": {"name": name, "namespace": "default"},
+        "spec": {"selector": {"matchLabels": {"app": name}}, "template": _template(name)},
+    }
+
+
+def controller_revision(name: str = "db-7b9f5c6d48") -> dict:
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "ControllerRevision",
+        "metadata": {"name": name, "namespace": "default"},
+        "data": {"spec": {"template": _template("db")}},
+        "revision": 1,
+    }
+
+
+def job(name: str = "pi", **spec) -> dict:
+    template = _template(name)
+    template["spec"]["restartPolicy"] = "Never"
+    return {
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": {"name": name, "namespace": "default"},
+        "spec": {"template": template, **spec},
+    }
+
+
+def cron_job(name: str = "report", schedule: str = "*/5 * * * *") -> dict:
+    return {
+        "apiVersion": "batch/v1",
+        "kind": "CronJob",
+        "metadata": {"name": name, "namespace": "default"},
+        "spec": {"schedule": schedule, "jobTemplate": {"spec": job(name)["spec"]}},
+    }
+
+
+def pod_disruption_budget(name: str = "web", **spec) -> dict:
+    return {
+        "apiVersion": "policy/v1",
+        "kind": "PodDisruptionBudget",
+        "metadata": {"name": name, "namespace": "default"},
+        "spec": {"minAvailable": 2, "selector": {"matchLabels": {"app": "web"}}, **spec},
+    }
+
+
+def endpoint_slice(name: str = "web-abc12") -> dict:
+    return {
+        "apiVersion": "discovery.k8s.io/v1",
+        "kind": "EndpointSlice",
+        "metadata": {"name": name, "namespace": "default", "labels": {"kubernetes.io/service-name": "web"}},
+        "addressType": "IPv4",
+        "endpoints": [{"addresses": ["10.244.1.5"], "conditions": {"ready": True}}],
+        "ports": [{"name": "", "port": 8080, "protocol": "TCP"}],
+    }
+
+
+def horizontal_pod_autoscaler(name: str = "web") -> dict:
+    return {
+        "apiVersion": "autoscaling/v2",
+        "kind": "HorizontalPodAutoscaler",
+        "metadata": {"name": name, "namespace": "default"},
+        "spec": {
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": name},
+            "minReplicas": 1,
+            "maxReplicas": 10,
+            "metrics": [
+                {
+                    "type": "Resource",
+                    "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 50}},
+                }
+            ],
+        },
+    }
+
+
+def storage_class(name: str = "standard") -> dict:
+    return {
+        "apiVersion": "storage.k8s.io/v1",
+        "kind": "StorageClass",
+        "metadata": {"name": name},
+        "provisioner": "pd.csi.storage.gke.io",
+        "reclaimPolicy": "Delete",
+        "volumeBindingMode": "WaitForFirstConsumer",
+        "allowVolumeExpansion": True,
+    }
+
+
+def volume_attachment(name: str = "csi-0a1b2c") -> dict:
+    return {
+        "apiVersion": "storage.k8s.io/v1",
+        "kind": "VolumeAttachment",
+        "metadata": {"name": name},
+        "spec": {
+            "attacher": "pd.csi.storage.gke.io",
+            "nodeName": "worker-1",
+            "source": {"persistentVolumeName": "pv-data"},
+        },
+    }
+
+
+def csi_node(name: str = "worker-1") -> dict:
+    return {
+        "apiVersion": "storage.k8s.io/v1",
+        "kind": "CSINode",
+        "metadata": {"name": name},
+        "spec": {"drivers": [{"name": "pd.csi.storage.gke.io", "nodeID": name, "allocatable": {"count": 15}}]},
+    }
+
+
 VALID = {
     "Namespace": namespace,
     "Node": node,
@@ -151,6 +306,19 @@ VALID = {
     "ReplicationController": replication_controller,
     "Deployment": deployment,
     "Lease": lease,
+    "PersistentVolume": persistent_volume,
+    "PersistentVolumeClaim": persistent_volume_claim,
+    "StatefulSet": stateful_set,
+    "DaemonSet": daemon_set,
+    "ControllerRevision": controller_revision,
+    "Job": job,
+    "CronJob": cron_job,
+    "PodDisruptionBudget": pod_disruption_budget,
+    "EndpointSlice": endpoint_slice,
+    "HorizontalPodAutoscaler": horizontal_pod_autoscaler,
+    "StorageClass": storage_class,
+    "VolumeAttachment": volume_attachment,
+    "CSINode": csi_node,
     "ControlPlaneComponent": control_plane_component,
 }
 
