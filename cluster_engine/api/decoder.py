@@ -53,6 +53,8 @@ def _struct(shape: dict, compiled: dict[int, Decode]) -> Decode:
 
     def decode(value):
         if type(value) is not dict:
+            if type(value) is Unchanging:
+                return value  # built by the API server (a managedFields entry): it fits by construction
             raise Misfit
         copy = {}
         for key, item in value.items():

@@ -10,6 +10,7 @@ entry. At most ten `Update` entries are kept; the oldest are merged into an `anc
 from functools import cache
 
 from . import errors, fieldpath
+from .clone import Unchanging
 from .kinds import Kind
 
 APPLY, UPDATE = "Apply", "Update"
@@ -61,9 +62,12 @@ class Entry:
         return (self.manager, self.operation, version, self.subresource)
 
     def encoded(self) -> dict:
+        """The entry as stored, marked Unchanging: copies of the object share it instead of walking it."""
         if self.stored is not None:
-            return self.stored if self.stored.get("time") == self.time else {**self.stored, "time": self.time}
-        entry = {"manager": self.manager, "operation": self.operation, "apiVersion": self.api_version}
+            if self.stored.get("time") == self.time:
+                return self.stored
+            return Unchanging({**self.stored, "time": self.time})
+        entry = Unchanging(manager=self.manager, operation=self.operation, apiVersion=self.api_version)
         if self.time:
             entry["time"] = self.time
         entry["fieldsType"] = "FieldsV1"
