@@ -16,11 +16,13 @@ from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.cyaml import CParser
 from yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent
+from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
 # Upstream's decoders allow 10000 levels (encoding/json's maxNestingDepth, go-yaml's max_flow_level); Python's
 # recursion (the parsers, patches, copies) cannot go that deep, and no Kubernetes object comes near 100.
 MAX_DEPTH = 100
+STRING_TAG = "tag:yaml.org,2002:str"
 # go-yaml's alias budget (decode.go): past 1000 decoded values and 100 of them from aliases, at most 99% may come
 # from alias expansion up to 400,000 values, scaling down to 10% at 4,000,000.
 ALIAS_RATIO_RANGE = (400_000, 4_000_000)
@@ -76,14 +78,19 @@ def _refuse_deep_json(raw: bytes) -> None:
 
 
 # ---- YAML ----------------------------------------------------------------------------------------------------
-def load_yaml(text: bytes | str):
+def load_yaml(text: bytes | str, duplicates: list[str] | None = None):
     """`yaml.safe_load` with go-yaml's limits: YAMLLimitError for excessive aliasing, an anchor that holds itself,
-    or nesting past MAX_DEPTH; any other problem is PyYAML's own YAMLError."""
+    or nesting past MAX_DEPTH; any other problem is PyYAML's own YAMLError. A repeated key keeps its last value
+    and, when `duplicates` is given, is added to it in document order as go-yaml's strict decoder words it
+    (`line 10: key "paused" already set in map`)."""
     loader = _LimitedLoader(text)
     try:
-        return loader.get_single_data()
+        found = loader.get_single_data()
     finally:
         loader.dispose()
+    if duplicates is not None:
+        duplicates.extend(message for _, message in sorted(loader.repeated_keys))
+    return found
 
 
 def allowed_alias_ratio(decoded: int) -> float:
@@ -117,6 +124,21 @@ class _LimitedLoader(Composer, CParser, SafeConstructor, Resolver):
         self._sizes: list[int] = [0]  # values below the node being composed, one entry per open node
         self._decoded = 1  # go-yaml's decodeCount: the document node comes first
         self._aliased = 0  # go-yaml's aliasCount
+        self.repeated_keys: list[tuple[tuple[int, int], str]] = []  # ((line, column), go-yaml's words)
+
+    def compose_mapping_node(self, anchor):
+        node = super().compose_mapping_node(anchor)
+        seen = set()
+        for key, _ in node.value:
+            if not isinstance(key, ScalarNode):
+                continue
+            if (key.tag, key.value) in seen:
+                # go-yaml v2 (decode.go): "line %d: key %#v already set in map", the line of the repeated key
+                shown = json.dumps(key.value) if key.tag == STRING_TAG else key.value
+                where = (key.start_mark.line + 1, key.start_mark.column)
+                self.repeated_keys.append((where, f"line {where[0]}: key {shown} already set in map"))
+            seen.add((key.tag, key.value))
+        return node
 
     def compose_node(self, parent, index):
         if self.check_event(AliasEvent):

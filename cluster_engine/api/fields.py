@@ -131,6 +131,20 @@ def settle_strict_errors(
     return []
 
 
+def settle_apply_duplicates(validation: FieldValidation) -> None:
+    """upstream applyPatcher: once the apply has merged, Strict refuses an apply patch that repeats a key, in
+    go-yaml's words, Warn warns of each repeated key, Ignore says nothing; the last value is the one applied."""
+    if not validation.duplicates:
+        return
+    if validation.directive == STRICT:
+        raise errors.bad_request(
+            "error strict decoding YAML: error converting YAML to JSON: yaml: unmarshal errors:\n  "
+            + "\n  ".join(validation.duplicates)
+        )
+    if validation.directive == WARN:
+        validation.warnings.extend(validation.duplicates)
+
+
 def _steps(path: str) -> list:
     """A decoder's path as keys and list indexes: `a.b[0].c` is ["a", "b", 0, "c"]."""
     return [name if name else int(index) for name, index in _PATH_STEP.findall(path)]

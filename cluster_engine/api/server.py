@@ -208,9 +208,12 @@ class ApiServer:
         force: bool = False,
         dry_run: bool = False,
         subresource: str | None = None,
+        field_validation: fields.FieldValidation | None = None,
     ) -> ApplyResult:
         """Server-side apply: merge `body` (an applied configuration) into the object, creating it when absent
-        (only the object itself: a subresource of a missing object is not found)."""
+        (only the object itself: a subresource of a missing object is not found). Keys the body repeated
+        (`field_validation.duplicates`) are settled by its directive once the apply has merged, as upstream."""
+        validation = field_validation or fields.FieldValidation()
         spec = self._admit_request("patch", kind)
         config = self._decode(spec, body)
         config["metadata"].setdefault("name", name)
@@ -231,8 +234,10 @@ class ApiServer:
                 if spec.namespaced:
                     empty["metadata"]["namespace"] = namespace
                 created = apply_configuration(spec, empty, config, manager, force, now, body, subresource)
+                fields.settle_apply_duplicates(validation)
                 return ApplyResult(self._create(spec, created, namespace, dry_run, None), True)
             merged = apply_configuration(spec, current, config, manager, force, now, body, subresource)
+            fields.settle_apply_duplicates(validation)
             requested_version = config["metadata"].get("resourceVersion")
             if requested_version and requested_version != current["metadata"]["resourceVersion"]:
                 raise errors.conflict(spec, name)

@@ -69,7 +69,7 @@ def decode_patch(request, duplicates: list[str] | None = None, apply_allowed: bo
             f"the body of the request was in an unknown format - accepted media types include: {accepted}",
         )
     if patch_type == "apply":
-        return _from_yaml(read(request)), patch_type
+        return _from_yaml(read(request), duplicates), patch_type
     return _from_json(read(request), duplicates), patch_type
 
 
@@ -107,9 +107,9 @@ def _repeated_paths(value, repeated: dict[int, tuple[dict, list[str]]], path: st
             yield from _repeated_paths(item, repeated, f"{path}[{index}]")
 
 
-def _from_yaml(body: bytes):
+def _from_yaml(body: bytes, duplicates: list[str] | None = None):
     try:
-        return documents.load_yaml(body)
+        return documents.load_yaml(body, duplicates)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""

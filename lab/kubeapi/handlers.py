@@ -125,8 +125,10 @@ def patch(request, server, kind: Kind, target: Target, now) -> HttpResponse:
             force=force(request),
             dry_run=dry_run(request),
             subresource=target.subresource or None,
+            field_validation=validation,
         )
-        return respond(request, kind, applied.object, now, 201 if applied.created else 200)
+        status = 201 if applied.created else 200
+        return field_validation.add_warnings(respond(request, kind, applied.object, now, status), validation)
     patched = server.patch(
         kind.kind,
         target.namespace,

@@ -11,14 +11,15 @@ from cluster_engine.api import patch as patches
 from cluster_engine.api.kinds import Kind, kind_named
 from cluster_engine.openapi import definition_name
 
-from . import auth, bodies, log_follow
+from . import auth, bodies, field_validation, log_follow
 from .dryrun import delete_dry_run, dry_run
-from .fieldmanager import field_manager
+from .fieldmanager import field_manager, force
 from .responses import json_response, not_found_path, success
 from .routes import Target
 from .selectors import label_selector_string
 
 SCALE_KIND = "Scale.autoscaling"
+SCALE_API_VERSION = "autoscaling/v1"
 # upstream: the kubelet's port, which the API server dials to stream container logs
 KUBELET_PORT = 10250
 
@@ -54,7 +55,10 @@ def _scale(request, server, kind: Kind, target: Target) -> HttpResponse:
         sent = bodies.decode(request)
         wanted = typed.decode("autoscaling", "v1", "Scale", sent)
     elif request.method == "PATCH":
-        sent, patch_type = bodies.decode_patch(request, apply_allowed=False)
+        validation = field_validation.from_request(request)
+        sent, patch_type = bodies.decode_patch(request, validation.duplicates)
+        if patch_type == "apply":
+            return _apply_scale(request, server, kind, target, sent, validation)
         scale_type = definition_name("autoscaling", "v1", "Scale")
         wanted = typed.decode(
             "autoscaling", "v1", "Scale", patches.apply(scale_type, scale_of(current), sent, patch_type)
@@ -62,18 +66,7 @@ def _scale(request, server, kind: Kind, target: Target) -> HttpResponse:
     else:
         raise errors.method_not_allowed()
     replicas = (wanted.get("spec") or {}).get("replicas", 0)
-    if replicas < 0:
-        raise errors.ApiError(
-            422,
-            "Invalid",
-            f'{SCALE_KIND} "{target.name}" is invalid: spec.replicas: Invalid value: {replicas}: must be greater than or equal to 0',
-            {
-                "name": target.name,
-                "group": "autoscaling",
-                "kind": "Scale",
-                "causes": [errors.invalid("spec.replicas", replicas, "must be greater than or equal to 0").cause()],
-            },
-        )
+    _require_replicas_not_negative(target, replicas)
     change = {"spec": {"replicas": replicas}}
     # Only a resourceVersion the client sent is a precondition (upstream applies a patch to the object as it is
     # when written); the one our read put in `scale_of(current)` must not turn a racing status write into a 409.
@@ -95,6 +88,58 @@ def _scale(request, server, kind: Kind, target: Target) -> HttpResponse:
         manager=manager,
     )
     return json_response(scale_of(updated))
+
+
+def _require_replicas_not_negative(target: Target, replicas: int) -> None:
+    """upstream ValidateScale, which answers for the Scale rather than its parent."""
+    if replicas < 0:
+        raise errors.ApiError(
+            422,
+            "Invalid",
+            f'{SCALE_KIND} "{target.name}" is invalid: spec.replicas: Invalid value: {replicas}: must be greater than or equal to 0',
+            {
+                "name": target.name,
+                "group": "autoscaling",
+                "kind": "Scale",
+                "causes": [errors.invalid("spec.replicas", replicas, "must be greater than or equal to 0").cause()],
+            },
+        )
+
+
+def _apply_scale(request, server, kind: Kind, target: Target, sent, validation) -> HttpResponse:
+    """Server-side apply of an autoscaling/v1 Scale. Upstream's scale handler shows the parent's owners of
+    spec.replicas as the Scale's owners and moves what the Scale's apply takes back to the parent: the applier
+    owns the parent's spec.replicas in an Apply entry with `subresource: scale`, a change to a value another
+    manager owns is a conflict unless forced, and the answer is the Scale."""
+    manager = field_manager(request, apply=True)
+    if isinstance(sent, dict) and sent.get("apiVersion") != SCALE_API_VERSION:
+        # upstream structuredMergeManager.Apply
+        raise errors.bad_request(
+            "Incorrect version specified in apply patch. "
+            f"Specified patch version: {sent.get('apiVersion') or ''}, expected: {SCALE_API_VERSION}"
+        )
+    wanted = typed.decode("autoscaling", "v1", "Scale", sent)
+    metadata = wanted.get("metadata") or {}
+    if metadata.get("name") not in (None, target.name):
+        raise errors.bad_request(
+            f"the name of the object ({metadata['name']}) does not match the name on the URL ({target.name})"
+        )
+    configuration = {"apiVersion": kind.api_version, "kind": kind.kind, "metadata": {"name": target.name}}
+    if "replicas" in (wanted.get("spec") or {}):
+        _require_replicas_not_negative(target, wanted["spec"]["replicas"])
+        configuration["spec"] = {"replicas": wanted["spec"]["replicas"]}
+    applied = server.apply(
+        kind.kind,
+        target.namespace,
+        target.name,
+        configuration,
+        manager,
+        force=force(request),
+        dry_run=dry_run(request),
+        subresource="scale",
+        field_validation=validation,
+    )
+    return field_validation.add_warnings(json_response(scale_of(applied.object)), validation)
 
 
 # ---- eviction ------------------------------------------------------------------------------------------------
