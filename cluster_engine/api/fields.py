@@ -124,8 +124,8 @@ def settle_strict_errors(
             f'{kind.kind} in version "{kind.version}" cannot be handled as a {kind.kind}: '
             f"{STRICT_PREFIX}{', '.join(strict_errors)}"
         )
-    for _, path in unknown:
-        _drop(obj, path)
+    if unknown:
+        schema.drop_unknown(kind.kind, obj)
     if validation.directive == WARN:
         validation.warnings.extend(strict_errors)
     return []
@@ -148,12 +148,3 @@ def settle_apply_duplicates(validation: FieldValidation) -> None:
 def _steps(path: str) -> list:
     """A decoder's path as keys and list indexes: `a.b[0].c` is ["a", "b", 0, "c"]."""
     return [name if name else int(index) for name, index in _PATH_STEP.findall(path)]
-
-
-def _drop(obj: dict, path: str) -> None:
-    """Remove the field at a decoder's path (`spec.template.spec.containers[0].colour`)."""
-    steps = _steps(path)
-    parent = obj
-    for step in steps[:-1]:
-        parent = parent[step]
-    parent.pop(steps[-1], None)

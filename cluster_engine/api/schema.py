@@ -95,6 +95,28 @@ def problems(kind: str, obj: dict) -> list[str]:
     return found
 
 
+def drop_unknown(kind: str, obj: dict) -> None:
+    """Remove the fields `problems` calls unknown, found by the same walk: a field's name may hold dots, brackets
+    or nothing at all, so the path a problem renders cannot lead back to it."""
+    _drop_unknown(KIND_SCHEMAS[kind], obj)
+
+
+def _drop_unknown(shape, value) -> None:
+    if isinstance(shape, dict) and isinstance(value, dict):
+        for key in list(value):
+            if not isinstance(key, str):
+                continue
+            if "*" in shape:
+                _drop_unknown(shape["*"], value[key])
+            elif key not in shape:
+                del value[key]
+            else:
+                _drop_unknown(shape[key], value[key])
+    elif isinstance(shape, list) and isinstance(value, list):
+        for item in value:
+            _drop_unknown(shape[0], item)
+
+
 def normalise(kind: str, obj: dict) -> None:
     """Decode JSON nulls and integral floats the way Go's decoder fills a typed struct, in place.
 

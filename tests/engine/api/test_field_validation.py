@@ -30,3 +30,15 @@ def test_field_validation_decides_what_unknown_and_repeated_fields_do(server, wa
     with pytest.raises(ApiError) as typed:
         server.create("ConfigMap", wrong_type, field_validation=FieldValidation(IGNORE))
     assert "cannot unmarshal number into Go struct field" in typed.value.message
+
+
+@pytest.mark.parametrize("name", ["", "a.b", "x[0]", "]", "metadata.name"])
+def test_unknown_fields_named_like_paths_are_dropped_where_they_are(server, name):
+    manifest = config_map("oddly-named")
+    manifest[name] = 1
+    manifest["metadata"][name] = 2
+    warned = FieldValidation(WARN)
+    created = server.create("ConfigMap", manifest, field_validation=warned)
+    assert name not in created and name not in created["metadata"]
+    assert created["metadata"]["name"] == "oddly-named"
+    assert sorted(warned.warnings) == sorted([f'unknown field "{name}"', f'unknown field "metadata.{name}"'])
