@@ -51,6 +51,7 @@ EXPLANATIONS = {
 class PersistentVolumeController(Controller):
     name = "persistentvolume-binder-controller"
     leader_of = "kube-controller-manager"
+    primary_kind = "PersistentVolumeClaim"
     resync_period = SYNC_PERIOD
 
     def start(self) -> None:
