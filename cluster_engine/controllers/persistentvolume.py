@@ -9,6 +9,7 @@ A volume whose claim was deleted turns Released; Retain keeps it (and its data) 
 it to its provisioner, which deletes the disk and then the volume.
 """
 
+from ..api.admission_storage import BETA_CLASS_ANNOTATION, default_class
 from ..runtime.component import Controller
 from .volume_match import (
     bound_to_claim,
@@ -105,6 +106,8 @@ class PersistentVolumeController(Controller):
 
     def _sync_unbound_claim(self, claim: dict) -> None:
         volume_name = claim["spec"].get("volumeName")
+        if not volume_name and self._assign_default_class(claim):
+            return  # the claim's update brings it back with its class
         if not volume_name:
             delay = self._delays_binding(claim)
             volume = find_best_match(self.ctx.cache.list("PersistentVolume"), claim, delay)
@@ -159,6 +162,19 @@ class PersistentVolumeController(Controller):
             self._bind(volume, claim)
         else:
             self._lose(claim, "Two claims are bound to the same volume, this one is bound incorrectly")
+
+    def _assign_default_class(self, claim: dict) -> bool:
+        """Retroactive default StorageClass assignment (GA in 1.28): a claim created while no class was the default
+        gets the default class once there is one; a claim that asked for no class ("") keeps none."""
+        if claim["spec"].get("storageClassName") is not None or BETA_CLASS_ANNOTATION in (
+            claim["metadata"].get("annotations") or {}
+        ):
+            return False
+        default = default_class(self.ctx.cache.list("StorageClass"))
+        if default is None:
+            return False
+        self._update("PersistentVolumeClaim", claim, spec={"storageClassName": default["metadata"]["name"]})
+        return True
 
     def _delays_binding(self, claim: dict) -> bool:
         """shouldDelayBinding: the class waits for its first consumer and the scheduler has not chosen a node."""

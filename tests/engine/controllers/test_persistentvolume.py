@@ -35,6 +35,8 @@ def volume(name, size="10Gi", modes=("ReadWriteOnce",), storage_class="", claim=
 
 
 def claim(name="data", size="5Gi", modes=("ReadWriteOnce",), storage_class="", **spec):
+    if storage_class is not None:
+        spec["storageClassName"] = storage_class
     return {
         "apiVersion": "v1",
         "kind": "PersistentVolumeClaim",
@@ -42,7 +44,6 @@ def claim(name="data", size="5Gi", modes=("ReadWriteOnce",), storage_class="", *
         "spec": {
             "accessModes": list(modes),
             "resources": {"requests": {"storage": size}},
-            "storageClassName": storage_class,
             **spec,
         },
     }
@@ -174,6 +175,16 @@ def test_a_claim_naming_a_missing_volume_stays_pending_until_it_appears():
     assert get_claim(sim)["status"]["phase"] == "Pending"
     sim.run_for(15)  # upstream looks again at the next periodic sync (--pvclaimbinder-sync-period)
     assert get_claim(sim)["status"]["phase"] == "Bound"
+
+
+def test_a_claim_made_before_any_default_class_gets_the_default_once_one_exists():
+    sim = simulation(STORAGE, [claim(storage_class=None), claim("none", storage_class="")])
+    sim.run_for(1)
+    assert "storageClassName" not in get_claim(sim)["spec"]
+    sim.apply(storage_classes())
+    sim.run_for(15)
+    assert get_claim(sim)["spec"]["storageClassName"] == "managed-csi"
+    assert get_claim(sim, "none")["spec"]["storageClassName"] == ""
 
 
 # ---- reclaiming ----------------------------------------------------------------------------------------------
