@@ -187,6 +187,27 @@ def test_a_claim_made_before_any_default_class_gets_the_default_once_one_exists(
     assert get_claim(sim, "none")["spec"]["storageClassName"] == ""
 
 
+@pytest.mark.parametrize("by_controller", [True, False])
+def test_a_volume_pointing_at_a_claim_bound_elsewhere_is_unbound(by_controller):
+    sim = cluster(volume("chosen"), volume("stray"), claim(volumeName="chosen"))
+    bound = get_claim(sim)
+    stray = sim.get("PersistentVolume", "stray")
+    ref = {"kind": "PersistentVolumeClaim", "namespace": "default", "name": "data", "uid": bound["metadata"]["uid"]}
+    marks = {"pv.kubernetes.io/bound-by-controller": "yes"} if by_controller else {}
+    stray["metadata"]["annotations"] = marks
+    stray["spec"]["claimRef"] = ref
+    sim.server.update("PersistentVolume", stray)
+    sim.run_for(1)
+    stray = sim.get("PersistentVolume", "stray")
+    assert stray["status"]["phase"] == "Available"
+    assert annotations(stray) == {}
+    if by_controller:
+        assert "claimRef" not in stray["spec"]  # the controller's binding is undone
+    else:
+        assert stray["spec"]["claimRef"] == {k: v for k, v in ref.items() if k != "uid"}  # the user's stays
+    assert get_claim(sim)["spec"]["volumeName"] == "chosen"
+
+
 # ---- reclaiming ----------------------------------------------------------------------------------------------
 def test_deleting_the_claim_of_a_retained_volume_releases_it_and_keeps_it():
     sim = cluster(volume("kept"), claim())
