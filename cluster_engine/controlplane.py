@@ -5,13 +5,17 @@ both build their control plane from this one list, so tests exercise exactly wha
 """
 
 from .cloud import CloudNodeLifecycleController, NodePoolController, ServiceController
+from .controllers.csi_provisioner import CSIProvisioner
 from .controllers.deployment import DeploymentController
 from .controllers.endpoints import EndpointsController
 from .controllers.garbagecollector import GarbageCollector
 from .controllers.namespace import NamespaceController
+from .controllers.persistentvolume import PersistentVolumeController
 from .controllers.replicaset import ReplicaSetController
 from .controllers.replication import ReplicationManager
 from .controllers.serviceaccount import ServiceAccountController
+from .controllers.volume_expansion import VolumeExpansion
+from .controllers.volume_protection import PVCProtectionController, PVProtectionController
 from .leaderelection import LeaderElection
 from .machines import Machines
 from .nodes.kubelet import Kubelets
@@ -36,8 +40,13 @@ def default_components() -> list[type]:
         ReplicaSetController,
         ReplicationManager,
         EndpointsController,
+        PersistentVolumeController,
+        PVCProtectionController,
+        PVProtectionController,
         Scheduler,
         NodePoolController,  # cloud controller manager
         ServiceController,
         CloudNodeLifecycleController,
+        CSIProvisioner,  # the CSI drivers' controller sidecars
+        VolumeExpansion,
     ]

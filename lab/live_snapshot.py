@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from .models import Cluster
 from .storage import OrmStorage
 
-# What the diagram draws. Secrets stay out of the browser's stream; ConfigMaps and ServiceAccounts are not drawn.
+# What the diagram draws. Secrets stay out of the browser's stream; ConfigMaps and ServiceAccounts are not drawn;
+# claims and volumes travel whole (a claim's phase shows in the inspector, its disk beside its node).
 DIAGRAM_KINDS = (
     "Namespace",
     "Node",
@@ -23,6 +24,8 @@ DIAGRAM_KINDS = (
     "Service",
     "Endpoints",
     "Event",
+    "PersistentVolumeClaim",
+    "PersistentVolume",
 )
 DIAGRAM_KIND_SET = frozenset(DIAGRAM_KINDS)
 

@@ -9,7 +9,7 @@ the cluster filled in.
 import base64
 import ipaddress
 
-from . import errors, podspec
+from . import admission_storage, errors, podspec
 from .clone import clone
 from .kinds import Kind, kind_named
 
@@ -57,6 +57,14 @@ def admit_update(kind: Kind, old: dict, new: dict, server) -> None:
         _sync_pod_cidrs(new)
     elif kind.kind == "Secret":
         _fold_string_data(new)
+    elif kind.kind == "PersistentVolume":
+        admission_storage.update_persistent_volume(old, new, server)
+
+
+def validate_update(kind: Kind, old: dict, new: dict, server) -> None:
+    """Validating admission plugins, which see an update after the registry validated it."""
+    if kind.kind == "PersistentVolumeClaim":
+        admission_storage.validate_claim_update(old, new, server)
 
 
 def merge_for_update(kind: Kind, current: dict, new: dict, subresource: str | None) -> dict:
@@ -456,9 +464,14 @@ _CREATE_DEFAULTS = {
     "Secret": _default_secret,
     "Node": _default_node,
     "Event": _default_event,
+    "StorageClass": admission_storage.default_storage_class,
+    "PersistentVolume": admission_storage.default_persistent_volume,
+    "PersistentVolumeClaim": admission_storage.default_claim,
 }
 _CREATE_ADMISSION = {
     "Namespace": _admit_namespace,
     "Pod": _admit_pod,
     "Service": _admit_service,
+    "PersistentVolume": admission_storage.admit_persistent_volume,
+    "PersistentVolumeClaim": admission_storage.admit_claim,
 }

@@ -457,6 +457,8 @@ class ApiServer:
         if manager is not None:
             managedfields.track_update(spec, current, merged, manager, subresource, self.clock.timestamp())
         self._validate(spec, merged, current)
+        if subresource is None:
+            admission.validate_update(spec, current, merged, self)
         if _same(current, merged):
             return current  # upstream: a no-op update writes nothing and keeps the resourceVersion
         if spec.kind in KINDS_WITH_GENERATION and merged.get("spec") != current.get("spec"):

@@ -9,7 +9,7 @@ import base64
 import ipaddress
 import re
 
-from . import names
+from . import names, validation_storage
 from .errors import FieldError, duplicate, forbidden, invalid, not_supported, required, too_long
 from .kinds import Kind
 from .labels import requirements_from_selector, selector_matches
@@ -468,6 +468,7 @@ def _immutable(kind: Kind, old: dict, new: dict) -> list[FieldError]:
             problems.append(forbidden("spec.podCIDRs", 'node updates may not change podCIDR except from "" to valid'))
     if kind.kind == "Pod" and not _pod_update_allowed(old.get("spec") or {}, new.get("spec") or {}):
         problems.append(forbidden("spec", POD_UPDATE_MESSAGE))
+    problems += validation_storage.storage_update(kind.kind, old, new)
     return problems
 
 
@@ -503,4 +504,7 @@ _VALIDATORS = {
     "Secret": _secret,
     "Event": _event,
     "Lease": _lease,
+    "StorageClass": validation_storage.storage_class,
+    "PersistentVolume": validation_storage.persistent_volume,
+    "PersistentVolumeClaim": validation_storage.persistent_volume_claim,
 }

@@ -9,6 +9,7 @@ from ..models import proxy_for
 from . import actions, columns
 from .base import KubeObjectAdmin
 from .scale import scale
+from .storage import PersistentVolumeAdmin, PersistentVolumeClaimAdmin, StorageClassAdmin
 
 
 class JsonValueFilter(admin.SimpleListFilter):
@@ -301,6 +302,9 @@ ADMINS = {
     "Event": EventAdmin,
     "Lease": LeaseAdmin,
     "ControlPlaneComponent": ControlPlaneComponentAdmin,
+    "PersistentVolume": PersistentVolumeAdmin,
+    "PersistentVolumeClaim": PersistentVolumeClaimAdmin,
+    "StorageClass": StorageClassAdmin,
 }
 
 for _kind in ALL_KINDS:

@@ -11,6 +11,7 @@ from cluster_engine.openapi import definitions
 
 from ..durations import age, parse_time
 from .selectors import label_selector_string, map_selector_string
+from .tables_storage import storage_tables
 
 NONE = "<none>"
 NAME_DESCRIPTION = "Name must be unique within a namespace."
@@ -554,6 +555,7 @@ TABLES = {
             lambda cpc: str(bool((cpc.get("status") or {}).get("leader"))).lower(),
         ),
     ),
+    **storage_tables(NAME, AGE),
 }
 
 

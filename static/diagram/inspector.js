@@ -45,6 +45,7 @@ export class Inspector {
       <p class="inspect-status">${esc(statusLine(kind, obj))}</p>
       <div class="inspect-actions">${this.buttons(kind, obj)}<button type="button" data-act="events">${esc(t("Events of this object"))}</button></div>
       ${ownerChain(this.store, obj)}
+      ${kind === "Pod" ? claimLinks(this.store, obj) : ""}
       ${conditions(obj)}
       ${kind === "Pod" ? schedulerVerdicts(obj) : ""}
       <details class="yaml" open><summary>YAML</summary><pre>${esc(toYaml(withoutManagedFields(obj)))}</pre></details>`;
@@ -97,8 +98,34 @@ function statusLine(kind, obj) {
   if (kind === "Deployment" || kind === "ReplicaSet" || kind === "ReplicationController") {
     return tf("%(ready)s/%(wanted)s ready", { ready: obj.status?.readyReplicas ?? 0, wanted: obj.spec?.replicas ?? 0 });
   }
+  if (kind === "PersistentVolumeClaim") {
+    const capacity = obj.spec?.volumeName ? obj.status?.capacity?.storage : obj.spec?.resources?.requests?.storage;
+    return [terminatingOr(obj), obj.spec?.volumeName, capacity, obj.spec?.storageClassName].filter(Boolean).join(" · ");
+  }
+  if (kind === "PersistentVolume") {
+    const claim = obj.spec?.claimRef ? `${obj.spec.claimRef.namespace}/${obj.spec.claimRef.name}` : "";
+    return [terminatingOr(obj), obj.spec?.capacity?.storage, claim, obj.spec?.storageClassName].filter(Boolean).join(" · ");
+  }
   if (kind === "ControlPlaneComponent") return `${obj.status?.phase || "?"}${obj.status?.leader ? ` · ${t("leader")}` : ""} · ${tf("on %(node)s", { node: obj.spec?.nodeName })}`;
   return "";
+}
+
+// A claim's or volume's phase as kubectl shows it: Terminating once deleted.
+function terminatingOr(obj) {
+  return obj.metadata.deletionTimestamp ? "Terminating" : obj.status?.phase || "?";
+}
+
+// The claims a pod mounts, each a link to it with its phase.
+function claimLinks(store, pod) {
+  const names = (pod.spec?.volumes || []).map((volume) => volume.persistentVolumeClaim?.claimName).filter(Boolean);
+  if (!names.length) return "";
+  const links = names.map((name) => {
+    const key = `${pod.metadata.namespace}/${name}`;
+    const claim = store.get("PersistentVolumeClaim", key);
+    const phase = claim ? terminatingOr(claim) : "?";
+    return `<a href="#" data-goto-kind="PersistentVolumeClaim" data-goto-key="${esc(key)}">PersistentVolumeClaim/${esc(name)}</a> (${esc(phase)})`;
+  });
+  return `<p class="claims">${links.join(", ")}</p>`;
 }
 
 function ownerChain(store, obj) {

@@ -9,7 +9,9 @@ from lab import bootstrap
 from lab.management.commands.runlab import Command as RunLab
 from lab.models import Cluster, proxy_for
 
-ControlPlaneComponent, Deployment, Node = (proxy_for(kind) for kind in ("ControlPlaneComponent", "Deployment", "Node"))
+ControlPlaneComponent, Deployment, Node, StorageClass = (
+    proxy_for(kind) for kind in ("ControlPlaneComponent", "Deployment", "Node", "StorageClass")
+)
 
 
 @pytest.fixture
@@ -82,7 +84,11 @@ def test_the_demo_cluster_is_seeded_once(db):
     ]
     assert ControlPlaneComponent.objects.filter(cluster=cluster).count() == 5
     assert Deployment.objects.get(cluster=cluster, name="web").manifest["spec"]["replicas"] == 3
-    assert cluster.resource_version == 15
+    assert sorted(StorageClass.objects.filter(cluster=cluster).values_list("name", flat=True)) == [
+        "azurefile-csi",
+        "managed-csi",
+    ]
+    assert cluster.resource_version == 17
     same, created_again = bootstrap.ensure_demo_cluster()
     assert (same.pk, created_again) == (cluster.pk, False)
     assert Cluster.objects.count() == 1

@@ -428,3 +428,30 @@ def test_a_request_that_fails_unforeseen_is_a_500_status_and_the_socket_stays(de
         await socket.disconnect()
 
     run(scenario)
+
+
+STORAGE_CLAIM = {
+    "metadata": {"name": "data", "namespace": "default"},
+    "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}},
+}
+STATIC_VOLUME = {
+    "metadata": {"name": "manual"},
+    "spec": {"capacity": {"storage": "5Gi"}, "accessModes": ["ReadWriteOnce"], "hostPath": {"path": "/data"}},
+}
+
+
+def test_claims_and_volumes_are_in_the_snapshot_and_the_watch(demo):
+    async def scenario():
+        await write(demo.pk, lambda server: server.create("PersistentVolume", STATIC_VOLUME))
+        socket = await connect(demo.pk)
+        snapshot = await receive(socket)
+        volumes = [obj for obj in snapshot["objects"] if obj["kind"] == "PersistentVolume"]
+        assert [(obj["metadata"]["name"], obj["status"]["phase"]) for obj in volumes] == [("manual", "Pending")]
+        await write(demo.pk, lambda server: server.create("PersistentVolumeClaim", STORAGE_CLAIM))
+        event = await events_until(socket, lambda e: e["object"]["kind"] == "PersistentVolumeClaim")
+        assert event["type"] == "ADDED"
+        assert event["object"]["status"]["phase"] == "Pending"
+        assert event["object"]["spec"]["storageClassName"] == "managed-csi"
+        await socket.disconnect()
+
+    run(scenario)
