@@ -12,6 +12,7 @@ from .controllers.namespace import NamespaceController
 from .controllers.replicaset import ReplicaSetController
 from .controllers.replication import ReplicationManager
 from .controllers.serviceaccount import ServiceAccountController
+from .controllers.statefulset import StatefulSetController
 from .leaderelection import LeaderElection
 from .machines import Machines
 from .nodes.kubelet import Kubelets
@@ -35,6 +36,7 @@ def default_components() -> list[type]:
         DeploymentController,
         ReplicaSetController,
         ReplicationManager,
+        StatefulSetController,
         EndpointsController,
         Scheduler,
         NodePoolController,  # cloud controller manager
