@@ -19,6 +19,7 @@ DIAGRAM_KINDS = (
     "Deployment",
     "ReplicaSet",
     "ReplicationController",
+    "StatefulSet",
     "Pod",
     "Service",
     "Endpoints",
