@@ -604,6 +604,13 @@ TABLES = {
 }
 
 
+# upstream's defaultTableConvertor, for a resource that has no printer of its own: its name and creation time
+DEFAULT_TABLE = (
+    [NAME, column("Created At", "date", description=AGE_DESCRIPTION)],
+    lambda obj, now: [obj["metadata"].get("name", ""), obj["metadata"].get("creationTimestamp", "")],
+)
+
+
 def row_object(obj: dict, include_object: str) -> dict | None:
     """What a row carries: PartialObjectMetadata by default (kubectl reads namespace and name from it)."""
     if include_object == "None":
@@ -617,7 +624,7 @@ def table(
     kind: str, objects: list[dict], now: datetime, resource_version: str = "", include_object: str = "Metadata"
 ) -> dict:
     """A meta.k8s.io/v1 Table of objects of one kind; kubectl prints its cells under the column names."""
-    columns, cells = TABLES[kind]
+    columns, cells = TABLES.get(kind, DEFAULT_TABLE)
     rows = []
     for obj in objects:
         row = {"cells": cells(obj, now)}

@@ -11,6 +11,8 @@ apiVersion: apps/v1
 kind: StatefulSet
 metadata:
   name: db
+  labels:
+    app: db
 spec:
   serviceName: db
   replicas: 2
@@ -77,6 +79,9 @@ def test_a_stateful_set_rolls_out_scales_updates_and_rolls_back_keeping_its_clai
     assert sorted(names) == ["db-0", "db-1"]
     claims = ok(kubectl("get", "pvc", "-o", "name")).split()
     assert sorted(claims) == ["persistentvolumeclaim/data-db-0", "persistentvolumeclaim/data-db-1"]
+    listed = ok(kubectl("get", "statefulset,pods,pvc", "-l", "app=db"))  # the lesson's command
+    for name in ("statefulset.apps/db", "pod/db-0", "pod/db-1", "persistentvolumeclaim/data-db-1"):
+        assert name in listed
     stored = yaml.safe_load(ok(kubectl("get", "sts", "db", "-o", "yaml")))
     assert stored["spec"]["podManagementPolicy"] == "OrderedReady"
     assert stored["spec"]["updateStrategy"] == {
