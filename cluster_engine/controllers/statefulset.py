@@ -14,6 +14,8 @@ more than maxUnavailable unavailable at once; when every pod is updated, the upd
 
 from ..api.clone import clone
 from ..api.errors import ApiError
+from ..api.labels import selector_matches
+from ..runtime.cache import key_of
 from ..runtime.component import Controller
 from . import history, owners
 from . import statefulset_pods as identity
@@ -44,17 +46,24 @@ class StatefulSetController(Controller):
         super().start()
 
     def _sets_of(self, pod: dict) -> list[str]:
+        """The owning set, or for an orphan every set it could be a member of (upstream getPodStatefulSets)."""
         reference = owners.controller_ref(pod)
-        if reference and reference.get("kind") == "StatefulSet":
-            return [f"{pod['metadata'].get('namespace')}/{reference['name']}"]
-        return []
+        namespace = pod["metadata"].get("namespace")
+        if reference:
+            return [f"{namespace}/{reference['name']}"] if reference.get("kind") == "StatefulSet" else []
+        labels = pod["metadata"].get("labels")
+        return [
+            key_of(sts)
+            for sts in self.ctx.cache.list("StatefulSet", namespace)
+            if identity.is_member(sts, pod) and selector_matches(sts["spec"].get("selector"), labels)
+        ]
 
     def reconcile(self, key: str) -> float | None:
         sts = self.ctx.cache.get("StatefulSet", key)
         if sts is None:
             return None  # pods and revisions go with it: the garbage collector follows their owner references
         selector = sts["spec"].get("selector")
-        pods = [pod for pod in owners.claim(self.ctx, sts, "Pod", selector) if identity.is_member(sts, pod)]
+        pods = owners.claim(self.ctx, sts, "Pod", selector, accept=lambda pod: identity.is_member(sts, pod))
         revisions = owners.claim(self.ctx, sts, "ControllerRevision", selector)
         current, update, collisions = self._revisions(sts, revisions)
         status, pods = StatefulSetSync(self, sts, current, update, pods).run()

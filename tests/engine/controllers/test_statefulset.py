@@ -292,3 +292,24 @@ def test_bad_updates_are_refused_and_change_nothing(change, message):
         sim.operator.patch("StatefulSet", "default", "db", change)
     assert refused.value.code == 422 and message in refused.value.message
     assert sim.get("StatefulSet", "default/db")["metadata"]["resourceVersion"] == before["metadata"]["resourceVersion"]
+
+
+def test_an_orphan_named_as_a_member_is_adopted_and_one_that_is_not_is_left_alone():
+    orphans = [
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": name, "namespace": "default", "labels": {"app": "db"}},
+            "spec": {"containers": [{"name": "web", "image": "postgres:16"}]},
+        }
+        for name in ("db-0", "stray")
+    ]
+    sim = simulation([StatefulSetController], [*orphans, stateful_set(replicas=1)])
+    sts_uid = sim.get("StatefulSet", "default/db")["metadata"]["uid"]
+    adopted = sim.get("Pod", "default/db-0")["metadata"]["ownerReferences"]
+    assert [(ref["kind"], ref["uid"]) for ref in adopted] == [("StatefulSet", sts_uid)]
+    assert not sim.get("Pod", "default/stray")["metadata"].get("ownerReferences")
+    # db-0 existed, so no pod is created; a Pending member gets the claims it misses
+    assert events(sim, "SuccessfulCreate") == [
+        ("SuccessfulCreate", "create Claim data-db-0 Pod db-0 in StatefulSet db success")
+    ]
