@@ -182,7 +182,8 @@ class StatefulSetSync:
         """Create, repair and condemn pods; True when an OrderedReady set must wait before going further."""
         start = identity.start_ordinal(self.sts)
         for index in range(len(replicas)):
-            if self._process_replica(replicas, index, start + index):
+            # Parallel goes on past a pod that is not ready yet, or that it is replacing (upstream's burst)
+            if self._process_replica(replicas, index, start + index) and self.monotonic:
                 return True
         for pod in condemned:
             self._sync_claims(pod)

@@ -313,3 +313,24 @@ def test_an_orphan_named_as_a_member_is_adopted_and_one_that_is_not_is_left_alon
     assert events(sim, "SuccessfulCreate") == [
         ("SuccessfulCreate", "create Claim data-db-0 Pod db-0 in StatefulSet db success")
     ]
+
+
+def test_parallel_replaces_a_failed_pod_without_holding_back_the_others():
+    sim = simulation([StatefulSetController], [stateful_set(replicas=2, podManagementPolicy="Parallel")])
+    set_pod_status(sim, sim.get("Pod", "default/db-0"), phase="Failed", ready=False)
+    sim.operator.patch("StatefulSet", "default", "db", {"spec": {"replicas": 3}})
+    sim.run_for(0)
+    assert [m for _, m in events(sim, "SuccessfulDelete")] == ["delete Pod db-0 in StatefulSet db successful"]
+    assert "db-2" in names(sim)
+
+
+def test_on_delete_leaves_pods_alone_until_someone_deletes_one():
+    sim = simulation([StatefulSetController], [stateful_set(replicas=2, updateStrategy={"type": "OnDelete"})])
+    ready(sim, "db-0")
+    ready(sim, "db-1")
+    set_image(sim, "postgres:17")
+    sim.run_for(60)
+    assert events(sim, "SuccessfulDelete") == []
+    sim.operator.delete("Pod", "default", "db-0", grace_period_seconds=0)
+    sim.run_for(0)
+    assert [image_of(sim, name) for name in ("db-0", "db-1")] == ["postgres:17", "postgres:16"]
