@@ -66,13 +66,20 @@ function statefulSetCard(sts, pods, ready) {
     const pod = byOrdinal.get(ordinal);
     const name = `${sts.metadata.name}-${ordinal}`;
     slots.push(pod
-      ? `<span class="mini cat-${podCategory(pod)}" data-kind="Pod" data-key="${esc(`${pod.metadata.namespace}/${name}`)}" title="${esc(`${name} · ${podStatusText(pod)}`)}">${ordinal}</span>`
+      ? `<span class="mini cat-${podCategory(pod)}" data-kind="Pod" data-key="${esc(`${pod.metadata.namespace}/${name}`)}" title="${esc([name, podStatusText(pod), ...claimsOf(pod)].join(" · "))}">${ordinal}</span>`
       : `<span class="mini slot" title="${esc(tf("%(name)s: no pod", { name }))}">${ordinal}</span>`);
   }
+  const claims = (sts.spec?.volumeClaimTemplates || []).map((claim) => `${claim.metadata?.name}-${sts.metadata.name}-N`);
+  const claimLine = claims.length ? `<div class="rs-count">${esc(tf("claims %(names)s", { names: claims.join(", ") }))}</div>` : "";
   return `<div class="replicaset statefulset" data-kind="StatefulSet" data-key="${esc(`${sts.metadata.namespace}/${sts.metadata.name}`)}">
       <div class="rs-name">${esc(sts.metadata.name)}</div>
-      <div class="rs-count">${esc(ready)}</div>
+      <div class="rs-count">${esc(ready)}</div>${claimLine}
       <div class="minis">${slots.join("")}</div></div>`;
+}
+
+// The PersistentVolumeClaims a pod mounts: a StatefulSet pod's own disk, which follows its name.
+function claimsOf(pod) {
+  return (pod.spec?.volumes || []).map((volume) => volume.persistentVolumeClaim?.claimName).filter(Boolean);
 }
 
 function revision(rs) {

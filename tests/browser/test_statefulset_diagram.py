@@ -53,7 +53,9 @@ def test_stateful_set_pods_carry_their_ordinal_and_db_1_stays_terminating_on_a_d
     page.select_option("#speed", "100")
     page.wait_for_function(f"document.querySelectorAll('{CARD} .mini.cat-ready').length === 3", timeout=30_000)
     assert page.locator(f"{CARD} .mini").all_text_contents() == ["0", "1", "2"]
-    assert page.locator(f"{CARD} .rs-count").text_content() == "3/3 ready"
+    assert page.locator(f"{CARD} .rs-count").all_text_contents() == ["3/3 ready", "claims data-db-N"]
+    title = page.locator(f'{CARD} .mini[data-key="default/db-1"]').get_attribute("title")
+    assert title == "db-1 · Running · data-db-1"
     chip = page.locator('.pod[data-key="default/db-1"]')
     assert chip.locator("text").text_content() == "1"
     node = chip.get_attribute("data-node")
