@@ -123,3 +123,31 @@ def test_a_stateful_set_rolls_out_scales_updates_and_rolls_back_keeping_its_clai
     ok(kubectl("wait", "--for=delete", "pod/db-0", "pod/db-1", "pod/db-2", "--timeout=90s"))
     claims = ok(kubectl("get", "pvc", "-o", "name")).split()
     assert sorted(claims) == [f"persistentvolumeclaim/data-db-{n}" for n in range(3)]  # whenDeleted: Retain
+
+
+def test_a_pod_on_a_dead_node_stays_terminating_until_force_deleted_then_returns_with_its_claim(kubectl):
+    manifest = DB.replace("db", "pg").replace("replicas: 2", "replicas: 2\n  podManagementPolicy: Parallel")
+    ok(kubectl("apply", "-f", "-", stdin=manifest))
+    ok(kubectl("wait", "--for=jsonpath={.status.readyReplicas}=2", "sts/pg", "--timeout=90s"))
+    node = ok(kubectl("get", "pod", "pg-1", "-o", "jsonpath={.spec.nodeName}"))
+    uid = ok(kubectl("get", "pod", "pg-1", "-o", "jsonpath={.metadata.uid}"))
+    try:
+        ok(kubectl("annotate", "node", node, "kubelab.io/power=off", "--overwrite"))
+        # 50 s until the node is Unknown, 300 s of toleration, then the eviction marks the pod for deletion
+        ok(kubectl("wait", "--for=jsonpath={.metadata.deletionTimestamp}", "pod/pg-1", "--timeout=90s"))
+        table = rows(ok(kubectl("get", "pod", "pg-1")))
+        assert table[1][:3] == ["pg-1", "1/1", "Terminating"]
+        assert ok(kubectl("get", "pod", "pg-1", "-o", "jsonpath={.metadata.uid}")) == uid  # nothing replaced it
+
+        deleted = ok(kubectl("delete", "pod", "pg-1", "--force", "--grace-period=0"))
+        assert deleted.startswith('pod "pg-1" force deleted')
+        ok(kubectl("wait", "--for=jsonpath={.status.readyReplicas}=2", "sts/pg", "--timeout=90s"))
+        ok(kubectl("wait", "--for=condition=Ready", "pod/pg-1", "--timeout=90s"))
+        back = json.loads(ok(kubectl("get", "pod", "pg-1", "-o", "json")))
+        assert back["metadata"]["uid"] != uid and back["spec"]["nodeName"] != node
+        assert back["spec"]["volumes"][0]["persistentVolumeClaim"]["claimName"] == "data-pg-1"
+    finally:
+        ok(kubectl("annotate", "node", node, "kubelab.io/power=on", "--overwrite"))
+        ok(kubectl("wait", "--for=condition=Ready", f"node/{node}", "--timeout=90s"))
+        ok(kubectl("delete", "sts", "pg"))
+        ok(kubectl("delete", "pvc", "data-pg-0", "data-pg-1"))
