@@ -255,8 +255,9 @@ class StatefulSetSync:
         """upstream CreateStatefulPod: the claims first, then the pod at the revision its ordinal should have."""
         revision = self._revision_for(ordinal)
         pod = identity.new_pod(self.sts, history.template_of(revision), ordinal, revision["metadata"]["name"])
-        if not self._create_claims(pod):
-            self._pod_event("create", pod, "claims could not be created")
+        problem = self._create_claims(pod)
+        if problem is not None:
+            self._pod_event("create", pod, problem)
             return None
         try:
             created = self.ctx.client.create("Pod", pod)
@@ -282,26 +283,29 @@ class StatefulSetSync:
                 return self.current
         return self.update
 
-    def _create_claims(self, pod: dict) -> bool:
-        """upstream createPersistentVolumeClaims: create each missing claim; a claim being deleted blocks the pod."""
-        ok = True
+    def _create_claims(self, pod: dict) -> str | None:
+        """upstream createPersistentVolumeClaims: create each missing claim; returns why a claim is not usable
+        (a claim being deleted blocks its pod), worded as upstream's aggregated error, or None."""
+        problems = []
         for _, claim in identity.claims_for(self.sts, identity.ordinal(pod)):
-            existing = self.ctx.cache.get(
-                "PersistentVolumeClaim", f"{claim['metadata']['namespace']}/{claim['metadata']['name']}"
-            )
+            name = claim["metadata"]["name"]
+            existing = self.ctx.cache.get("PersistentVolumeClaim", f"{claim['metadata']['namespace']}/{name}")
             if existing is not None:
-                ok = ok and not is_terminating(existing)
+                if is_terminating(existing):
+                    problems.append(f"pvc {name} is being deleted")
                 continue
             try:
                 self.ctx.client.create("PersistentVolumeClaim", claim)
             except ApiError as error:
                 if error.reason == "AlreadyExists":
                     continue
-                ok = False
+                problems.append(f"failed to create PVC {name}: {error.message}")
                 self._claim_event(claim, pod, error.message)
                 continue
             self._claim_event(claim, pod)
-        return ok
+        if not problems:
+            return None
+        return problems[0] if len(problems) == 1 else f"[{', '.join(problems)}]"
 
     def _sync_claims(self, pod: dict) -> None:
         """upstream UpdatePodClaimForRetentionPolicy: set each claim's owners as the retention policy says."""

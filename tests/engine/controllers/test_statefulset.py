@@ -334,3 +334,19 @@ def test_on_delete_leaves_pods_alone_until_someone_deletes_one():
     sim.operator.delete("Pod", "default", "db-0", grace_period_seconds=0)
     sim.run_for(0)
     assert [image_of(sim, name) for name in ("db-0", "db-1")] == ["postgres:17", "postgres:16"]
+
+
+def test_a_claim_being_deleted_keeps_its_pod_from_being_created():
+    sim = simulation([StatefulSetController], [stateful_set(replicas=1)])
+    claim = sim.get("PersistentVolumeClaim", "default/data-db-0")
+    sim.operator.patch(
+        "PersistentVolumeClaim", "default", "data-db-0", {"metadata": {"finalizers": ["kubelab.io/hold"]}}
+    )
+    sim.operator.delete("PersistentVolumeClaim", "default", "data-db-0")
+    sim.operator.delete("Pod", "default", "db-0", grace_period_seconds=0)
+    sim.run_for(0)
+    assert names(sim) == []
+    assert ("FailedCreate", "create Pod db-0 in StatefulSet db failed error: pvc data-db-0 is being deleted") in events(
+        sim
+    )
+    assert sim.get("PersistentVolumeClaim", "default/data-db-0")["metadata"]["uid"] == claim["metadata"]["uid"]
