@@ -39,12 +39,13 @@ def default(obj: dict) -> None:
     spec.setdefault("replicas", 1)
     spec.setdefault("podManagementPolicy", "OrderedReady")
     strategy = spec.setdefault("updateStrategy", {})
-    strategy.setdefault("type", "RollingUpdate")
-    if strategy["type"] == "RollingUpdate":
-        rolling = strategy.setdefault("rollingUpdate", {})
-        rolling.setdefault("partition", 0)
-        # upstream: MaxUnavailableStatefulSet is beta and on since 1.35, defaulting maxUnavailable to 1
-        rolling.setdefault("maxUnavailable", 1)
+    if not strategy.get("type"):
+        # upstream adds an empty rollingUpdate only when it chooses the type itself
+        strategy["type"] = "RollingUpdate"
+        strategy.setdefault("rollingUpdate", {})
+    if strategy["type"] == "RollingUpdate" and isinstance(strategy.get("rollingUpdate"), dict):
+        # maxUnavailable stays unset: the controller reads a missing one as 1
+        strategy["rollingUpdate"].setdefault("partition", 0)
     spec.setdefault("revisionHistoryLimit", 10)  # upstream default
     policy = spec.setdefault("persistentVolumeClaimRetentionPolicy", {})
     policy.setdefault("whenDeleted", "Retain")

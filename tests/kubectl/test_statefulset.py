@@ -84,10 +84,7 @@ def test_a_stateful_set_rolls_out_scales_updates_and_rolls_back_keeping_its_clai
         assert name in listed
     stored = yaml.safe_load(ok(kubectl("get", "sts", "db", "-o", "yaml")))
     assert stored["spec"]["podManagementPolicy"] == "OrderedReady"
-    assert stored["spec"]["updateStrategy"] == {
-        "type": "RollingUpdate",
-        "rollingUpdate": {"partition": 0, "maxUnavailable": 1},
-    }
+    assert stored["spec"]["updateStrategy"] == {"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}
     assert stored["spec"]["persistentVolumeClaimRetentionPolicy"] == {"whenDeleted": "Retain", "whenScaled": "Retain"}
 
     assert ok(kubectl("scale", "statefulset/db", "--replicas=3")).strip() == "statefulset.apps/db scaled"

@@ -23,7 +23,7 @@ def test_a_short_stateful_set_reads_back_with_upstreams_defaults(server):
     spec = stored["spec"]
     assert spec["replicas"] == 1
     assert spec["podManagementPolicy"] == "OrderedReady"
-    assert spec["updateStrategy"] == {"type": "RollingUpdate", "rollingUpdate": {"partition": 0, "maxUnavailable": 1}}
+    assert spec["updateStrategy"] == {"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}
     assert spec["revisionHistoryLimit"] == 10
     assert spec["persistentVolumeClaimRetentionPolicy"] == {"whenDeleted": "Retain", "whenScaled": "Retain"}
     claim = spec["volumeClaimTemplates"][0]
@@ -37,6 +37,16 @@ def test_a_short_stateful_set_reads_back_with_upstreams_defaults(server):
 def test_on_delete_gets_no_rolling_update_defaults(server):
     stored = server.create("StatefulSet", stateful_set(updateStrategy={"type": "OnDelete"}))
     assert stored["spec"]["updateStrategy"] == {"type": "OnDelete"}
+
+
+def test_a_rolling_update_type_written_out_gets_no_partition_as_upstream(server):
+    stored = server.create("StatefulSet", stateful_set(updateStrategy={"type": "RollingUpdate"}))
+    assert stored["spec"]["updateStrategy"] == {"type": "RollingUpdate"}
+    rolling = {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 2}}
+    stored = server.create(
+        "StatefulSet", {**stateful_set(updateStrategy=rolling), "metadata": {"name": "db2", "namespace": "default"}}
+    )
+    assert stored["spec"]["updateStrategy"]["rollingUpdate"] == {"maxUnavailable": 2, "partition": 0}
 
 
 PREFIX = 'StatefulSet.apps "db" is invalid: '
