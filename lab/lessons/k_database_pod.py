@@ -86,7 +86,7 @@ LESSON = Lesson(
             narration=_(
                 "db is a StatefulSet: its pods are called db-0, db-1 and db-2, and each has its own "
                 "PersistentVolumeClaim, data-db-0, data-db-1 and data-db-2, created before the pod. Try "
-                "<code>kubectl get statefulset,pods,pvc -l app=db</code>. In the diagram, the StatefulSet card shows "
+                "“kubectl get statefulset,pods,pvc -l app=db”. In the diagram, the StatefulSet card shows "
                 "one chip per ordinal."
             ),
             focus=("StatefulSet", "default/db"),
@@ -131,8 +131,7 @@ LESSON = Lesson(
             ),
             checkpoint=Checkpoint(
                 goal=_(
-                    "Power off db-1's node in your sandbox and wait until <code>kubectl get pods</code> shows db-1 "
-                    "Terminating."
+                    "Power off db-1's node in your sandbox and wait until “kubectl get pods” shows db-1 Terminating."
                 ),
                 check=db_1_stuck_terminating,
             ),
@@ -141,9 +140,9 @@ LESSON = Lesson(
             title=_("Tell Kubernetes the node is gone"),
             narration=_(
                 "Only a human (or the cloud) knows the machine is really off. Three ways to say so: delete the Node "
-                "(<code>kubectl delete node NODE</code>), force-delete the pod (<code>kubectl delete pod db-1 --force "
-                "--grace-period=0</code>), or taint the node out of service (<code>kubectl taint node NODE "
-                "node.kubernetes.io/out-of-service=nodeshutdown:NoExecute</code>), after which the pod garbage "
+                "(“kubectl delete node NODE”), force-delete the pod (“kubectl delete pod db-1 --force "
+                "--grace-period=0”), or taint the node out of service (“kubectl taint node NODE "
+                "node.kubernetes.io/out-of-service=nodeshutdown:NoExecute”), after which the pod garbage "
                 "collector force-deletes its terminating pods. Here we force-delete db-1."
             ),
             focus=("Pod", "default/db-1"),
