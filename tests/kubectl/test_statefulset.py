@@ -98,6 +98,8 @@ def test_a_stateful_set_rolls_out_scales_updates_and_rolls_back_keeping_its_clai
     rollout_status(kubectl)
     assert images(kubectl) == ["postgres:17"] * 3
     assert history(kubectl) == ["1", "2"]
+    first = ok(kubectl("rollout", "history", "statefulset/db", "--revision=1"))
+    assert "postgres:16" in first and "postgres:17" not in first  # the template revision 1 recorded
     revisions = rows(ok(kubectl("get", "controllerrevisions")))
     assert revisions[0] == ["NAME", "CONTROLLER", "REVISION", "AGE"]
     assert sorted(row[1:3] for row in revisions[1:]) == [["statefulset.apps/db", "1"], ["statefulset.apps/db", "2"]]
