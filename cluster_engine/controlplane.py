@@ -16,6 +16,7 @@ from .controllers.replication import ReplicationManager
 from .controllers.serviceaccount import ServiceAccountController
 from .controllers.volume_expansion import VolumeExpansion
 from .controllers.volume_protection import PVCProtectionController, PVProtectionController
+from .controllers.statefulset import StatefulSetController
 from .leaderelection import LeaderElection
 from .machines import Machines
 from .nodes.kubelet import Kubelets
@@ -39,6 +40,7 @@ def default_components() -> list[type]:
         DeploymentController,
         ReplicaSetController,
         ReplicationManager,
+        StatefulSetController,
         EndpointsController,
         PersistentVolumeController,
         PVCProtectionController,

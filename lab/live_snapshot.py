@@ -20,6 +20,7 @@ DIAGRAM_KINDS = (
     "Deployment",
     "ReplicaSet",
     "ReplicationController",
+    "StatefulSet",
     "Pod",
     "Service",
     "Endpoints",

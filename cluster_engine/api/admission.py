@@ -9,7 +9,7 @@ the cluster filled in.
 import base64
 import ipaddress
 
-from . import admission_storage, errors, podspec
+from . import admission_storage, errors, podspec, statefulset
 from .clone import clone
 from .kinds import Kind, kind_named
 
@@ -49,6 +49,8 @@ def admit_update(kind: Kind, old: dict, new: dict, server) -> None:
         _default_workload(new, server)
     elif kind.kind == "ReplicationController":
         _default_replication_controller(new, server)
+    elif kind.kind == "StatefulSet":
+        _default_stateful_set(new, server)
     elif kind.kind == "Pod":
         _default_pod_spec(new.setdefault("spec", {}))
     elif kind.kind == "Service":
@@ -286,6 +288,13 @@ def _default_replication_controller(obj, server):
     obj.setdefault("status", {}).setdefault("replicas", 0)
 
 
+def _default_stateful_set(obj, server):
+    statefulset.default(obj)
+    template = obj["spec"].setdefault("template", {})
+    if isinstance(template, dict):
+        _default_pod_spec(template.setdefault("spec", {}))
+
+
 def _default_service_spec(spec: dict) -> None:
     """Scheme defaults of a ServiceSpec, on create and update alike: ClusterIP, no affinity, TCP, targetPort=port."""
     spec.setdefault("type", "ClusterIP")
@@ -460,6 +469,7 @@ _CREATE_DEFAULTS = {
     "Deployment": _default_workload,
     "ReplicaSet": _default_workload,
     "ReplicationController": _default_replication_controller,
+    "StatefulSet": _default_stateful_set,
     "Service": _default_service,
     "Secret": _default_secret,
     "Node": _default_node,

@@ -20,7 +20,16 @@ from .labels import SelectorError, matches, parse_selector_string
 DEFAULT_GRACE_SECONDS = 30
 FOREGROUND = "foregroundDeletion"
 ORPHAN = "orphan"
-KINDS_WITH_GENERATION = {"Deployment", "ReplicaSet", "ReplicationController", "Pod", "Service", "Namespace", "Node"}
+KINDS_WITH_GENERATION = {
+    "Deployment",
+    "ReplicaSet",
+    "ReplicationController",
+    "Pod",
+    "Service",
+    "Namespace",
+    "Node",
+    "StatefulSet",
+}
 # upstream rcStrategy.DefaultGarbageCollectionPolicy: a v1 ReplicationController deleted without a propagation
 # policy orphans its pods, as deletion did before server-side garbage collection (kubectl always sends one).
 ORPHAN_BY_DEFAULT = {"ReplicationController"}

@@ -9,7 +9,7 @@ import base64
 import ipaddress
 import re
 
-from . import names, validation_storage
+from . import names, statefulset, validation_storage
 from .errors import FieldError, duplicate, forbidden, invalid, not_supported, required, too_long
 from .kinds import Kind
 from .labels import requirements_from_selector, selector_matches
@@ -43,7 +43,7 @@ CIDR_MESSAGE = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"
 # upstream: finalizers without a domain prefix must be one of these (IsStandardFinalizerName)
 STANDARD_FINALIZERS = ("kubernetes", "orphan", "foregroundDeletion")
 # The kinds whose spec.replicas the cluster's replica ceiling bounds.
-REPLICATED_KINDS = ("Deployment", "ReplicaSet", "ReplicationController")
+REPLICATED_KINDS = ("Deployment", "ReplicaSet", "ReplicationController", "StatefulSet")
 # Which DNS rule names a kind's objects (upstream's per-kind ValidateNameFunc); everything else is a subdomain.
 _NAME_RULES = {"Namespace": names.dns1123_label_messages, "Service": names.dns1035_label_messages}
 
@@ -155,6 +155,10 @@ def _replication_controller(obj: dict, max_replicas: int) -> list[FieldError]:
             )
         )
     return problems
+
+
+def _stateful_set(obj: dict, max_replicas: int) -> list[FieldError]:
+    return statefulset.validate(obj, _replicas(obj.get("spec") or {}, max_replicas))
 
 
 def _deployment_strategy(spec: dict) -> list[FieldError]:
@@ -457,6 +461,8 @@ def _immutable(kind: Kind, old: dict, new: dict) -> list[FieldError]:
         selector = (new.get("spec") or {}).get("selector")
         if selector != (old.get("spec") or {}).get("selector"):
             problems.append(invalid("spec.selector", selector, "field is immutable"))
+    if kind.kind == "StatefulSet":
+        problems += statefulset.validate_update(old, new)
     if kind.kind == "Service":
         old_spec, new_spec = old.get("spec") or {}, new.get("spec") or {}
         old_ip, new_ip = old_spec.get("clusterIP"), new_spec.get("clusterIP")
@@ -497,6 +503,7 @@ _VALIDATORS = {
     "Deployment": _workload,
     "ReplicaSet": _workload,
     "ReplicationController": _replication_controller,
+    "StatefulSet": _stateful_set,
     "Service": _service,
     "Endpoints": _endpoints,
     "Node": _node,

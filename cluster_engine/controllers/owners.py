@@ -50,10 +50,12 @@ def _orphan_candidates(informer, namespace: str | None, requirements) -> list[di
     return informer.by_index(CONTROLLER_INDEX, f"orphan/{namespace}")
 
 
-def claim(ctx, owner: dict, kind: str, selector: dict) -> list[dict]:
+def claim(ctx, owner: dict, kind: str, selector: dict, accept=None) -> list[dict]:
     """The objects of `kind` `owner` controls after adopting matching orphans and releasing strays.
 
     Only non-deleted objects are adopted; an owner that is itself being deleted neither adopts nor releases.
+    `accept`, when given, is a further test an object must pass to match (upstream's ClaimPods filters: a
+    StatefulSet claims only pods named as its members).
     """
     informer = ctx.cache.informer(kind)
     metadata = owner["metadata"]
@@ -61,7 +63,7 @@ def claim(ctx, owner: dict, kind: str, selector: dict) -> list[dict]:
     claimed = []
     for obj in informer.by_index(CONTROLLER_INDEX, metadata["uid"]):
         labels = obj["metadata"].get("labels")
-        if matches(requirements, labels):
+        if matches(requirements, labels) and (accept is None or accept(obj)):
             claimed.append(obj)
         elif not metadata.get("deletionTimestamp"):
             _release(ctx, kind, obj, metadata["uid"])
@@ -69,6 +71,8 @@ def claim(ctx, owner: dict, kind: str, selector: dict) -> list[dict]:
         return claimed
     for obj in _orphan_candidates(informer, metadata.get("namespace"), requirements):
         if obj["metadata"].get("deletionTimestamp") or not matches(requirements, obj["metadata"].get("labels")):
+            continue
+        if accept is not None and not accept(obj):
             continue
         adopted = _adopt(ctx, owner, kind, obj)
         if adopted is not None:

@@ -172,6 +172,18 @@ class ReplicationControllerAdmin(ReplicaSetAdmin):
     actions = (scale,)
 
 
+class StatefulSetAdmin(KubeObjectAdmin):
+    """`kubectl get statefulsets` columns (READY is ready over desired), and scaling as `kubectl scale sts`."""
+
+    list_display = ("name", "namespace", "cluster", "ready", "age")
+    actions = (scale,)
+
+    @admin.display(description="ready")
+    def ready(self, row):
+        ready = (row.manifest.get("status") or {}).get("readyReplicas", 0)
+        return f"{ready}/{(row.manifest.get('spec') or {}).get('replicas', 0)}"
+
+
 class ServiceAdmin(KubeObjectAdmin):
     list_display = ("name", "namespace", "cluster", "service_type", "cluster_ip", "external_ip", "ports", "age")
     list_filter = ("cluster", "namespace", ServiceTypeFilter)
@@ -294,6 +306,7 @@ ADMINS = {
     "Deployment": DeploymentAdmin,
     "ReplicaSet": ReplicaSetAdmin,
     "ReplicationController": ReplicationControllerAdmin,
+    "StatefulSet": StatefulSetAdmin,
     "Service": ServiceAdmin,
     "Endpoints": EndpointsAdmin,
     "ServiceAccount": ServiceAccountAdmin,

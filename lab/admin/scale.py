@@ -1,5 +1,5 @@
-"""Scaling from the admin (deployments, replication controllers): an intermediate page asks for the replica count,
-as `kubectl scale` does."""
+"""Scaling from the admin (deployments, replication controllers, stateful sets): an intermediate page asks for the
+replica count, as `kubectl scale` does."""
 
 from django import forms
 from django.contrib import admin, messages

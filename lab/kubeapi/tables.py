@@ -307,6 +307,51 @@ REPLICASET_COLUMNS = [
 ]
 
 
+def _stateful_set_cells(sts: dict, now: datetime) -> list:
+    """printStatefulSet: READY is ready replicas over desired ones."""
+    spec, status = sts.get("spec") or {}, sts.get("status") or {}
+    containers = _containers(sts)
+    return [
+        sts["metadata"].get("name", ""),
+        f"{status.get('readyReplicas', 0)}/{spec.get('replicas', 0)}",
+        age(sts["metadata"].get("creationTimestamp"), now),
+        ",".join(container.get("name", "") for container in containers),
+        ",".join(container.get("image", "") for container in containers),
+    ]
+
+
+STATEFULSET_COLUMNS = [
+    NAME,
+    column("Ready", description="Number of the pod with ready state"),
+    AGE,
+    *WORKLOAD_TAIL_COLUMNS[:2],
+]
+
+
+def _controller_revision_cells(revision: dict, now: datetime) -> list:
+    """printControllerRevision: CONTROLLER is `<kind>.<group>/<name>` of the controlling owner."""
+    controller = NONE
+    for reference in revision["metadata"].get("ownerReferences") or []:
+        if reference.get("controller"):
+            group = reference.get("apiVersion", "").rpartition("/")[0]
+            kind = f"{reference.get('kind', '')}.{group}" if group else reference.get("kind", "")
+            controller = f"{kind.lower()}/{reference.get('name', '')}"
+    return [
+        revision["metadata"].get("name", ""),
+        controller,
+        revision.get("revision", 0),
+        age(revision["metadata"].get("creationTimestamp"), now),
+    ]
+
+
+CONTROLLER_REVISION_COLUMNS = [
+    NAME,
+    column("Controller", description="Controller of the object"),
+    column("Revision", "integer", description="Revision indicates the revision of the state represented by Data."),
+    AGE,
+]
+
+
 def _replication_controller_cells(rc: dict, now: datetime) -> list:
     """printReplicationController: the ReplicaSet's cells, with the selector a label map (FormatLabels)."""
     spec, status = rc.get("spec") or {}, rc.get("status") or {}
@@ -503,6 +548,8 @@ TABLES = {
     "Deployment": (DEPLOYMENT_COLUMNS, _deployment_cells),
     "ReplicaSet": (REPLICASET_COLUMNS, _replicaset_cells),
     "ReplicationController": (_replication_controller_columns(), _replication_controller_cells),
+    "StatefulSet": (STATEFULSET_COLUMNS, _stateful_set_cells),
+    "ControllerRevision": (CONTROLLER_REVISION_COLUMNS, _controller_revision_cells),
     "Service": (SERVICE_COLUMNS, _service_cells),
     "Endpoints": (ENDPOINTS_COLUMNS, _endpoints_cells),
     "Event": (EVENT_COLUMNS, _event_cells),
@@ -559,6 +606,13 @@ TABLES = {
 }
 
 
+# upstream's defaultTableConvertor, for a resource that has no printer of its own: its name and creation time
+DEFAULT_TABLE = (
+    [NAME, column("Created At", "date", description=AGE_DESCRIPTION)],
+    lambda obj, now: [obj["metadata"].get("name", ""), obj["metadata"].get("creationTimestamp", "")],
+)
+
+
 def row_object(obj: dict, include_object: str) -> dict | None:
     """What a row carries: PartialObjectMetadata by default (kubectl reads namespace and name from it)."""
     if include_object == "None":
@@ -572,7 +626,7 @@ def table(
     kind: str, objects: list[dict], now: datetime, resource_version: str = "", include_object: str = "Metadata"
 ) -> dict:
     """A meta.k8s.io/v1 Table of objects of one kind; kubectl prints its cells under the column names."""
-    columns, cells = TABLES[kind]
+    columns, cells = TABLES.get(kind, DEFAULT_TABLE)
     rows = []
     for obj in objects:
         row = {"cells": cells(obj, now)}

@@ -3,8 +3,9 @@
 The vocabulary: the diagram's own actions (power, component, cordon, drain, add-node, scale, delete-pod, crash; see
 lab/live_actions.py) plus `apply` (create objects, or merge their spec/data into existing ones, as
 `kubectl apply` would), `patch` (one object, merge or strategic), `annotate-pod` (the first pod, by name, matching
-a label selector: how a step crashes "a web pod" without knowing generated names) and `undo` (`kubectl rollout
-undo`: the previous revision's template back on the Deployment).
+a label selector: how a step crashes "a web pod" without knowing generated names), `undo` (`kubectl rollout
+undo`: the previous revision's template back on the Deployment), `power-node-of` (power the node a named pod runs
+on, wherever the scheduler put it) and `force-delete-pod` (`kubectl delete pod --force --grace-period=0`).
 """
 
 from cluster_engine.api import errors
@@ -86,4 +87,26 @@ def undo(cluster: Cluster, action: dict) -> list[dict]:
     return [server.patch("Deployment", "default", action["name"], body, patch_type="json")]
 
 
-OWN_ACTIONS = {"apply": apply, "patch": patch, "annotate-pod": annotate_pod, "undo": undo}
+def power_node_of(cluster: Cluster, action: dict) -> list[dict]:
+    """Power the node a pod is bound to: a lesson cannot know beforehand where the scheduler put db-1."""
+    pod = api_server_for(cluster).get("Pod", "default", action["pod"])
+    node = pod["spec"].get("nodeName")
+    if not node:
+        raise errors.ApiError(409, "Conflict", f'pod "{action["pod"]}" is not bound to a node yet')
+    return [live_actions.perform(cluster.pk, {"action": "power", "node": node, "state": action["state"]})["object"]]
+
+
+def force_delete_pod(cluster: Cluster, action: dict) -> list[dict]:
+    """kubectl delete pod --force --grace-period=0: the Pod object goes at once, confirmed or not."""
+    deleted = api_server_for(cluster).delete("Pod", "default", action["name"], grace_period_seconds=0)
+    return [deleted.object]
+
+
+OWN_ACTIONS = {
+    "apply": apply,
+    "patch": patch,
+    "annotate-pod": annotate_pod,
+    "undo": undo,
+    "power-node-of": power_node_of,
+    "force-delete-pod": force_delete_pod,
+}

@@ -122,7 +122,7 @@ function peerOf(change) {
   if (kind === "Pod" && object.spec?.nodeName && !old?.spec?.nodeName) return "kube-scheduler";
   if (kind === "Pod" && old && JSON.stringify(old.status) !== JSON.stringify(object.status)) return "kubelet";
   if (kind === "Node" && old && JSON.stringify(old.status) !== JSON.stringify(object.status)) return "kubelet";
-  if (["ReplicaSet", "ReplicationController", "Deployment", "Endpoints"].includes(kind) || (kind === "Pod" && !old)) return "kube-controller-manager";
+  if (["ReplicaSet", "ReplicationController", "Deployment", "StatefulSet", "Endpoints"].includes(kind) || (kind === "Pod" && !old)) return "kube-controller-manager";
   return null;
 }
 

@@ -5,7 +5,7 @@ import { controllerOf, decisionOf, nodeStatusText, podStatusText, poweredOn } fr
 import { esc } from "./text.js";
 import { toYaml } from "./yaml.js";
 
-const OWNER_KINDS = { ReplicaSet: "ReplicaSet", Deployment: "Deployment", ReplicationController: "ReplicationController" };
+const OWNER_KINDS = { ReplicaSet: "ReplicaSet", Deployment: "Deployment", ReplicationController: "ReplicationController", StatefulSet: "StatefulSet" };
 
 export class Inspector {
   constructor(container, store, actions, onEvents) {
@@ -95,7 +95,7 @@ export class Inspector {
 function statusLine(kind, obj) {
   if (kind === "Pod") return `${podStatusText(obj)} · ${tf("node %(node)s", { node: obj.spec?.nodeName || t("(none yet)") })}`;
   if (kind === "Node") return `${nodeStatusText(obj)} · ${poweredOn(obj) ? t("power on") : t("power off")}`;
-  if (kind === "Deployment" || kind === "ReplicaSet" || kind === "ReplicationController") {
+  if (kind === "Deployment" || kind === "ReplicaSet" || kind === "ReplicationController" || kind === "StatefulSet") {
     return tf("%(ready)s/%(wanted)s ready", { ready: obj.status?.readyReplicas ?? 0, wanted: obj.spec?.replicas ?? 0 });
   }
   if (kind === "PersistentVolumeClaim") {

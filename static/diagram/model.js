@@ -7,7 +7,7 @@ import { milliCpu, parseQuantity } from "./quantity.js";
 
 export const CONTROL_PLANE_LABEL = "node-role.kubernetes.io/control-plane";
 export const COMPONENTS = ["etcd", "kube-apiserver", "kube-scheduler", "kube-controller-manager", "cloud-controller-manager"];
-export const CONTROLLERS = ["node", "replication", "replicaset", "deployment", "endpoints", "serviceaccount"];
+export const CONTROLLERS = ["node", "replication", "replicaset", "deployment", "statefulset", "endpoints", "serviceaccount"];
 export const DECISION_ANNOTATION = "kubelab.io/scheduling-decision";
 export const EXPLANATION_ANNOTATION = "kubelab.io/explanation";
 const POWER_ANNOTATION = "kubelab.io/power";
@@ -135,6 +135,12 @@ export function controllerOf(obj) {
   return (obj.metadata.ownerReferences || []).find((ref) => ref.controller) || (obj.metadata.ownerReferences || [])[0];
 }
 
+// A StatefulSet pod's ordinal (db-1 → "1"), which is its identity; null for any other pod.
+export function ordinalOf(pod) {
+  if (controllerOf(pod)?.kind !== "StatefulSet") return null;
+  return (pod.metadata.labels || {})["apps.kubernetes.io/pod-index"] ?? pod.metadata.name.match(/-(\d+)$/)?.[1] ?? null;
+}
+
 export function ownerKey(pod) {
   const owner = controllerOf(pod);
   return owner ? `${owner.kind}/${owner.name}` : "";
@@ -191,6 +197,7 @@ export function snapshot(store) {
     deployments: store.list("Deployment"),
     replicaSets: store.list("ReplicaSet"),
     replicationControllers: store.list("ReplicationController"),
+    statefulSets: store.list("StatefulSet"),
     services: store.list("Service"),
   };
 }

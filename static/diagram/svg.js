@@ -6,8 +6,8 @@
 
 import { CHIPS, WIDTH, layout } from "./layout.js";
 import {
-  CATEGORY_GLYPH, CONTROLLERS, componentState, nodeReady, nodeStatusText, nodeTimers, nodeUsage, podCategory,
-  podStatusText, poweredOn,
+  CATEGORY_GLYPH, CONTROLLERS, componentState, nodeReady, nodeStatusText, nodeTimers, nodeUsage, ordinalOf,
+  podCategory, podStatusText, poweredOn,
 } from "./model.js";
 import { t, tf } from "./i18n.js";
 import { formatBytes, formatCpu } from "./quantity.js";
@@ -227,7 +227,7 @@ export class SvgRenderer {
       chip.dataset.key = `${pod.metadata.namespace}/${pod.metadata.name}`;
       chip.dataset.node = pod.spec?.nodeName || "";
       chip.setAttribute("class", `pod cat-${category}`);
-      chip.querySelector("text").textContent = CATEGORY_GLYPH[category];
+      chip.querySelector("text").textContent = ordinalOf(pod) ?? CATEGORY_GLYPH[category];
       chip.querySelector("title").textContent = `${pod.metadata.name} · ${podStatusText(pod)}`;
       const delayed = spotlight && spotlight.pod === uid && spotlight.fresh;
       chip.style.transitionDelay = delayed ? `${spotlight.holdMs}ms` : "0ms";

@@ -1,9 +1,10 @@
 // Below the nodes: each Deployment with its ReplicaSets side by side (a rolling update shows the old set shrinking
-// as the new one grows), each ReplicationController drawn as a set of its own, and each Service with the endpoints
-// traffic would reach.
+// as the new one grows), each ReplicationController drawn as a set of its own, each StatefulSet with one chip per
+// ordinal (an ordinal with no pod is an empty slot: db-1 missing is visible at once), and each Service with the
+// endpoints traffic would reach.
 
 import { t, tf } from "./i18n.js";
-import { CATEGORY_GLYPH, controllerOf, podCategory } from "./model.js";
+import { CATEGORY_GLYPH, controllerOf, ordinalOf, podCategory, podStatusText } from "./model.js";
 import { esc } from "./text.js";
 
 export function renderWorkloads(element, model) {
@@ -47,7 +48,38 @@ export function renderWorkloads(element, model) {
   const legacy = controllers.length
     ? `<h2>${esc(t("ReplicationControllers"))}</h2><div class="replicasets">${controllers.join("")}</div>`
     : "";
-  element.innerHTML = `<h2>${esc(t("Deployments"))}</h2>${cards.join("") || `<p class="hint">${esc(t("None."))}</p>`}${legacy}`;
+  const stateful = model.statefulSets.map((sts) => statefulSetCard(sts, podsByOwner.get(sts.metadata.uid) || [], readyOf(sts)));
+  const statefulSets = stateful.length
+    ? `<h2>${esc(t("StatefulSets"))}</h2><div class="replicasets">${stateful.join("")}</div>`
+    : "";
+  element.innerHTML = `<h2>${esc(t("Deployments"))}</h2>${cards.join("") || `<p class="hint">${esc(t("None."))}</p>`}${legacy}${statefulSets}`;
+}
+
+// One chip per ordinal from 0 to the highest wanted or still present: the pod's state as its colour, its ordinal
+// as its text; an ordinal without a Pod object is an empty, dashed slot.
+function statefulSetCard(sts, pods, ready) {
+  const byOrdinal = new Map(pods.map((pod) => [Number(ordinalOf(pod)), pod]));
+  const start = sts.spec?.ordinals?.start ?? 0;
+  const last = Math.max(start + (sts.spec?.replicas ?? 0) - 1, ...byOrdinal.keys());
+  const slots = [];
+  for (let ordinal = start; ordinal <= last; ordinal++) {
+    const pod = byOrdinal.get(ordinal);
+    const name = `${sts.metadata.name}-${ordinal}`;
+    slots.push(pod
+      ? `<span class="mini cat-${podCategory(pod)}" data-kind="Pod" data-key="${esc(`${pod.metadata.namespace}/${name}`)}" title="${esc([name, podStatusText(pod), ...claimsOf(pod)].join(" · "))}">${ordinal}</span>`
+      : `<span class="mini slot" title="${esc(tf("%(name)s: no pod", { name }))}">${ordinal}</span>`);
+  }
+  const claims = (sts.spec?.volumeClaimTemplates || []).map((claim) => `${claim.metadata?.name}-${sts.metadata.name}-N`);
+  const claimLine = claims.length ? `<div class="rs-count">${esc(tf("claims %(names)s", { names: claims.join(", ") }))}</div>` : "";
+  return `<div class="replicaset statefulset" data-kind="StatefulSet" data-key="${esc(`${sts.metadata.namespace}/${sts.metadata.name}`)}">
+      <div class="rs-name">${esc(sts.metadata.name)}</div>
+      <div class="rs-count">${esc(ready)}</div>${claimLine}
+      <div class="minis">${slots.join("")}</div></div>`;
+}
+
+// The PersistentVolumeClaims a pod mounts: a StatefulSet pod's own disk, which follows its name.
+function claimsOf(pod) {
+  return (pod.spec?.volumes || []).map((volume) => volume.persistentVolumeClaim?.claimName).filter(Boolean);
 }
 
 function revision(rs) {

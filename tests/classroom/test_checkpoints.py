@@ -66,3 +66,19 @@ def test_every_lesson_starts_a_healthy_cluster(slug):
     web = [p for p in sim.objects("Pod") if p["metadata"]["labels"].get("app") == "web"]
     assert len(web) == 3
     assert all(p["status"]["phase"] == "Running" for p in web)
+
+
+def test_database_pod_checkpoints_see_db_1_stuck_terminating_then_back_with_its_claim():
+    sim = started("database-pod")
+    node = sim.get("Pod", "default/db-1")["spec"]["nodeName"]
+    assert passes(sim, "database-pod", 1) is False
+    sim.operator.patch("Node", None, node, {"metadata": {"annotations": {"kubelab.io/power": "off"}}})
+    sim.run_for(100)  # unknown, but the pods are tolerated for 300 s more
+    assert passes(sim, "database-pod", 1) is False
+    sim.run_for(1800)
+    assert passes(sim, "database-pod", 1) is True  # half an hour on: still Terminating, never replaced
+    assert passes(sim, "database-pod", 2) is False
+    sim.server.delete("Pod", "default", "db-1", grace_period_seconds=0)
+    sim.run_for(60)
+    assert passes(sim, "database-pod", 2) is True
+    assert sim.get("Pod", "default/db-1")["spec"]["nodeName"] != node
