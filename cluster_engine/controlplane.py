@@ -14,9 +14,9 @@ from .controllers.persistentvolume import PersistentVolumeController
 from .controllers.replicaset import ReplicaSetController
 from .controllers.replication import ReplicationManager
 from .controllers.serviceaccount import ServiceAccountController
+from .controllers.statefulset import StatefulSetController
 from .controllers.volume_expansion import VolumeExpansion
 from .controllers.volume_protection import PVCProtectionController, PVProtectionController
-from .controllers.statefulset import StatefulSetController
 from .leaderelection import LeaderElection
 from .machines import Machines
 from .nodes.kubelet import Kubelets
