@@ -7,6 +7,8 @@ both build their control plane from this one list, so tests exercise exactly wha
 from .cloud import CloudNodeLifecycleController, NodePoolController, ServiceController
 from .controllers.deployment import DeploymentController
 from .controllers.endpoints import EndpointsController
+from .controllers.endpointslice import EndpointSliceController
+from .controllers.endpointslice_mirroring import EndpointSliceMirroringController
 from .controllers.garbagecollector import GarbageCollector
 from .controllers.namespace import NamespaceController
 from .controllers.replicaset import ReplicaSetController
@@ -36,6 +38,8 @@ def default_components() -> list[type]:
         ReplicaSetController,
         ReplicationManager,
         EndpointsController,
+        EndpointSliceController,
+        EndpointSliceMirroringController,
         Scheduler,
         NodePoolController,  # cloud controller manager
         ServiceController,

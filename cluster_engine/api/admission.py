@@ -9,7 +9,7 @@ the cluster filled in.
 import base64
 import ipaddress
 
-from . import errors, podspec
+from . import errors, podspec, validation_discovery
 from .clone import clone
 from .kinds import Kind, kind_named
 
@@ -57,6 +57,8 @@ def admit_update(kind: Kind, old: dict, new: dict, server) -> None:
         _sync_pod_cidrs(new)
     elif kind.kind == "Secret":
         _fold_string_data(new)
+    elif kind.kind == "EndpointSlice":
+        validation_discovery.default_endpoint_slice(new)
 
 
 def merge_for_update(kind: Kind, current: dict, new: dict, subresource: str | None) -> dict:
@@ -456,6 +458,7 @@ _CREATE_DEFAULTS = {
     "Secret": _default_secret,
     "Node": _default_node,
     "Event": _default_event,
+    "EndpointSlice": validation_discovery.default_endpoint_slice,
 }
 _CREATE_ADMISSION = {
     "Namespace": _admit_namespace,
