@@ -11,6 +11,7 @@ from .controllers.endpointslice import EndpointSliceController
 from .controllers.endpointslice_mirroring import EndpointSliceMirroringController
 from .controllers.garbagecollector import GarbageCollector
 from .controllers.namespace import NamespaceController
+from .controllers.podautoscaler import HorizontalController
 from .controllers.replicaset import ReplicaSetController
 from .controllers.replication import ReplicationManager
 from .controllers.serviceaccount import ServiceAccountController
@@ -40,6 +41,7 @@ def default_components() -> list[type]:
         EndpointsController,
         EndpointSliceController,
         EndpointSliceMirroringController,
+        HorizontalController,
         Scheduler,
         NodePoolController,  # cloud controller manager
         ServiceController,

@@ -9,7 +9,7 @@ the cluster filled in.
 import base64
 import ipaddress
 
-from . import errors, podspec, validation_discovery
+from . import errors, podspec, validation_autoscaling, validation_discovery
 from .clone import clone
 from .kinds import Kind, kind_named
 
@@ -59,6 +59,8 @@ def admit_update(kind: Kind, old: dict, new: dict, server) -> None:
         _fold_string_data(new)
     elif kind.kind == "EndpointSlice":
         validation_discovery.default_endpoint_slice(new)
+    elif kind.kind == "HorizontalPodAutoscaler":
+        validation_autoscaling.default_hpa(new)
 
 
 def merge_for_update(kind: Kind, current: dict, new: dict, subresource: str | None) -> dict:
@@ -459,6 +461,7 @@ _CREATE_DEFAULTS = {
     "Node": _default_node,
     "Event": _default_event,
     "EndpointSlice": validation_discovery.default_endpoint_slice,
+    "HorizontalPodAutoscaler": validation_autoscaling.default_hpa,
 }
 _CREATE_ADMISSION = {
     "Namespace": _admit_namespace,

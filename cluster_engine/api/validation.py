@@ -9,7 +9,7 @@ import base64
 import ipaddress
 import re
 
-from . import names, validation_discovery
+from . import names, validation_autoscaling, validation_discovery
 from .errors import FieldError, duplicate, forbidden, invalid, not_supported, required, too_long
 from .kinds import Kind
 from .labels import requirements_from_selector, selector_matches
@@ -506,4 +506,5 @@ _VALIDATORS = {
     "Event": _event,
     "Lease": _lease,
     "EndpointSlice": validation_discovery.endpoint_slice,
+    "HorizontalPodAutoscaler": validation_autoscaling.hpa,
 }
