@@ -23,6 +23,7 @@ DIAGRAM_KINDS = (
     "Service",
     "Endpoints",
     "Event",
+    "HorizontalPodAutoscaler",
 )
 DIAGRAM_KIND_SET = frozenset(DIAGRAM_KINDS)
 

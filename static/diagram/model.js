@@ -192,5 +192,6 @@ export function snapshot(store) {
     replicaSets: store.list("ReplicaSet"),
     replicationControllers: store.list("ReplicationController"),
     services: store.list("Service"),
+    autoscalers: store.list("HorizontalPodAutoscaler"),
   };
 }
