@@ -5,7 +5,10 @@ Nothing real runs in a simulated container, so its CPU use is made up, the same 
 - a load set on a Deployment or a Service with the annotation `kubelab.io/cpu-load` (a CPU quantity, e.g. `"900m"`)
   is the work its clients ask for; it is shared equally by the ready pods it selects (a Deployment: the pods its
   selector matches; a Service: the pods behind it), and within a pod equally by its containers;
-- any other model (simulated traffic) adds per-pod demand through `extra`: `{"namespace/pod": millicores}`;
+- any other model (simulated traffic) adds per-pod demand as one more entry of `DEMAND_SOURCES`: a pure function
+  of the cluster's objects, `source(list_objects, namespace) -> {"namespace/pod": millicores}`, so the metrics API
+  (in any web process) and the autoscaler (in the control-plane worker) compute the same numbers from the same
+  objects;
 - a container never uses more than its CPU limit.
 So with `kubelab.io/cpu-load: "900m"` on a Deployment of three ready pods each pod uses 300m plus its idle use, and
 a fourth ready pod brings each down to 225m: exactly what a HorizontalPodAutoscaler needs to settle.
@@ -49,9 +52,9 @@ def _load(obj: dict) -> int:
         return 0  # a malformed load is no load; the annotation is the instructor's, not the API's, to check
 
 
-def _demand(list_objects: Lister, namespace: str | None, extra: dict[str, float] | None) -> dict[str, float]:
-    """Millicores of demand per pod key: loads shared over the ready pods they select, plus `extra`."""
-    demand: dict[str, float] = dict(extra or {})
+def annotated_load(list_objects: Lister, namespace: str | None) -> dict[str, float]:
+    """Millicores of demand per pod key from `kubelab.io/cpu-load`, shared over the ready pods each load selects."""
+    demand: dict[str, float] = {}
     for kind in ("Deployment", "Service"):
         for owner in list_objects(kind, namespace):
             load = _load(owner)
@@ -73,11 +76,21 @@ def _demand(list_objects: Lister, namespace: str | None, extra: dict[str, float]
     return demand
 
 
-def container_usage(
-    list_objects: Lister, namespace: str | None = None, extra: dict[str, float] | None = None
-) -> dict[str, dict[str, tuple[int, int]]]:
+# Where pods' CPU demand comes from, each a pure function of the objects (see the module's docstring).
+DEMAND_SOURCES: tuple[Callable[[Lister, str | None], dict[str, float]], ...] = (annotated_load,)
+
+
+def _demand(list_objects: Lister, namespace: str | None) -> dict[str, float]:
+    demand: dict[str, float] = {}
+    for source in DEMAND_SOURCES:
+        for key, millicores in source(list_objects, namespace).items():
+            demand[key] = demand.get(key, 0) + millicores
+    return demand
+
+
+def container_usage(list_objects: Lister, namespace: str | None = None) -> dict[str, dict[str, tuple[int, int]]]:
     """`namespace/pod` → container name → (millicores, bytes), for every Running pod (in one namespace, or all)."""
-    demand = _demand(list_objects, namespace, extra)
+    demand = _demand(list_objects, namespace)
     usage = {}
     for pod in list_objects("Pod", namespace):
         if not _running(pod):
@@ -97,9 +110,9 @@ def container_usage(
     return usage
 
 
-def node_usage(list_objects: Lister, extra: dict[str, float] | None = None) -> dict[str, tuple[int, int]]:
+def node_usage(list_objects: Lister) -> dict[str, tuple[int, int]]:
     """Node name → (millicores, bytes): its Running pods plus its system daemons; powered-off nodes report none."""
-    by_pod = container_usage(list_objects, None, extra)
+    by_pod = container_usage(list_objects, None)
     totals = {}
     for node in list_objects("Node", None):
         if (node["metadata"].get("annotations") or {}).get("kubelab.io/power") == "off":
