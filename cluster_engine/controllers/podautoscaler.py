@@ -14,6 +14,7 @@ from .. import usage
 from ..api.errors import ApiError
 from ..api.kinds import KINDS
 from ..api.labels import selector_matches
+from ..api.quantity import format_millis
 from ..api.validation_autoscaling import SCALE_DOWN_DEFAULTS, SCALE_UP_DEFAULTS, rules
 from ..runtime.cache import key_of
 from ..runtime.component import Controller
@@ -84,6 +85,11 @@ class HorizontalController(Controller):
             self._write_status(hpa, status, conditions, [])
             return
         current = (target.get("spec") or {}).get("replicas", 1)
+        conditions["AbleToScale"] = (
+            "True",
+            "SucceededGetScale",
+            "the HPA controller was able to get the target's current scale",
+        )
         status["currentReplicas"] = (target.get("status") or {}).get("replicas", 0)
         minimum, maximum = spec.get("minReplicas", 1), spec["maxReplicas"]
         metrics_status: list[dict] = []
@@ -104,11 +110,6 @@ class HorizontalController(Controller):
             if failure is not None:
                 reason, message = failure
                 self._event(hpa, "Warning", reason, message)
-                conditions["AbleToScale"] = (
-                    "True",
-                    "SucceededGetScale",
-                    "the HPA controller was able to get the target's current scale",
-                )
                 conditions["ScalingActive"] = (
                     "False",
                     reason,
@@ -154,9 +155,6 @@ class HorizontalController(Controller):
             self._event(hpa, "Normal", "SuccessfulRescale", f"New size: {desired}; reason: {rescale_reason}")
             self._record_scale(key, current, desired, now)
             status["lastScaleTime"] = self.ctx.clock.timestamp()
-        else:
-            conditions.setdefault("AbleToScale", ("True", "ReadyForNewScale", "recommended size matches current size"))
-            desired = current if not rescale_reason else desired
         status["desiredReplicas"] = desired
         self._write_status(hpa, status, conditions, metrics_status)
 
@@ -388,4 +386,4 @@ def _behavior(hpa: dict) -> tuple[dict, dict]:
 
 
 def _quantity(resource: str, amount: int) -> str:
-    return f"{amount}m" if resource == "cpu" else str(amount)
+    return format_millis(amount) if resource == "cpu" else str(amount)
