@@ -97,3 +97,37 @@ def test_endpointslices_top_and_autoscale_up_under_load_then_down_after_the_wind
     )
     assert "New size: 1; reason: All metrics below target" in events
     ok(kubectl("delete", "hpa/php-apache", "deployment/php-apache", "service/php-apache"))
+
+
+SELECTORLESS = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: external-db
+spec:
+  ports:
+  - name: sql
+    port: 5432
+---
+apiVersion: v1
+kind: Endpoints
+metadata:
+  name: external-db
+subsets:
+- addresses:
+  - ip: 192.0.2.42
+  ports:
+  - name: sql
+    port: 5432
+"""
+
+
+def test_a_selectorless_services_endpoints_are_mirrored_into_a_slice(kubectl):
+    ok(kubectl("apply", "-f", "-", stdin=SELECTORLESS))
+    selector = "kubernetes.io/service-name=external-db"
+    ok(kubectl("wait", "--for=create", "endpointslice", "-l", selector, "--timeout=60s"))
+    table = rows(ok(kubectl("get", "endpointslices", "-l", selector)))
+    assert table[1][1:4] == ["IPv4", "5432", "192.0.2.42"]
+    managed = ok(kubectl("get", "endpointslices", "-l", selector, "-o", "jsonpath={.items[0].metadata.labels}"))
+    assert '"endpointslice.kubernetes.io/managed-by":"endpointslicemirroring-controller.k8s.io"' in managed
+    ok(kubectl("delete", "service/external-db", "endpoints/external-db"))

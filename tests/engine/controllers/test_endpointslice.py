@@ -4,6 +4,7 @@ from cluster_engine.controllers import slice_placement
 from cluster_engine.controllers.endpoints import EndpointsController
 from cluster_engine.controllers.endpointslice import EndpointSliceController
 from cluster_engine.controllers.endpointslice_mirroring import EndpointSliceMirroringController
+from cluster_engine.controllers.garbagecollector import GarbageCollector
 from cluster_engine.controllers.replicaset import ReplicaSetController
 
 from .helpers import replica_set, simulation
@@ -127,3 +128,12 @@ def test_endpoints_of_a_service_without_selector_are_mirrored():
     )
     sim.run_for(0)
     assert slices(sim, "endpointslicemirroring-controller.k8s.io") == []
+
+
+def test_deleting_the_service_lets_the_garbage_collector_remove_its_slices():
+    sim = simulation([EndpointSliceController, GarbageCollector], [service()])
+    sim.run_for(0)
+    assert len(slices(sim)) == 1
+    sim.operator.delete("Service", "default", "web")
+    sim.run_for(1)
+    assert slices(sim) == []
