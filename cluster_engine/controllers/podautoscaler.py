@@ -274,7 +274,8 @@ class HorizontalController(Controller):
         reason, message = "DesiredWithinRange", "the desired count is within the acceptable range"
         result = desired
         if desired > current:
-            limit = self._scale_up_limit(key, current, up, now)
+            # upstream: no further scale-up until past scale-ups leave the policies' periods
+            limit = max(self._scale_up_limit(key, current, up, now), current)
             allowed = min(limit, maximum)
             if allowed < desired:
                 result = allowed
@@ -289,7 +290,7 @@ class HorizontalController(Controller):
                         "the desired replica count is more than the maximum replica count",
                     )
         elif desired < current:
-            limit = self._scale_down_limit(key, current, down, now)
+            limit = min(self._scale_down_limit(key, current, down, now), current)
             allowed = max(limit, minimum)
             if allowed > desired:
                 result = allowed

@@ -102,3 +102,18 @@ def test_a_container_without_a_cpu_request_makes_the_metric_fail_as_upstream_say
         "the HPA was unable to compute the replica count: failed to get cpu utilization: missing request for cpu in "
         "container nginx of Pod web-"
     )
+
+
+def test_a_scale_down_policy_removes_one_pod_a_minute_once_the_window_is_zero():
+    sim = demo_with_hpa()
+    behavior = {
+        "scaleDown": {"stabilizationWindowSeconds": 0, "policies": [{"type": "Pods", "value": 1, "periodSeconds": 60}]}
+    }
+    sim.operator.patch("HorizontalPodAutoscaler", "default", "web", {"spec": {"behavior": behavior}})
+    sim.run_for(16)
+    assert replicas(sim) == 2
+    assert conditions(sim)["ScalingLimited"] == ("True", "ScaleDownLimit")
+    sim.run_for(30)
+    assert replicas(sim) == 2  # the minute since the last removal has not passed
+    sim.run_for(45)
+    assert replicas(sim) == 1
