@@ -67,11 +67,14 @@ def handle(request, server, identity, target: Target, now) -> HttpResponse:
     if target.name is not None:
         found = next((item for item in items if item["metadata"]["name"] == target.name), None)
         if found is None:
+            # metrics-server names the resource podmetrics/nodemetrics, and a pod as namespace/name
+            resource = kind.lower()
+            name = f"{target.namespace}/{target.name}" if namespaced else target.name
             raise errors.ApiError(
                 404,
                 "NotFound",
-                f'{target.resource}.{GROUP} "{target.name}" not found',
-                {"name": target.name, "group": GROUP, "kind": target.resource},
+                f'{resource}.{GROUP} "{name}" not found',
+                {"name": name, "group": GROUP, "kind": resource},
             )
         return json_response(found)
     return json_response({"kind": f"{kind}List", "apiVersion": API_VERSION, "metadata": {}, "items": items})

@@ -1,6 +1,8 @@
 """EndpointSlices, `kubectl top` and a HorizontalPodAutoscaler with the real kubectl, as the Kubernetes
 documentation's HPA walkthrough goes (php-apache), the load set with the lab's `kubelab.io/cpu-load` annotation."""
 
+from kubernetes import client
+
 from .test_kubectl import rows
 
 PHP_APACHE = """\
@@ -85,8 +87,10 @@ def test_endpointslices_top_and_autoscale_up_under_load_then_down_after_the_wind
         kubectl("get", "events", "--field-selector", "reason=SuccessfulRescale", "-o", "jsonpath={.items[*].message}")
     )
     assert "New size: 5; reason: cpu resource utilization (percentage of request) above target" in events
+    # once all ten are ready and measured: 152m a pod, 76 %, which would want 16
+    wait_for(kubectl, "hpa/php-apache", ".status.currentMetrics[0].resource.current.averageUtilization", 76)
     described = ok(kubectl("describe", "hpa", "php-apache"))
-    assert "ScalingLimited  True    TooManyReplicas" in described, described  # 152m a pod: 76 % wants 16
+    assert "ScalingLimited  True    TooManyReplicas" in described, described
     assert "resource cpu on pods  (as a percentage of request):  76% (152m) / 50%" in described
 
     # the load goes: after the 300 s stabilisation window of simulated time, back to the minimum
@@ -131,3 +135,17 @@ def test_a_selectorless_services_endpoints_are_mirrored_into_a_slice(kubectl):
     managed = ok(kubectl("get", "endpointslices", "-l", selector, "-o", "jsonpath={.items[0].metadata.labels}"))
     assert '"endpointslice.kubernetes.io/managed-by":"endpointslicemirroring-controller.k8s.io"' in managed
     ok(kubectl("delete", "service/external-db", "endpoints/external-db"))
+
+
+def test_top_of_a_missing_pod_is_metrics_servers_not_found(kubectl):
+    done = kubectl("top", "pod", "no-such-pod")
+    assert done.returncode == 1
+    assert 'podmetrics.metrics.k8s.io "default/no-such-pod" not found' in done.stderr
+
+
+def test_the_python_client_reads_autoscalers_and_node_metrics(api_client):
+    autoscalers = client.AutoscalingV2Api(api_client).list_horizontal_pod_autoscaler_for_all_namespaces()
+    assert autoscalers.kind == "HorizontalPodAutoscalerList"
+    nodes = client.CustomObjectsApi(api_client).list_cluster_custom_object("metrics.k8s.io", "v1beta1", "nodes")
+    usage = {item["metadata"]["name"]: item["usage"] for item in nodes["items"]}
+    assert usage["worker-1"]["cpu"].endswith("n") and usage["worker-1"]["memory"].endswith("Ki")
