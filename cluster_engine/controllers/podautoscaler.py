@@ -14,7 +14,7 @@ from .. import usage
 from ..api.errors import ApiError
 from ..api.kinds import KINDS
 from ..api.labels import selector_matches
-from ..api.quantity import format_millis
+from ..api.quantity import cpu_millis, format_millis, to_int
 from ..api.validation_autoscaling import SCALE_DOWN_DEFAULTS, SCALE_UP_DEFAULTS, rules
 from ..runtime.cache import key_of
 from ..runtime.component import Controller
@@ -25,7 +25,6 @@ COMPONENT = "horizontal-pod-autoscaler"
 # upstream: --horizontal-pod-autoscaler-sync-period
 SYNC_PERIOD = 15.0
 SCALABLE = ("Deployment", "ReplicaSet", "StatefulSet", "ReplicationController")
-_DESCRIPTIONS = {"cpu": "cpu resource", "memory": "memory resource"}
 
 
 def metric_name(metric: dict) -> str:
@@ -191,9 +190,7 @@ class HorizontalController(Controller):
             try:
                 if goal.get("type") == "AverageValue":
                     target_value = (
-                        calc.cpu_millis(goal["averageValue"])
-                        if resource == "cpu"
-                        else calc.to_int(goal["averageValue"])
+                        cpu_millis(goal["averageValue"]) if resource == "cpu" else to_int(goal["averageValue"])
                     )
                     replicas, average = calc.average_value_replicas(current, target_value, infos, values, resource, now)
                     current_value = {"averageValue": _quantity(resource, average)}

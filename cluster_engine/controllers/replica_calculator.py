@@ -71,16 +71,15 @@ def utilization_replicas(
     """upstream GetResourceReplicas: (replicas, utilization percent, average raw use)."""
     if not pods:
         raise MetricsError("no pods returned by selector while calculating replica count")
-    ready, unready, missing, _ = group_pods(pods, metrics, resource, now)
-    counted = {pod.name: pod for pod in pods if pod.name not in unready}
+    ready, unready, missing, ignored = group_pods(pods, metrics, resource, now)
     requests = {}
-    for pod in counted.values():
+    for pod in pods:  # upstream calculatePodRequests: every pod the selector matches needs a request
         if pod.request is None:
             raise MetricsError(
                 f"missing request for {resource} in container {pod.missing_request_container} of Pod {pod.name}"
             )
         requests[pod.name] = pod.request
-    usable = {name: value for name, value in metrics.items() if name in counted}
+    usable = {name: value for name, value in metrics.items() if name in requests and name not in unready | ignored}
     if not usable:
         raise MetricsError("did not receive metrics for targeted pods (pods might be unready)")
     ratio, utilization, raw = _utilization_ratio(usable, requests, target_utilization)
@@ -95,7 +94,6 @@ def utilization_replicas(
     if scale_up_with_unready:
         for name in unready:
             filled[name] = 0
-            requests.setdefault(name, next(p.request or 0 for p in pods if p.name == name))
     new_ratio, _, _ = _utilization_ratio(filled, requests, target_utilization)
     return _settled(current, ratio, new_ratio, len(filled)), utilization, raw
 
@@ -106,8 +104,9 @@ def average_value_replicas(
     """upstream GetRawResourceReplicas (calcPlainMetricReplicas): (replicas, average raw use)."""
     if not pods:
         raise MetricsError("no pods returned by selector while calculating replica count")
-    ready, unready, missing, _ = group_pods(pods, metrics, resource, now)
-    usable = {name: value for name, value in metrics.items() if name not in unready and name in {p.name for p in pods}}
+    ready, unready, missing, ignored = group_pods(pods, metrics, resource, now)
+    known = {pod.name for pod in pods}
+    usable = {name: value for name, value in metrics.items() if name in known and name not in unready | ignored}
     if not usable:
         raise MetricsError("did not receive metrics for targeted pods (pods might be unready)")
     total = sum(usable.values())
