@@ -8,9 +8,12 @@ from .cloud import CloudNodeLifecycleController, NodePoolController, ServiceCont
 from .controllers.csi_provisioner import CSIProvisioner
 from .controllers.deployment import DeploymentController
 from .controllers.endpoints import EndpointsController
+from .controllers.endpointslice import EndpointSliceController
+from .controllers.endpointslice_mirroring import EndpointSliceMirroringController
 from .controllers.garbagecollector import GarbageCollector
 from .controllers.namespace import NamespaceController
 from .controllers.persistentvolume import PersistentVolumeController
+from .controllers.podautoscaler import HorizontalController
 from .controllers.replicaset import ReplicaSetController
 from .controllers.replication import ReplicationManager
 from .controllers.serviceaccount import ServiceAccountController
@@ -45,6 +48,9 @@ def default_components() -> list[type]:
         PersistentVolumeController,
         PVCProtectionController,
         PVProtectionController,
+        EndpointSliceController,
+        EndpointSliceMirroringController,
+        HorizontalController,
         Scheduler,
         NodePoolController,  # cloud controller manager
         ServiceController,

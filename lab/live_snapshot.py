@@ -27,6 +27,7 @@ DIAGRAM_KINDS = (
     "Event",
     "PersistentVolumeClaim",
     "PersistentVolume",
+    "HorizontalPodAutoscaler",
 )
 DIAGRAM_KIND_SET = frozenset(DIAGRAM_KINDS)
 

@@ -9,7 +9,7 @@ the cluster filled in.
 import base64
 import ipaddress
 
-from . import admission_storage, errors, podspec, statefulset
+from . import admission_storage, errors, podspec, statefulset, validation_autoscaling, validation_discovery
 from .clone import clone
 from .kinds import Kind, kind_named
 
@@ -61,6 +61,10 @@ def admit_update(kind: Kind, old: dict, new: dict, server) -> None:
         _fold_string_data(new)
     elif kind.kind == "PersistentVolume":
         admission_storage.update_persistent_volume(old, new, server)
+    elif kind.kind == "EndpointSlice":
+        validation_discovery.default_endpoint_slice(new)
+    elif kind.kind == "HorizontalPodAutoscaler":
+        validation_autoscaling.default_hpa(new)
 
 
 def validate_update(kind: Kind, old: dict, new: dict, server) -> None:
@@ -477,6 +481,8 @@ _CREATE_DEFAULTS = {
     "StorageClass": admission_storage.default_storage_class,
     "PersistentVolume": admission_storage.default_persistent_volume,
     "PersistentVolumeClaim": admission_storage.default_claim,
+    "EndpointSlice": validation_discovery.default_endpoint_slice,
+    "HorizontalPodAutoscaler": validation_autoscaling.default_hpa,
 }
 _CREATE_ADMISSION = {
     "Namespace": _admit_namespace,

@@ -25,6 +25,8 @@ class FieldError:
             return "Forbidden" + (f": {self.detail}" if self.detail else "")
         if self.reason == "FieldValueTooLong":
             return "Too long" + (f": {self.detail}" if self.detail else "")
+        if self.reason == "FieldValueTooMany":
+            return f"Too many: {render_value(self.value)}: {self.detail}"
         if self.reason == "FieldValueDuplicate":
             return f"Duplicate value: {render_value(self.value)}"
         if self.reason == "FieldValueNotSupported":
@@ -62,6 +64,11 @@ def duplicate(path: str, value) -> FieldError:
 def too_long(path: str, limit: int) -> FieldError:
     """upstream field.TooLong: the value itself is left out of the message (it is the thing that is too big)."""
     return FieldError(path, "FieldValueTooLong", f"must have at most {limit} bytes")
+
+
+def too_many(path: str, actual: int, limit: int) -> FieldError:
+    """upstream field.TooMany."""
+    return FieldError(path, "FieldValueTooMany", f"must have at most {limit} items", actual)
 
 
 def render_value(value) -> str:

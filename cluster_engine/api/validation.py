@@ -9,7 +9,7 @@ import base64
 import ipaddress
 import re
 
-from . import names, statefulset, validation_storage
+from . import names, statefulset, validation_autoscaling, validation_discovery, validation_storage
 from .errors import FieldError, duplicate, forbidden, invalid, not_supported, required, too_long
 from .kinds import Kind
 from .labels import requirements_from_selector, selector_matches
@@ -472,6 +472,8 @@ def _immutable(kind: Kind, old: dict, new: dict) -> list[FieldError]:
         old_cidrs = (old.get("spec") or {}).get("podCIDRs") or []
         if old_cidrs and (new.get("spec") or {}).get("podCIDRs") != old_cidrs:
             problems.append(forbidden("spec.podCIDRs", 'node updates may not change podCIDR except from "" to valid'))
+    if kind.kind == "EndpointSlice":
+        problems += validation_discovery.endpoint_slice_update(old, new)
     if kind.kind == "Pod" and not _pod_update_allowed(old.get("spec") or {}, new.get("spec") or {}):
         problems.append(forbidden("spec", POD_UPDATE_MESSAGE))
     problems += validation_storage.storage_update(kind.kind, old, new)
@@ -514,4 +516,6 @@ _VALIDATORS = {
     "StorageClass": validation_storage.storage_class,
     "PersistentVolume": validation_storage.persistent_volume,
     "PersistentVolumeClaim": validation_storage.persistent_volume_claim,
+    "EndpointSlice": validation_discovery.endpoint_slice,
+    "HorizontalPodAutoscaler": validation_autoscaling.hpa,
 }

@@ -15,7 +15,14 @@ from cluster_engine.api import errors
 MAGIC = b"k8s\x00"
 MEDIA_TYPE = "application/vnd.kubernetes.protobuf"
 # Pointer fields: present on the wire only when set, so a zero there is the client's choice.
-KEEP_ZERO = {"replicas", "expirationSeconds", "gracePeriodSeconds", "terminationGracePeriodSeconds"}
+KEEP_ZERO = {
+    "replicas",
+    "expirationSeconds",
+    "gracePeriodSeconds",
+    "terminationGracePeriodSeconds",
+    "minReplicas",
+    "averageUtilization",
+}
 
 STRING, BYTES, INT, BOOL = "string", "bytes", "int", "bool"
 INT_OR_STRING, QUANTITY, STRING_MAP, BYTES_MAP, QUANTITY_MAP = "intstr", "quantity", "map", "bytesmap", "quantitymap"
@@ -91,6 +98,34 @@ DELETE_OPTIONS = {
     4: ("propagationPolicy", STRING),
     5: ("dryRun", repeated(STRING)),
 }
+# k8s.io/api/autoscaling/v2: what `kubectl autoscale` sends
+METRIC_TARGET = {
+    1: ("type", STRING),
+    2: ("value", QUANTITY),
+    3: ("averageValue", QUANTITY),
+    4: ("averageUtilization", INT),
+}
+HPA_SCALING_RULES = {
+    3: ("stabilizationWindowSeconds", INT),
+    1: ("selectPolicy", STRING),
+    2: ("policies", repeated({1: ("type", STRING), 2: ("value", INT), 3: ("periodSeconds", INT)})),
+}
+HPA_SPEC = {
+    1: ("scaleTargetRef", {1: ("kind", STRING), 2: ("name", STRING), 3: ("apiVersion", STRING)}),
+    2: ("minReplicas", INT),
+    3: ("maxReplicas", INT),
+    4: (
+        "metrics",
+        repeated(
+            {
+                1: ("type", STRING),
+                4: ("resource", {1: ("name", STRING), 2: ("target", METRIC_TARGET)}),
+                7: ("containerResource", {1: ("name", STRING), 2: ("target", METRIC_TARGET), 3: ("container", STRING)}),
+            }
+        ),
+    ),
+    5: ("behavior", {1: ("scaleUp", HPA_SCALING_RULES), 2: ("scaleDown", HPA_SCALING_RULES)}),
+}
 # Top-level messages by kind: field 1 is always the ObjectMeta.
 MESSAGES = {
     "Deployment": {1: ("metadata", OBJECT_META), 2: ("spec", DEPLOYMENT_SPEC)},
@@ -136,6 +171,7 @@ MESSAGES = {
     },
     "Eviction": {1: ("metadata", OBJECT_META), 2: ("deleteOptions", DELETE_OPTIONS)},
     "DeleteOptions": DELETE_OPTIONS,
+    "HorizontalPodAutoscaler": {1: ("metadata", OBJECT_META), 2: ("spec", HPA_SPEC)},
 }
 
 

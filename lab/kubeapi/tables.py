@@ -11,6 +11,7 @@ from cluster_engine.openapi import definitions
 
 from ..durations import age, parse_time
 from .selectors import label_selector_string, map_selector_string
+from .tables_scaling import ENDPOINT_SLICE_CELLS, ENDPOINT_SLICE_COLUMNS, HPA_CELLS, HPA_COLUMNS
 from .tables_storage import storage_tables
 
 NONE = "<none>"
@@ -586,6 +587,8 @@ TABLES = {
         [NAME, column("Holder", description="The holder of the lease"), AGE],
         _named(lambda lease: (lease.get("spec") or {}).get("holderIdentity", "")),
     ),
+    "EndpointSlice": ([NAME, *ENDPOINT_SLICE_COLUMNS, AGE], _named(*ENDPOINT_SLICE_CELLS)),
+    "HorizontalPodAutoscaler": ([NAME, *HPA_COLUMNS, AGE], _named(*HPA_CELLS)),
     "ControlPlaneComponent": (
         [
             NAME,

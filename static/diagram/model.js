@@ -199,5 +199,6 @@ export function snapshot(store) {
     replicationControllers: store.list("ReplicationController"),
     statefulSets: store.list("StatefulSet"),
     services: store.list("Service"),
+    autoscalers: store.list("HorizontalPodAutoscaler"),
   };
 }

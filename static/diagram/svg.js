@@ -12,6 +12,7 @@ import {
 import { t, tf } from "./i18n.js";
 import { formatBytes, formatCpu } from "./quantity.js";
 import { duration, esc, shortTaint, truncate } from "./text.js";
+import { podCpu } from "./usage.js";
 
 const NS = "http://www.w3.org/2000/svg";
 const FADE_MS = 700;
@@ -206,6 +207,7 @@ export class SvgRenderer {
   renderPods(model, geometry, spotlight) {
     const seen = new Set();
     const entry = geometry.queue;
+    const cpu = podCpu(model);
     for (const pod of model.pods) {
       const uid = pod.metadata.uid;
       const target = geometry.targets.get(uid);
@@ -216,7 +218,7 @@ export class SvgRenderer {
       const fresh = !chip;
       if (fresh) {
         chip = document.createElementNS(NS, "g");
-        chip.innerHTML = `<rect width="${CHIPS.svg.width}" height="${CHIPS.svg.height}" rx="5"/><text x="${CHIPS.svg.width / 2}" y="${CHIPS.svg.height / 2 + 5}" text-anchor="middle"></text><title></title>`;
+        chip.innerHTML = `<rect width="${CHIPS.svg.width}" height="${CHIPS.svg.height}" rx="5"/><text x="${CHIPS.svg.width / 2}" y="${CHIPS.svg.height / 2 + 5}" text-anchor="middle"></text><rect class="cpu-bar" x="2" y="${CHIPS.svg.height - 5}" height="3" width="0"/><title></title>`;
         chip.dataset.kind = "Pod";
         // A pod is born in the queue: even one created and bound in the same burst travels from there.
         chip.style.transform = `translate(${entry.x + 10}px, ${entry.y + 34}px)`;
@@ -228,7 +230,12 @@ export class SvgRenderer {
       chip.dataset.node = pod.spec?.nodeName || "";
       chip.setAttribute("class", `pod cat-${category}`);
       chip.querySelector("text").textContent = ordinalOf(pod) ?? CATEGORY_GLYPH[category];
-      chip.querySelector("title").textContent = `${pod.metadata.name} · ${podStatusText(pod)}`;
+      const use = cpu.get(uid);
+      // the bar fills with the pod's CPU use as a share of its request (a full bar at or past the request)
+      const share = use?.request ? Math.min(use.used / use.request, 1) : 0;
+      chip.querySelector(".cpu-bar").setAttribute("width", String(Math.round(share * (CHIPS.svg.width - 4))));
+      const cpuText = use ? ` · ${tf("CPU %(used)s of %(request)s requested", { used: formatCpu(use.used), request: formatCpu(use.request) })}` : "";
+      chip.querySelector("title").textContent = `${pod.metadata.name} · ${podStatusText(pod)}${cpuText}`;
       const delayed = spotlight && spotlight.pod === uid && spotlight.fresh;
       chip.style.transitionDelay = delayed ? `${spotlight.holdMs}ms` : "0ms";
       const transform = `translate(${target.x}px, ${target.y}px)`;

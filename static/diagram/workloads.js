@@ -6,6 +6,7 @@
 import { t, tf } from "./i18n.js";
 import { CATEGORY_GLYPH, controllerOf, ordinalOf, podCategory, podStatusText } from "./model.js";
 import { esc } from "./text.js";
+import { autoscalerText } from "./usage.js";
 
 export function renderWorkloads(element, model) {
   const podsByOwner = new Map();
@@ -36,7 +37,8 @@ export function renderWorkloads(element, model) {
       .join("");
     return `<div class="deployment" data-kind="Deployment" data-key="${esc(key)}">
       <div class="deploy-head"><strong>${esc(deployment.metadata.name)}</strong>
-        <span>${esc(tf("%(ready)s/%(wanted)s ready · %(updated)s up-to-date", { ready: status.readyReplicas ?? 0, wanted: deployment.spec?.replicas ?? 0, updated: status.updatedReplicas ?? 0 }))}</span></div>
+        <span>${esc(tf("%(ready)s/%(wanted)s ready · %(updated)s up-to-date", { ready: status.readyReplicas ?? 0, wanted: deployment.spec?.replicas ?? 0, updated: status.updatedReplicas ?? 0 }))}</span>
+        <span class="hpa">${esc(autoscalerText(model, "Deployment", deployment))}</span></div>
       <div class="replicasets">${replicaSets || `<span class="hint">${esc(t("no ReplicaSet yet"))}</span>`}</div></div>`;
   });
   const controllers = model.replicationControllers.map(
