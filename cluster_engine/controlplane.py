@@ -5,13 +5,16 @@ both build their control plane from this one list, so tests exercise exactly wha
 """
 
 from .cloud import CloudNodeLifecycleController, NodePoolController, ServiceController
+from .controllers.cronjob import CronJobController
 from .controllers.deployment import DeploymentController
 from .controllers.endpoints import EndpointsController
 from .controllers.garbagecollector import GarbageCollector
+from .controllers.job import JobController
 from .controllers.namespace import NamespaceController
 from .controllers.replicaset import ReplicaSetController
 from .controllers.replication import ReplicationManager
 from .controllers.serviceaccount import ServiceAccountController
+from .controllers.ttlafterfinished import TTLAfterFinishedController
 from .leaderelection import LeaderElection
 from .machines import Machines
 from .nodes.kubelet import Kubelets
@@ -35,6 +38,9 @@ def default_components() -> list[type]:
         DeploymentController,
         ReplicaSetController,
         ReplicationManager,
+        JobController,
+        CronJobController,
+        TTLAfterFinishedController,
         EndpointsController,
         Scheduler,
         NodePoolController,  # cloud controller manager

@@ -8,8 +8,9 @@ the cluster filled in.
 
 import base64
 import ipaddress
+import uuid
 
-from . import errors, podspec
+from . import batch_defaults, errors, podspec
 from .clone import clone
 from .kinds import Kind, kind_named
 
@@ -57,6 +58,8 @@ def admit_update(kind: Kind, old: dict, new: dict, server) -> None:
         _sync_pod_cidrs(new)
     elif kind.kind == "Secret":
         _fold_string_data(new)
+    elif kind.kind in ("Job", "CronJob"):
+        _CREATE_DEFAULTS[kind.kind](new, server)
 
 
 def merge_for_update(kind: Kind, current: dict, new: dict, subresource: str | None) -> dict:
@@ -441,6 +444,33 @@ def _sync_pod_cidrs(obj) -> None:
         spec["podCIDR"] = spec["podCIDRs"][0]
 
 
+def _default_job(obj, server):
+    batch_defaults.default_job(obj)
+    template = obj["spec"].get("template")
+    if isinstance(template, dict):
+        _default_pod_spec(template.setdefault("spec", {}))
+
+
+def _default_cronjob(obj, server):
+    batch_defaults.default_cronjob(obj)
+    job_template = obj["spec"].get("jobTemplate")
+    template = (job_template.get("spec") or {}).get("template") if isinstance(job_template, dict) else None
+    if isinstance(template, dict):
+        _default_pod_spec(template.setdefault("spec", {}))
+
+
+def _admit_job(obj, server):
+    """upstream assigns the uid before the job strategy generates the selector from it; the server keeps it. A new
+    Job's status starts empty (jobStrategy PrepareForCreate)."""
+    obj["metadata"]["uid"] = str(uuid.UUID(int=server.rng.getrandbits(128), version=4))
+    batch_defaults.generate_selector(obj)
+    obj["status"] = {}
+
+
+def _admit_cronjob(obj, server):
+    obj["status"] = {}  # upstream cronJobStrategy PrepareForCreate
+
+
 def _default_event(obj, server):
     obj.setdefault("type", "Normal")
     obj.setdefault("count", 1)
@@ -456,9 +486,13 @@ _CREATE_DEFAULTS = {
     "Secret": _default_secret,
     "Node": _default_node,
     "Event": _default_event,
+    "Job": _default_job,
+    "CronJob": _default_cronjob,
 }
 _CREATE_ADMISSION = {
     "Namespace": _admit_namespace,
     "Pod": _admit_pod,
     "Service": _admit_service,
+    "Job": _admit_job,
+    "CronJob": _admit_cronjob,
 }
