@@ -6,6 +6,7 @@ time matches either of them; when one is `*`, both must match. `next_after` find
 zone, stepping a month, a day, an hour or a minute at a time as robfig's `Next` does.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -29,6 +30,9 @@ DESCRIPTORS = {
 }
 # robfig gives up after five years without a match (e.g. 30 February)
 SEARCH_YEARS = 5
+EVERY = "@every "
+_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?)(h|ms|m|s|us|µs|ns)")
+_UNIT_SECONDS = {"h": 3600, "m": 60, "s": 1, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
 
 
 class ScheduleError(ValueError):
@@ -71,8 +75,20 @@ class Schedule:
         return None
 
 
-def parse(schedule: str) -> Schedule:
+@dataclass(frozen=True)
+class Every:
+    """`@every <duration>`: robfig's ConstantDelaySchedule, at least a second, on whole seconds."""
+
+    seconds: float
+
+    def next_after(self, moment: datetime) -> datetime:
+        return moment.replace(microsecond=0) + timedelta(seconds=self.seconds)
+
+
+def parse(schedule: str) -> Schedule | Every:
     text = schedule.strip()
+    if text.startswith(EVERY):
+        return Every(max(1.0, float(int(_go_duration(text[len(EVERY) :], text)))))
     if text.startswith("@"):
         if text not in DESCRIPTORS:
             raise ScheduleError(f"unrecognized descriptor: {text}")
@@ -82,6 +98,14 @@ def parse(schedule: str) -> Schedule:
         raise ScheduleError(f"expected exactly 5 fields, found {len(fields)}: [{' '.join(fields)}]")
     values = [_field(field, *bounds) for field, bounds in zip(fields, BOUNDS, strict=True)]
     return Schedule(*(frozenset(found) for found, _ in values), any_day=values[2][1], any_weekday=values[4][1])
+
+
+def _go_duration(text: str, schedule: str) -> float:
+    """time.ParseDuration for the forms a schedule uses ("90s", "1h30m")."""
+    parts = _DURATION_PART.findall(text)
+    if not text or "".join(number + unit for number, unit in parts) != text:
+        raise ScheduleError(f'failed to parse duration {schedule}: time: invalid duration "{text}"')
+    return sum(float(number) * _UNIT_SECONDS[unit] for number, unit in parts)
 
 
 def _field(field: str, low: int, high: int, names: dict) -> tuple[set, bool]:
