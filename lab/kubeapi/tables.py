@@ -11,6 +11,7 @@ from cluster_engine.openapi import definitions
 
 from ..durations import age, parse_time
 from .selectors import label_selector_string, map_selector_string
+from .tables_batch import CRONJOB_COLUMNS, JOB_COLUMNS, cronjob_cells, job_cells
 
 NONE = "<none>"
 NAME_DESCRIPTION = "Name must be unique within a namespace."
@@ -505,6 +506,8 @@ TABLES = {
     "Service": (SERVICE_COLUMNS, _service_cells),
     "Endpoints": (ENDPOINTS_COLUMNS, _endpoints_cells),
     "Event": (EVENT_COLUMNS, _event_cells),
+    "Job": (JOB_COLUMNS, job_cells),
+    "CronJob": (CRONJOB_COLUMNS, cronjob_cells),
     "Namespace": (
         [NAME, column("Status", description="The status of the namespace"), AGE],
         _named(lambda ns: (ns.get("status") or {}).get("phase", "")),
