@@ -10,6 +10,7 @@ from cluster_engine.api import cron
 from cluster_engine.controllers import job_indexes
 from cluster_engine.controllers.job_backoff import BackoffRecord, next_record, remaining_for
 from cluster_engine.controllers.job_failure_policy import match
+from cluster_engine.nodes import run_time
 
 
 @pytest.mark.parametrize(
@@ -156,3 +157,22 @@ def test_schedule_errors(schedule, message):
     with pytest.raises(cron.ScheduleError) as error:
         cron.parse(schedule)
     assert str(error.value) == message
+
+
+def batch_pod(restart: str = "Never", annotations: dict | None = None) -> dict:
+    return {"metadata": {"annotations": annotations or {}}, "spec": {"restartPolicy": restart}}
+
+
+@pytest.mark.parametrize(
+    ("pod", "container", "seconds", "code"),
+    [
+        (batch_pod(restart="Always"), {"command": ["sleep", "10"]}, None, 0),  # a server runs until stopped
+        (batch_pod(), {"command": ["sh", "-c", "sleep 20; exit 3"]}, 20.0, 3),
+        (batch_pod(), {"command": ["sh"], "args": ["-c", "echo hi && sleep 1.5"]}, 1.5, 0),
+        (batch_pod(), {"command": ["perl", "-Mbignum=bpi", "-wle", "print bpi(2000)"]}, 5.0, 0),
+        (batch_pod(annotations={"kubelab.io/run-seconds": "7", "kubelab.io/exit-code": "2"}), {}, 7.0, 2),
+        (batch_pod(restart="Always", annotations={"kubelab.io/run-seconds": "7"}), {"args": ["exit 4"]}, 7.0, 4),
+    ],
+)
+def test_how_long_a_container_runs_and_how_it_exits(pod, container, seconds, code):
+    assert (run_time.run_seconds(pod, container), run_time.exit_code(pod, container)) == (seconds, code)
