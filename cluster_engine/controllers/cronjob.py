@@ -37,6 +37,7 @@ EXPLANATIONS = {
     "UnknownTimeZone": "The CronJob's timeZone is not one the cluster knows, so it starts nothing.",
     "UnparseableSchedule": "The CronJob's schedule cannot be read, so it starts nothing.",
     "FailedCreate": "The CronJob tried to create a Job and the API server refused; it will try again.",
+    "FailedDelete": "The CronJob tried to remove a Job and the API server refused.",
 }
 
 
@@ -85,7 +86,7 @@ class CronJobController(Controller):
         return moment.timestamp() - self.ctx.clock.epoch
 
     def event(self, cronjob: dict, event_type: str, reason: str, message: str) -> None:
-        explanation = EXPLANATIONS.get(reason, "")
+        explanation = EXPLANATIONS[reason]
         self.ctx.events.record(cronjob, event_type, reason, message, self.name, explanation=explanation)
 
 

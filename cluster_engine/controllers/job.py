@@ -188,7 +188,7 @@ class JobController(Controller):
         return removed
 
     def event(self, job: dict, event_type: str, reason: str, message: str) -> None:
-        explanation = EXPLANATIONS.get(reason, "")
+        explanation = EXPLANATIONS[reason]
         self.ctx.events.record(job, event_type, reason, message, self.name, explanation=explanation)
 
 
