@@ -19,6 +19,8 @@ DIAGRAM_KINDS = (
     "Deployment",
     "ReplicaSet",
     "ReplicationController",
+    "Job",
+    "CronJob",
     "Pod",
     "Service",
     "Endpoints",

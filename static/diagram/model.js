@@ -191,6 +191,8 @@ export function snapshot(store) {
     deployments: store.list("Deployment"),
     replicaSets: store.list("ReplicaSet"),
     replicationControllers: store.list("ReplicationController"),
+    jobs: store.list("Job"),
+    cronJobs: store.list("CronJob"),
     services: store.list("Service"),
   };
 }

@@ -2,6 +2,7 @@
 // as the new one grows), each ReplicationController drawn as a set of its own, and each Service with the endpoints
 // traffic would reach.
 
+import { renderBatch } from "./batch.js";
 import { t, tf } from "./i18n.js";
 import { CATEGORY_GLYPH, controllerOf, podCategory } from "./model.js";
 import { esc } from "./text.js";
@@ -47,7 +48,7 @@ export function renderWorkloads(element, model) {
   const legacy = controllers.length
     ? `<h2>${esc(t("ReplicationControllers"))}</h2><div class="replicasets">${controllers.join("")}</div>`
     : "";
-  element.innerHTML = `<h2>${esc(t("Deployments"))}</h2>${cards.join("") || `<p class="hint">${esc(t("None."))}</p>`}${legacy}`;
+  element.innerHTML = `<h2>${esc(t("Deployments"))}</h2>${cards.join("") || `<p class="hint">${esc(t("None."))}</p>`}${legacy}${renderBatch(model)}`;
 }
 
 function revision(rs) {
