@@ -11,6 +11,7 @@ its pods have stopped the final one (Complete or Failed), as upstream does since
 
 from ..api.clone import clone
 from ..api.errors import ApiError
+from ..runtime.cache import key_of
 from ..runtime.component import Controller
 from . import job_backoff, job_indexes, owners
 from .job_failure_policy import match
@@ -19,6 +20,8 @@ from .victims import pods_to_delete
 
 COMPONENT = "job-controller"
 TRACKING_FINALIZER = "batch.kubernetes.io/job-tracking"
+# queue keys of pods that may have outlived their Job (upstream's orphan queue)
+ORPHAN_PREFIX = "orphan-pod:"
 # upstream MaxPodCreateDeletePerSync and MaxUncountedPods; slow start begins with a batch of 1
 MAX_POD_CREATE_DELETE_PER_SYNC = 500
 MAX_UNCOUNTED_PODS = 500
@@ -97,12 +100,16 @@ class JobController(Controller):
 
     def _jobs_of(self, pod: dict) -> list[str]:
         reference = owners.controller_ref(pod)
+        key = f"{pod['metadata'].get('namespace')}/{(reference or {}).get('name')}"
         if reference and reference.get("kind") == "Job":
-            return [f"{pod['metadata'].get('namespace')}/{reference['name']}"]
-        return []
+            return [key] + ([ORPHAN_PREFIX + key_of(pod)] if _tracked(pod) else [])
+        return [ORPHAN_PREFIX + key_of(pod)] if _tracked(pod) else []
 
     # ---- the sync ------------------------------------------------------------------------------------------
     def reconcile(self, key: str) -> float | None:
+        if key.startswith(ORPHAN_PREFIX):
+            self._release_orphan(key.removeprefix(ORPHAN_PREFIX))
+            return None
         job = self.ctx.cache.get("Job", key)
         if job is None:
             self.backoff.pop(key, None)
@@ -112,6 +119,21 @@ class JobController(Controller):
             self._remove_finalizers([pod for pod in pods if _tracked(pod)])
             return None
         return JobSync(self, key, job, pods).run()
+
+    def _release_orphan(self, pod_key: str) -> None:
+        """upstream syncOrphanPod: a tracked pod whose Job is gone (or another Job by that name, or finished) or
+        that no Job controls any more keeps its finalizer no longer, so it can be deleted."""
+        pod = self.ctx.cache.get("Pod", pod_key)
+        if pod is None or not _tracked(pod):
+            return
+        reference = owners.controller_ref(pod)
+        if reference is not None:
+            if reference.get("kind") != "Job" or reference.get("apiVersion") != "batch/v1":
+                return
+            job = self.ctx.cache.get("Job", f"{pod['metadata'].get('namespace')}/{reference['name']}")
+            if job is not None and job["metadata"]["uid"] == reference.get("uid") and not is_finished(job):
+                return
+        self._remove_finalizers([pod])
 
     # ---- pods ---------------------------------------------------------------------------------------------
     def create_pods(self, job: dict, count: int, indexes: list[int]) -> tuple[int, ApiError | None]:

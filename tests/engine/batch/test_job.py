@@ -211,3 +211,22 @@ def test_ttl_after_finished_deletes_the_job_and_its_pods():
     assert gone_at - done_at == 100
     sim.run_for(5)
     assert job_pods(sim) == []
+
+
+def test_deleting_a_running_job_lets_its_pods_go_despite_the_tracking_finalizer():
+    sim = batch_cluster()
+    sim.operator.create("Job", job_manifest(template=pod_template(run_seconds=3600)))
+    step_until(sim, lambda: job_pods(sim) and job_pods(sim)[0]["status"].get("phase") == "Running")
+    sim.operator.delete("Job", "default", "pi", propagation_policy="Background")
+    step_until(sim, lambda: job_pods(sim) == [])
+
+
+def test_pods_orphaned_by_their_job_lose_the_tracking_finalizer():
+    sim = batch_cluster()
+    sim.operator.create("Job", job_manifest(template=pod_template(run_seconds=3600)))
+    sim.run_for(0)
+    sim.operator.delete("Job", "default", "pi", propagation_policy="Orphan")
+    step_until(sim, lambda: not job_pods(sim)[0]["metadata"].get("ownerReferences"))
+    sim.run_for(1)
+    [pod] = job_pods(sim)
+    assert not pod["metadata"].get("finalizers")
