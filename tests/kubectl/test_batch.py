@@ -3,6 +3,10 @@ fire on the simulated clock, and start a run by hand with `kubectl create job --
 
 import json
 
+import pytest
+from kubernetes import client, watch
+from kubernetes.client.rest import ApiException
+
 from .test_kubectl import rows
 
 PI_JOB = """\
@@ -119,3 +123,46 @@ def test_a_cronjob_fires_on_the_simulated_clock_and_runs_by_hand(kubectl):
     described = ok(kubectl("describe", "cronjob", "report"))
     assert "SuccessfulCreate" in described and "SawCompletedJob" in described
     ok(kubectl("delete", "cronjob", "report"))
+
+
+def test_the_python_client_reads_a_job_it_created_and_is_refused_an_invalid_one(api_client):
+    batch = client.BatchV1Api(api_client)
+    body = {
+        "metadata": {"name": "pyjob"},
+        "spec": {
+            "template": {
+                "spec": {
+                    "restartPolicy": "Never",
+                    "containers": [{"name": "main", "image": "busybox:1.36", "command": ["sh", "-c", "sleep 3"]}],
+                }
+            }
+        },
+    }
+    created = batch.create_namespaced_job("default", body)
+    assert (created.spec.completions, created.spec.backoff_limit, created.spec.pod_replacement_policy) == (
+        1,
+        6,
+        "TerminatingOrFailed",
+    )
+    stream = watch.Watch().stream(
+        batch.list_namespaced_job, "default", field_selector="metadata.name=pyjob", timeout_seconds=60
+    )
+    for event in stream:
+        conditions = event["object"].status.conditions or []
+        if any(c.type == "Complete" and c.status == "True" for c in conditions):
+            break
+    finished = batch.read_namespaced_job("pyjob", "default")
+    assert finished.status.succeeded == 1 and finished.status.completion_time is not None
+    body["metadata"]["name"] = "always"
+    body["spec"]["template"]["spec"]["restartPolicy"] = "Always"
+    with pytest.raises(ApiException) as refused:
+        batch.create_namespaced_job("default", body)
+    assert refused.value.status == 422
+    assert json.loads(refused.value.body)["details"]["causes"] == [
+        {
+            "reason": "FieldValueRequired",
+            "message": 'Required value: valid values: "OnFailure", "Never"',
+            "field": "spec.template.spec.restartPolicy",
+        }
+    ]
+    batch.delete_namespaced_job("pyjob", "default", propagation_policy="Background")

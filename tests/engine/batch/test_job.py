@@ -230,3 +230,26 @@ def test_pods_orphaned_by_their_job_lose_the_tracking_finalizer():
     sim.run_for(1)
     [pod] = job_pods(sim)
     assert not pod["metadata"].get("finalizers")
+
+
+def test_without_completions_the_first_success_ends_the_job_once_the_others_finish():
+    """upstream: a work-queue Job (completions unset) is complete when any pod succeeded and none is active."""
+    sim = batch_cluster()
+    sim.operator.create("Job", job_manifest(template=pod_template(run_seconds=20), parallelism=3))
+    sim.run_for(0)
+    assert "completions" not in job(sim)["spec"] and len(job_pods(sim)) == 3
+    until_condition(sim, "pi", "Complete")
+    assert job(sim)["status"]["succeeded"] == 3
+    assert len(job_pods(sim)) == 3  # no replacement after the first success
+
+
+def test_lowering_parallelism_deletes_the_surplus_pods():
+    sim = batch_cluster()
+    sim.operator.create("Job", job_manifest(template=pod_template(run_seconds=600), completions=4, parallelism=3))
+    step_until(sim, lambda: job(sim)["status"].get("active") == 3)
+    sim.operator.patch("Job", "default", "pi", {"spec": {"parallelism": 1}})
+    step_until(sim, lambda: job(sim)["status"].get("active") == 1)
+    deletions = [message for reason, message in job_events(sim) if reason == "SuccessfulDelete"]
+    assert len(deletions) == 2 and all(message.startswith("Deleted pod: pi-") for message in deletions)
+    assert condition(job(sim), "Failed") is None  # pods the Job removed itself are not failures
+    assert job(sim)["status"].get("failed") is None
