@@ -452,8 +452,9 @@ class JobSync:
         if succeeded_indexes is not None:
             status["succeeded"] = len(succeeded_indexes)
             status["completedIndexes"] = job_indexes.render(succeeded_indexes)
-            if not status["succeeded"]:
-                del status["succeeded"]
+            for field in ("succeeded", "completedIndexes"):
+                if not status[field]:
+                    del status[field]  # omitempty, as upstream serialises them
         if finished is not None and finished["type"] in ("FailureTarget", "SuccessCriteriaMet"):
             if not has_condition(job, finished["type"]):
                 status.setdefault("conditions", []).append(finished)

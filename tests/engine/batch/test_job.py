@@ -174,6 +174,7 @@ def test_indexed_completion_gives_each_pod_its_index_and_records_completed_index
             },
         }
     ]
+    assert "completedIndexes" not in job(sim)["status"]  # omitted while empty
     until_condition(sim, "pi", "Complete")
     assert job(sim)["status"]["completedIndexes"] == "0-2"
     assert job(sim)["status"]["succeeded"] == 3
