@@ -58,6 +58,10 @@ def is_finished(job: dict) -> bool:
     return has_condition(job, "Complete") or has_condition(job, "Failed")
 
 
+def _phase(pod: dict) -> str | None:
+    return (pod.get("status") or {}).get("phase")
+
+
 def _tracked(pod: dict) -> bool:
     return TRACKING_FINALIZER in (pod["metadata"].get("finalizers") or [])
 
@@ -99,11 +103,12 @@ class JobController(Controller):
         super().start()
 
     def _jobs_of(self, pod: dict) -> list[str]:
+        """The owning Job; and a tracked pod is also looked at alone, in case its Job has gone."""
         reference = owners.controller_ref(pod)
-        key = f"{pod['metadata'].get('namespace')}/{(reference or {}).get('name')}"
+        keys = [ORPHAN_PREFIX + key_of(pod)] if _tracked(pod) else []
         if reference and reference.get("kind") == "Job":
-            return [key] + ([ORPHAN_PREFIX + key_of(pod)] if _tracked(pod) else [])
-        return [ORPHAN_PREFIX + key_of(pod)] if _tracked(pod) else []
+            keys.append(f"{pod['metadata'].get('namespace')}/{reference['name']}")
+        return keys
 
     # ---- the sync ------------------------------------------------------------------------------------------
     def reconcile(self, key: str) -> float | None:
@@ -116,7 +121,7 @@ class JobController(Controller):
             return None
         pods = owners.claim(self.ctx, job, "Pod", job["spec"].get("selector"))
         if is_finished(job):
-            self._remove_finalizers([pod for pod in pods if _tracked(pod)])
+            self.release([pod for pod in pods if _tracked(pod)])
             return None
         return JobSync(self, key, job, pods).run()
 
@@ -133,7 +138,7 @@ class JobController(Controller):
             job = self.ctx.cache.get("Job", f"{pod['metadata'].get('namespace')}/{reference['name']}")
             if job is not None and job["metadata"]["uid"] == reference.get("uid") and not is_finished(job):
                 return
-        self._remove_finalizers([pod])
+        self.release([pod])
 
     # ---- pods ---------------------------------------------------------------------------------------------
     def create_pods(self, job: dict, count: int, indexes: list[int]) -> tuple[int, ApiError | None]:
@@ -185,7 +190,7 @@ class JobController(Controller):
             name = pod["metadata"]["name"]
             try:
                 if release:
-                    self._remove_finalizers([pod])
+                    self.release([pod])
                 self.ctx.client.delete("Pod", pod["metadata"]["namespace"], name)
             except ApiError as error:
                 if error.code != 404:
@@ -194,7 +199,7 @@ class JobController(Controller):
             self.event(job, "Normal", "SuccessfulDelete", f"Deleted pod: {name}")
         return deleted
 
-    def _remove_finalizers(self, pods: list[dict]) -> set[str]:
+    def release(self, pods: list[dict]) -> set[str]:
         """Strip the tracking finalizer; returns the uids now free of it (a pod already gone counts as free)."""
         removed = set()
         for pod in pods:
@@ -234,7 +239,7 @@ class JobSync:
         self.terminating = sum(1 for pod in self.pods if _is_terminating(pod))
         indexed = spec.get("completionMode") == "Indexed"
         completions = spec.get("completions")
-        new_succeeded = self._new_finished(uncounted_succeeded, lambda p: p["status"].get("phase") == "Succeeded")
+        new_succeeded = self._new_finished(uncounted_succeeded, lambda pod: _phase(pod) == "Succeeded")
         new_failed = self._new_finished(uncounted_failed, lambda p: _is_failed(p, job))
         policy = spec.get("podFailurePolicy")
         counted_failures = sum(1 for pod in new_failed if match(policy, pod)[1])
@@ -254,7 +259,7 @@ class JobSync:
             succeeded_indexes = job_indexes.parse(status.get("completedIndexes"), completions) | {
                 job_indexes.completion_index(pod)
                 for pod in self.pods
-                if pod["status"].get("phase") == "Succeeded"
+                if _phase(pod) == "Succeeded"
                 and job_indexes.completion_index(pod) is not None
                 and job_indexes.completion_index(pod) < completions
             }
@@ -462,7 +467,7 @@ class JobSync:
             finished = self._condition(final_type, finished["reason"], finished["message"])
         self._flush()
         controller.backoff[self.key] = record
-        released = controller._remove_finalizers(to_release)
+        released = controller.release(to_release)
         self._clean_uncounted(with_finalizer - released)
         done = (
             finished is not None
