@@ -66,7 +66,7 @@ def _generated_selector(obj: dict) -> list[FieldError]:
         if key not in labels:
             problems.append(required(f"spec.template.metadata.labels[{key}]", f"must be '{value}'"))
         elif labels[key] != value:
-            problems.append(invalid(f"spec.template.metadata.labels[{key}]", labels[key], f"must be '{value}'"))
+            problems.append(invalid(f"spec.template.metadata.labels[{key}]", labels, f"must be '{value}'"))
     if not label_selector(spec["selector"], "spec.selector") and not selector_matches(spec["selector"], expected):
         problems.append(invalid("spec.selector", spec["selector"], "`selector` not auto-generated"))
     return problems

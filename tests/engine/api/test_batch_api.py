@@ -131,3 +131,11 @@ def test_an_unknown_time_zone_is_refused(server):
     assert error.message == (
         'CronJob.batch "report" is invalid: spec.timeZone: Invalid value: "Mars/Olympus": unknown time zone Mars/Olympus'
     )
+
+
+def test_a_template_label_that_contradicts_the_generated_one_is_refused(server):
+    body = job()
+    body["spec"]["template"]["metadata"]["labels"]["job-name"] = "other"
+    error = refused(server, "Job", body)
+    assert "spec.template.metadata.labels[job-name]: Invalid value: " in error.message
+    assert error.message.endswith("must be 'pi'")
