@@ -5,12 +5,14 @@ both build their control plane from this one list, so tests exercise exactly wha
 """
 
 from .cloud import CloudNodeLifecycleController, NodePoolController, ServiceController
+from .controllers.cronjob import CronJobController
 from .controllers.csi_provisioner import CSIProvisioner
 from .controllers.deployment import DeploymentController
 from .controllers.endpoints import EndpointsController
 from .controllers.endpointslice import EndpointSliceController
 from .controllers.endpointslice_mirroring import EndpointSliceMirroringController
 from .controllers.garbagecollector import GarbageCollector
+from .controllers.job import JobController
 from .controllers.namespace import NamespaceController
 from .controllers.persistentvolume import PersistentVolumeController
 from .controllers.podautoscaler import HorizontalController
@@ -18,6 +20,7 @@ from .controllers.replicaset import ReplicaSetController
 from .controllers.replication import ReplicationManager
 from .controllers.serviceaccount import ServiceAccountController
 from .controllers.statefulset import StatefulSetController
+from .controllers.ttlafterfinished import TTLAfterFinishedController
 from .controllers.volume_expansion import VolumeExpansion
 from .controllers.volume_protection import PVCProtectionController, PVProtectionController
 from .leaderelection import LeaderElection
@@ -44,6 +47,9 @@ def default_components() -> list[type]:
         ReplicaSetController,
         ReplicationManager,
         StatefulSetController,
+        JobController,
+        CronJobController,
+        TTLAfterFinishedController,
         EndpointsController,
         PersistentVolumeController,
         PVCProtectionController,

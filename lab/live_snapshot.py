@@ -21,6 +21,8 @@ DIAGRAM_KINDS = (
     "ReplicaSet",
     "ReplicationController",
     "StatefulSet",
+    "Job",
+    "CronJob",
     "Pod",
     "Service",
     "Endpoints",

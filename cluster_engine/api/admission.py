@@ -8,8 +8,17 @@ the cluster filled in.
 
 import base64
 import ipaddress
+import uuid
 
-from . import admission_storage, errors, podspec, statefulset, validation_autoscaling, validation_discovery
+from . import (
+    admission_storage,
+    batch_defaults,
+    errors,
+    podspec,
+    statefulset,
+    validation_autoscaling,
+    validation_discovery,
+)
 from .clone import clone
 from .kinds import Kind, kind_named
 
@@ -65,6 +74,8 @@ def admit_update(kind: Kind, old: dict, new: dict, server) -> None:
         validation_discovery.default_endpoint_slice(new)
     elif kind.kind == "HorizontalPodAutoscaler":
         validation_autoscaling.default_hpa(new)
+    elif kind.kind in ("Job", "CronJob"):
+        _CREATE_DEFAULTS[kind.kind](new, server)
 
 
 def validate_update(kind: Kind, old: dict, new: dict, server) -> None:
@@ -462,6 +473,33 @@ def _sync_pod_cidrs(obj) -> None:
         spec["podCIDR"] = spec["podCIDRs"][0]
 
 
+def _default_job(obj, server):
+    batch_defaults.default_job(obj)
+    template = obj["spec"].get("template")
+    if isinstance(template, dict):
+        _default_pod_spec(template.setdefault("spec", {}))
+
+
+def _default_cronjob(obj, server):
+    batch_defaults.default_cronjob(obj)
+    job_template = obj["spec"].get("jobTemplate")
+    template = (job_template.get("spec") or {}).get("template") if isinstance(job_template, dict) else None
+    if isinstance(template, dict):
+        _default_pod_spec(template.setdefault("spec", {}))
+
+
+def _admit_job(obj, server):
+    """upstream assigns the uid before the job strategy generates the selector from it; the server keeps it. A new
+    Job's status starts empty (jobStrategy PrepareForCreate)."""
+    obj["metadata"]["uid"] = str(uuid.UUID(int=server.rng.getrandbits(128), version=4))
+    batch_defaults.generate_selector(obj)
+    obj["status"] = {}
+
+
+def _admit_cronjob(obj, server):
+    obj["status"] = {}  # upstream cronJobStrategy PrepareForCreate
+
+
 def _default_event(obj, server):
     obj.setdefault("type", "Normal")
     obj.setdefault("count", 1)
@@ -483,6 +521,8 @@ _CREATE_DEFAULTS = {
     "PersistentVolumeClaim": admission_storage.default_claim,
     "EndpointSlice": validation_discovery.default_endpoint_slice,
     "HorizontalPodAutoscaler": validation_autoscaling.default_hpa,
+    "Job": _default_job,
+    "CronJob": _default_cronjob,
 }
 _CREATE_ADMISSION = {
     "Namespace": _admit_namespace,
@@ -490,4 +530,6 @@ _CREATE_ADMISSION = {
     "Service": _admit_service,
     "PersistentVolume": admission_storage.admit_persistent_volume,
     "PersistentVolumeClaim": admission_storage.admit_claim,
+    "Job": _admit_job,
+    "CronJob": _admit_cronjob,
 }

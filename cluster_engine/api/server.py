@@ -32,7 +32,7 @@ KINDS_WITH_GENERATION = {
 }
 # upstream rcStrategy.DefaultGarbageCollectionPolicy: a v1 ReplicationController deleted without a propagation
 # policy orphans its pods, as deletion did before server-side garbage collection (kubectl always sends one).
-ORPHAN_BY_DEFAULT = {"ReplicationController"}
+ORPHAN_BY_DEFAULT = {"ReplicationController", "Job"}  # upstream batch/v1 jobs orphan their pods unless told
 SERVER_OWNED_ON_CREATE = ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "generation")
 # upstream: names.SimpleNameGenerator keeps 63 - 5 characters of generateName
 MAX_GENERATED_PREFIX = 58
@@ -149,7 +149,8 @@ class ApiServer:
                     metadata["name"] = self._generated_name(metadata["generateName"])
             else:
                 raise errors.already_exists(spec, metadata["name"])
-            metadata["uid"] = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+            if "uid" not in metadata:  # a Job's uid is drawn at admission, to generate its selector
+                metadata["uid"] = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
             metadata["creationTimestamp"] = self.clock.timestamp()
             if spec.kind in KINDS_WITH_GENERATION:
                 metadata["generation"] = 1

@@ -9,7 +9,7 @@ import base64
 import ipaddress
 import re
 
-from . import names, statefulset, validation_autoscaling, validation_discovery, validation_storage
+from . import names, statefulset, validation_autoscaling, validation_batch, validation_discovery, validation_storage
 from .errors import FieldError, duplicate, forbidden, invalid, not_supported, required, too_long
 from .kinds import Kind
 from .labels import requirements_from_selector, selector_matches
@@ -474,6 +474,8 @@ def _immutable(kind: Kind, old: dict, new: dict) -> list[FieldError]:
             problems.append(forbidden("spec.podCIDRs", 'node updates may not change podCIDR except from "" to valid'))
     if kind.kind == "EndpointSlice":
         problems += validation_discovery.endpoint_slice_update(old, new)
+    if kind.kind == "Job":
+        problems += validation_batch.job_update(old, new)
     if kind.kind == "Pod" and not _pod_update_allowed(old.get("spec") or {}, new.get("spec") or {}):
         problems.append(forbidden("spec", POD_UPDATE_MESSAGE))
     problems += validation_storage.storage_update(kind.kind, old, new)
@@ -518,4 +520,6 @@ _VALIDATORS = {
     "PersistentVolumeClaim": validation_storage.persistent_volume_claim,
     "EndpointSlice": validation_discovery.endpoint_slice,
     "HorizontalPodAutoscaler": validation_autoscaling.hpa,
+    "Job": validation_batch.job,
+    "CronJob": validation_batch.cronjob,
 }

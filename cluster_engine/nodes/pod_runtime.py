@@ -9,7 +9,7 @@ upstream has a number (probe periods, back-off, grace periods) and short seeded 
 from dataclasses import dataclass, field
 
 from ..api.errors import ApiError
-from . import faults
+from . import faults, run_time
 from .backoff import go_duration
 
 SANDBOX_SECONDS = (0.5, 1.5)  # pause container and CNI set-up
@@ -267,9 +267,9 @@ class PodRuntime:
                 self.later(
                     probe.get("initialDelaySeconds", 0), lambda k=kind, p=probe: self._probe(container, instance, k, p)
                 )
-        run_seconds = faults.seconds(pod, faults.RUN_SECONDS)
+        run_seconds = run_time.run_seconds(pod, container.spec) if pod.get("spec") else None
         if run_seconds is not None:
-            code = faults.exit_code(pod)
+            code = run_time.exit_code(pod, container.spec)
             self.later(run_seconds, lambda: self._finish_run(container, instance, code))
         self.crash_if_requested(pod)
 

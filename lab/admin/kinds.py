@@ -8,6 +8,7 @@ from cluster_engine.api.kinds import ALL_KINDS
 from ..models import proxy_for
 from . import actions, columns
 from .base import KubeObjectAdmin
+from .batch import CronJobAdmin, JobAdmin
 from .scale import scale
 from .storage import PersistentVolumeAdmin, PersistentVolumeClaimAdmin, StorageClassAdmin
 
@@ -318,6 +319,8 @@ ADMINS = {
     "PersistentVolume": PersistentVolumeAdmin,
     "PersistentVolumeClaim": PersistentVolumeClaimAdmin,
     "StorageClass": StorageClassAdmin,
+    "Job": JobAdmin,
+    "CronJob": CronJobAdmin,
 }
 
 for _kind in ALL_KINDS:

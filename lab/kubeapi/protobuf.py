@@ -15,14 +15,11 @@ from cluster_engine.api import errors
 MAGIC = b"k8s\x00"
 MEDIA_TYPE = "application/vnd.kubernetes.protobuf"
 # Pointer fields: present on the wire only when set, so a zero there is the client's choice.
-KEEP_ZERO = {
-    "replicas",
-    "expirationSeconds",
-    "gracePeriodSeconds",
-    "terminationGracePeriodSeconds",
-    "minReplicas",
-    "averageUtilization",
-}
+KEEP_ZERO = {"replicas", "expirationSeconds", "gracePeriodSeconds", "terminationGracePeriodSeconds"}
+KEEP_ZERO |= {"minReplicas", "averageUtilization"}
+KEEP_ZERO |= {"parallelism", "completions", "activeDeadlineSeconds", "backoffLimit", "ttlSecondsAfterFinished"}
+KEEP_ZERO |= {"suspend", "manualSelector", "startingDeadlineSeconds"}
+KEEP_ZERO |= {"successfulJobsHistoryLimit", "failedJobsHistoryLimit"}
 
 STRING, BYTES, INT, BOOL = "string", "bytes", "int", "bool"
 INT_OR_STRING, QUANTITY, STRING_MAP, BYTES_MAP, QUANTITY_MAP = "intstr", "quantity", "map", "bytesmap", "quantitymap"
@@ -91,6 +88,30 @@ DEPLOYMENT_SPEC = {
     7: ("paused", BOOL),
     9: ("progressDeadlineSeconds", INT),
 }
+# batch/v1 (`kubectl create job|cronjob`, `create job --from=cronjob/...`)
+JOB_SPEC = {
+    1: ("parallelism", INT),
+    2: ("completions", INT),
+    3: ("activeDeadlineSeconds", INT),
+    4: ("selector", LABEL_SELECTOR),
+    5: ("manualSelector", BOOL),
+    6: ("template", {1: ("metadata", OBJECT_META), 2: ("spec", POD_SPEC)}),
+    7: ("backoffLimit", INT),
+    8: ("ttlSecondsAfterFinished", INT),
+    9: ("completionMode", STRING),
+    10: ("suspend", BOOL),
+    14: ("podReplacementPolicy", STRING),
+}
+CRONJOB_SPEC = {
+    1: ("schedule", STRING),
+    2: ("startingDeadlineSeconds", INT),
+    3: ("concurrencyPolicy", STRING),
+    4: ("suspend", BOOL),
+    5: ("jobTemplate", {1: ("metadata", OBJECT_META), 2: ("spec", JOB_SPEC)}),
+    6: ("successfulJobsHistoryLimit", INT),
+    7: ("failedJobsHistoryLimit", INT),
+    8: ("timeZone", STRING),
+}
 DELETE_OPTIONS = {
     1: ("gracePeriodSeconds", INT),
     2: ("preconditions", {1: ("uid", STRING), 2: ("resourceVersion", STRING)}),
@@ -129,6 +150,8 @@ HPA_SPEC = {
 # Top-level messages by kind: field 1 is always the ObjectMeta.
 MESSAGES = {
     "Deployment": {1: ("metadata", OBJECT_META), 2: ("spec", DEPLOYMENT_SPEC)},
+    "Job": {1: ("metadata", OBJECT_META), 2: ("spec", JOB_SPEC)},
+    "CronJob": {1: ("metadata", OBJECT_META), 2: ("spec", CRONJOB_SPEC)},
     "Namespace": {1: ("metadata", OBJECT_META), 2: ("spec", {1: ("finalizers", repeated(STRING))})},
     "ConfigMap": {
         1: ("metadata", OBJECT_META),

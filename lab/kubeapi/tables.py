@@ -11,6 +11,7 @@ from cluster_engine.openapi import definitions
 
 from ..durations import age, parse_time
 from .selectors import label_selector_string, map_selector_string
+from .tables_batch import CRONJOB_COLUMNS, JOB_COLUMNS, cronjob_cells, job_cells
 from .tables_scaling import ENDPOINT_SLICE_CELLS, ENDPOINT_SLICE_COLUMNS, HPA_CELLS, HPA_COLUMNS
 from .tables_storage import storage_tables
 
@@ -554,6 +555,8 @@ TABLES = {
     "Service": (SERVICE_COLUMNS, _service_cells),
     "Endpoints": (ENDPOINTS_COLUMNS, _endpoints_cells),
     "Event": (EVENT_COLUMNS, _event_cells),
+    "Job": (JOB_COLUMNS, job_cells),
+    "CronJob": (CRONJOB_COLUMNS, cronjob_cells),
     "Namespace": (
         [NAME, column("Status", description="The status of the namespace"), AGE],
         _named(lambda ns: (ns.get("status") or {}).get("phase", "")),

@@ -198,6 +198,8 @@ export function snapshot(store) {
     replicaSets: store.list("ReplicaSet"),
     replicationControllers: store.list("ReplicationController"),
     statefulSets: store.list("StatefulSet"),
+    jobs: store.list("Job"),
+    cronJobs: store.list("CronJob"),
     services: store.list("Service"),
     autoscalers: store.list("HorizontalPodAutoscaler"),
   };

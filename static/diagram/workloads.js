@@ -3,6 +3,7 @@
 // ordinal (an ordinal with no pod is an empty slot: db-1 missing is visible at once), and each Service with the
 // endpoints traffic would reach.
 
+import { renderBatch } from "./batch.js";
 import { t, tf } from "./i18n.js";
 import { CATEGORY_GLYPH, controllerOf, ordinalOf, podCategory, podStatusText } from "./model.js";
 import { esc } from "./text.js";
@@ -54,7 +55,7 @@ export function renderWorkloads(element, model) {
   const statefulSets = stateful.length
     ? `<h2>${esc(t("StatefulSets"))}</h2><div class="replicasets">${stateful.join("")}</div>`
     : "";
-  element.innerHTML = `<h2>${esc(t("Deployments"))}</h2>${cards.join("") || `<p class="hint">${esc(t("None."))}</p>`}${legacy}${statefulSets}`;
+  element.innerHTML = `<h2>${esc(t("Deployments"))}</h2>${cards.join("") || `<p class="hint">${esc(t("None."))}</p>`}${legacy}${statefulSets}${renderBatch(model)}`;
 }
 
 // One chip per ordinal from 0 to the highest wanted or still present: the pod's state as its colour, its ordinal
