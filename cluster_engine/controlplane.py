@@ -5,6 +5,7 @@ both build their control plane from this one list, so tests exercise exactly wha
 """
 
 from .cloud import CloudNodeLifecycleController, NodePoolController, ServiceController
+from .controllers.daemonset import DaemonSetController
 from .controllers.deployment import DeploymentController
 from .controllers.endpoints import EndpointsController
 from .controllers.garbagecollector import GarbageCollector
@@ -35,6 +36,7 @@ def default_components() -> list[type]:
         DeploymentController,
         ReplicaSetController,
         ReplicationManager,
+        DaemonSetController,
         EndpointsController,
         Scheduler,
         NodePoolController,  # cloud controller manager

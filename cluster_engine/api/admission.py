@@ -9,7 +9,7 @@ the cluster filled in.
 import base64
 import ipaddress
 
-from . import errors, podspec
+from . import daemonset, disruption, errors, podspec
 from .clone import clone
 from .kinds import Kind, kind_named
 
@@ -57,6 +57,9 @@ def admit_update(kind: Kind, old: dict, new: dict, server) -> None:
         _sync_pod_cidrs(new)
     elif kind.kind == "Secret":
         _fold_string_data(new)
+    elif kind.kind == "DaemonSet":
+        _default_daemonset(new, server)
+        daemonset.set_template_generation(new, old)
 
 
 def merge_for_update(kind: Kind, current: dict, new: dict, subresource: str | None) -> dict:
@@ -441,6 +444,15 @@ def _sync_pod_cidrs(obj) -> None:
         spec["podCIDR"] = spec["podCIDRs"][0]
 
 
+def _default_daemonset(obj, server):
+    daemonset.set_defaults(obj)
+    if "uid" not in obj["metadata"]:
+        daemonset.set_template_generation(obj, None)
+    template = obj["spec"].setdefault("template", {})
+    if isinstance(template, dict):
+        _default_pod_spec(template.setdefault("spec", {}))
+
+
 def _default_event(obj, server):
     obj.setdefault("type", "Normal")
     obj.setdefault("count", 1)
@@ -456,6 +468,8 @@ _CREATE_DEFAULTS = {
     "Secret": _default_secret,
     "Node": _default_node,
     "Event": _default_event,
+    "DaemonSet": _default_daemonset,
+    "PodDisruptionBudget": lambda obj, server: disruption.set_defaults(obj),
 }
 _CREATE_ADMISSION = {
     "Namespace": _admit_namespace,

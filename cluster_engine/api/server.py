@@ -21,6 +21,7 @@ DEFAULT_GRACE_SECONDS = 30
 FOREGROUND = "foregroundDeletion"
 ORPHAN = "orphan"
 KINDS_WITH_GENERATION = {"Deployment", "ReplicaSet", "ReplicationController", "Pod", "Service", "Namespace", "Node"}
+KINDS_WITH_GENERATION |= {"DaemonSet", "PodDisruptionBudget"}
 # upstream rcStrategy.DefaultGarbageCollectionPolicy: a v1 ReplicationController deleted without a propagation
 # policy orphans its pods, as deletion did before server-side garbage collection (kubectl always sends one).
 ORPHAN_BY_DEFAULT = {"ReplicationController"}

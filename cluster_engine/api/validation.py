@@ -9,7 +9,7 @@ import base64
 import ipaddress
 import re
 
-from . import names
+from . import daemonset, disruption, names
 from .errors import FieldError, duplicate, forbidden, invalid, not_supported, required, too_long
 from .kinds import Kind
 from .labels import requirements_from_selector, selector_matches
@@ -466,6 +466,8 @@ def _immutable(kind: Kind, old: dict, new: dict) -> list[FieldError]:
         old_cidrs = (old.get("spec") or {}).get("podCIDRs") or []
         if old_cidrs and (new.get("spec") or {}).get("podCIDRs") != old_cidrs:
             problems.append(forbidden("spec.podCIDRs", 'node updates may not change podCIDR except from "" to valid'))
+    if kind.kind == "DaemonSet":
+        problems += daemonset.immutable(old, new)
     if kind.kind == "Pod" and not _pod_update_allowed(old.get("spec") or {}, new.get("spec") or {}):
         problems.append(forbidden("spec", POD_UPDATE_MESSAGE))
     return problems
@@ -503,4 +505,6 @@ _VALIDATORS = {
     "Secret": _secret,
     "Event": _event,
     "Lease": _lease,
+    "DaemonSet": daemonset.validate,
+    "PodDisruptionBudget": disruption.validate,
 }
