@@ -7,6 +7,7 @@ both build their control plane from this one list, so tests exercise exactly wha
 from .cloud import CloudNodeLifecycleController, NodePoolController, ServiceController
 from .controllers.daemonset import DaemonSetController
 from .controllers.deployment import DeploymentController
+from .controllers.disruption import DisruptionController
 from .controllers.endpoints import EndpointsController
 from .controllers.garbagecollector import GarbageCollector
 from .controllers.namespace import NamespaceController
@@ -37,6 +38,7 @@ def default_components() -> list[type]:
         ReplicaSetController,
         ReplicationManager,
         DaemonSetController,
+        DisruptionController,
         EndpointsController,
         Scheduler,
         NodePoolController,  # cloud controller manager
