@@ -114,12 +114,16 @@ def should_run(node: dict, ds: dict) -> tuple[bool, bool]:
     name = node["metadata"]["name"]
     if template_node and template_node != name:
         return False, False
-    pod = new_pod(ds, name)
-    info = pod_info(pod)
+    # upstream NewPod: the template as it is (its own affinity), on this node, with the daemon tolerations
+    template = ds["spec"].get("template") or {}
+    spec = clone(template.get("spec") or {})
+    add_daemon_tolerations(spec)
+    metadata = {"namespace": ds["metadata"].get("namespace"), "labels": (template.get("metadata") or {}).get("labels")}
+    info = pod_info({"metadata": metadata, "spec": spec})
     node_view = SimpleNamespace(labels=node["metadata"].get("labels") or {}, fields={"metadata.name": name})
     if not node_matches(info, node_view):
         return False, False
-    tolerations = pod["spec"].get("tolerations") or []
+    tolerations = spec["tolerations"]
     untolerated = [
         taint
         for taint in (node.get("spec") or {}).get("taints") or []

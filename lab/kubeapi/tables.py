@@ -11,6 +11,7 @@ from cluster_engine.openapi import definitions
 
 from ..durations import age, parse_time
 from .selectors import label_selector_string, map_selector_string
+from .tables_daemonset import controller_revision_cells, daemonset_cells, disruption_budget_cells
 
 NONE = "<none>"
 NAME_DESCRIPTION = "Name must be unique within a namespace."
@@ -337,6 +338,48 @@ def _replication_controller_columns() -> list[dict]:
     ]
 
 
+def _daemonset_columns() -> list[dict]:
+    """printDaemonSet's columns, described by the fields they show."""
+    spec = definitions()["io.k8s.api.apps.v1.DaemonSetSpec"]["properties"]
+    status = definitions()["io.k8s.api.apps.v1.DaemonSetStatus"]["properties"]
+    pod_spec = definitions()["io.k8s.api.core.v1.PodSpec"]["properties"]
+    counters = (
+        ("Desired", "desiredNumberScheduled"),
+        ("Current", "currentNumberScheduled"),
+        ("Ready", "numberReady"),
+        ("Up-to-date", "updatedNumberScheduled"),
+        ("Available", "numberAvailable"),
+    )
+    return [
+        NAME,
+        *(column(name, "integer", description=status[field]["description"]) for name, field in counters),
+        column("Node Selector", description=pod_spec["nodeSelector"]["description"]),
+        AGE,
+        *WORKLOAD_TAIL_COLUMNS[:2],
+        column("Selector", priority=1, description=spec["selector"]["description"]),
+    ]
+
+
+CONTROLLER_REVISION_COLUMNS = [
+    NAME,
+    column("Controller", description="Controller of the object"),
+    column(
+        "Revision",
+        description=definitions()["io.k8s.api.apps.v1.ControllerRevision"]["properties"]["revision"]["description"],
+    ),
+    AGE,
+]
+DISRUPTION_BUDGET_COLUMNS = [
+    NAME,
+    column("Min Available", description="The minimum number of pods that must be available."),
+    column("Max Unavailable", description="The maximum number of pods that may be unavailable."),
+    column(
+        "Allowed Disruptions", "integer", description="Calculated number of pods that may be disrupted at this time."
+    ),
+    AGE,
+]
+
+
 # ---- services and endpoints ----------------------------------------------------------------------------------
 def _external_ip(service: dict) -> str:
     """getServiceExternalIP: LoadBalancer services read "<pending>" until the cloud assigns an address."""
@@ -503,6 +546,9 @@ TABLES = {
     "ReplicaSet": (REPLICASET_COLUMNS, _replicaset_cells),
     "ReplicationController": (_replication_controller_columns(), _replication_controller_cells),
     "Service": (SERVICE_COLUMNS, _service_cells),
+    "DaemonSet": (_daemonset_columns(), daemonset_cells),
+    "ControllerRevision": (CONTROLLER_REVISION_COLUMNS, controller_revision_cells),
+    "PodDisruptionBudget": (DISRUPTION_BUDGET_COLUMNS, disruption_budget_cells),
     "Endpoints": (ENDPOINTS_COLUMNS, _endpoints_cells),
     "Event": (EVENT_COLUMNS, _event_cells),
     "Namespace": (
