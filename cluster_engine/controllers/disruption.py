@@ -174,7 +174,7 @@ class DisruptionController(Controller):
             if pod["metadata"].get("deletionTimestamp") or name not in recorded:
                 continue
             remaining = self.ctx.clock.seconds_since_epoch(recorded[name]) + DELETION_TIMEOUT - self.ctx.clock.now
-            if remaining < 0:
+            if remaining <= 0:  # due now: looking again at this same instant would find it due again
                 message = (
                     f"Pod was expected by PDB {budget['metadata']['namespace']}/{budget['metadata']['name']} to be "
                     "deleted but it wasn't"
