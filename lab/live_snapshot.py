@@ -23,6 +23,8 @@ DIAGRAM_KINDS = (
     "Service",
     "Endpoints",
     "Event",
+    "DaemonSet",
+    "PodDisruptionBudget",
 )
 DIAGRAM_KIND_SET = frozenset(DIAGRAM_KINDS)
 
