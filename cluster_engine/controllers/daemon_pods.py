@@ -110,29 +110,41 @@ def should_run(node: dict, ds: dict) -> tuple[bool, bool]:
     The node's name and required affinity must fit; an untolerated NoSchedule taint keeps a new pod off but lets
     a running one stay, an untolerated NoExecute taint does neither.
     """
-    template_node = ((ds["spec"].get("template") or {}).get("spec") or {}).get("nodeName")
-    name = node["metadata"]["name"]
-    if template_node and template_node != name:
-        return False, False
-    # upstream NewPod: the template as it is (its own affinity), on this node, with the daemon tolerations
-    template = ds["spec"].get("template") or {}
-    spec = clone(template.get("spec") or {})
-    add_daemon_tolerations(spec)
-    metadata = {"namespace": ds["metadata"].get("namespace"), "labels": (template.get("metadata") or {}).get("labels")}
-    info = pod_info({"metadata": metadata, "spec": spec})
-    node_view = SimpleNamespace(labels=node["metadata"].get("labels") or {}, fields={"metadata.name": name})
-    if not node_matches(info, node_view):
-        return False, False
-    tolerations = spec["tolerations"]
-    untolerated = [
-        taint
-        for taint in (node.get("spec") or {}).get("taints") or []
-        if taint.get("effect") in ("NoSchedule", "NoExecute")
-        and not any(tolerates(toleration, taint) for toleration in tolerations)
-    ]
-    if untolerated:
-        return False, not any(taint.get("effect") == "NoExecute" for taint in untolerated)
-    return True, True
+    return Eligibility(ds).of(node)
+
+
+class Eligibility:
+    """should_run for one DaemonSet over many nodes: the template's pod is read once, then each node is matched."""
+
+    def __init__(self, ds: dict):
+        # upstream NewPod: the template as it is (its own affinity), with the daemon tolerations
+        template = ds["spec"].get("template") or {}
+        spec = clone(template.get("spec") or {})
+        add_daemon_tolerations(spec)
+        self.node_name = spec.get("nodeName")
+        self.tolerations = spec["tolerations"]
+        metadata = {
+            "namespace": ds["metadata"].get("namespace"),
+            "labels": (template.get("metadata") or {}).get("labels"),
+        }
+        self.info = pod_info({"metadata": metadata, "spec": spec})
+
+    def of(self, node: dict) -> tuple[bool, bool]:
+        name = node["metadata"]["name"]
+        if self.node_name and self.node_name != name:
+            return False, False
+        node_view = SimpleNamespace(labels=node["metadata"].get("labels") or {}, fields={"metadata.name": name})
+        if not node_matches(self.info, node_view):
+            return False, False
+        untolerated = [
+            taint
+            for taint in (node.get("spec") or {}).get("taints") or []
+            if taint.get("effect") in ("NoSchedule", "NoExecute")
+            and not any(tolerates(toleration, taint) for toleration in self.tolerations)
+        ]
+        if untolerated:
+            return False, not any(taint.get("effect") == "NoExecute" for taint in untolerated)
+        return True, True
 
 
 def is_updated(pod: dict, revision_hash: str, generation: str | None) -> bool:

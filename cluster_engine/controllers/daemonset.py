@@ -15,10 +15,10 @@ from . import daemonset_history as history
 from . import owners
 from .daemon_pods import (
     REVISION_HASH_LABEL,
+    Eligibility,
     is_updated,
     new_pod,
     oldest_first,
-    should_run,
     target_node,
     template_generation,
 )
@@ -47,8 +47,22 @@ class DaemonSetController(Controller):
         self.watch("DaemonSet")
         self.watch("Pod", self._daemon_sets_of)
         self.watch("ControllerRevision", self._daemon_sets_of)
-        self.watch("Node", lambda node: [key_of(ds) for ds in self.ctx.cache.list("DaemonSet")])
+        self.ctx.cache.informer("Node").add_handler(self._all, self._node_changed, self._all)
         super().start()
+
+    def _all(self, node: dict) -> None:
+        for ds in self.ctx.cache.list("DaemonSet"):
+            self.queue.add(key_of(ds))
+
+    def _node_changed(self, old: dict, new: dict) -> None:
+        """upstream shouldIgnoreNodeUpdate: a heartbeat changes nothing a DaemonSet decides by; labels, taints and
+        a cordon do."""
+
+        def decisive(node):
+            return node["metadata"].get("labels"), (node.get("spec") or {}).get("taints")
+
+        if decisive(old) != decisive(new):
+            self._all(new)
 
     def _daemon_sets_of(self, obj: dict) -> list[str]:
         reference = owners.controller_ref(obj)
@@ -67,14 +81,16 @@ class DaemonSetController(Controller):
         if ds is None:
             return None  # its pods and revisions go with it: the garbage collector follows their owners
         nodes = {node["metadata"]["name"]: node for node in self.ctx.cache.list("Node")}
+        eligibility = Eligibility(ds)
+        fits = {name: eligibility.of(node) for name, node in nodes.items()}
         current, old = history.construct_history(self.ctx, ds)
         revision_hash = history.revision_hash(current)
         if not ds["metadata"].get("deletionTimestamp"):
-            self._manage(ds, nodes, revision_hash)
+            self._manage(ds, fits, revision_hash)
             if (ds["spec"].get("updateStrategy") or {}).get("type") == "RollingUpdate":
                 node_pods = self._node_pods(ds, include_finished=False)
-                desired = sum(1 for node in nodes.values() if should_run(node, ds)[0])
-                to_delete, to_create = rolling_update(ds, nodes, node_pods, revision_hash, desired, self.ctx.clock)
+                desired = sum(1 for run, _ in fits.values() if run)
+                to_delete, to_create = rolling_update(ds, fits, node_pods, revision_hash, desired, self.ctx.clock)
                 self._sync_nodes(ds, to_delete, to_create, revision_hash)
             live_hashes = {
                 (pod["metadata"].get("labels") or {}).get(REVISION_HASH_LABEL)
@@ -82,7 +98,7 @@ class DaemonSetController(Controller):
                 for pod in pods
             }
             history.cleanup_history(self.ctx, ds, old, live_hashes)
-        return self._update_status(ds, nodes, revision_hash)
+        return self._update_status(ds, fits, revision_hash)
 
     def _node_pods(self, ds: dict, include_finished: bool) -> dict[str, list[dict]]:
         """upstream getNodesToDaemonPods: the pods the DaemonSet owns, by the node they are (or will be) on."""
@@ -96,13 +112,13 @@ class DaemonSetController(Controller):
         return by_node
 
     # ---- manage ----------------------------------------------------------------------------------------------
-    def _manage(self, ds: dict, nodes: dict, revision_hash: str) -> None:
+    def _manage(self, ds: dict, fits: dict, revision_hash: str) -> None:
         """upstream manage/podsShouldBeOnNode: which nodes need a pod and which pods must go."""
         node_pods = self._node_pods(ds, include_finished=True)
         surge = _allows_surge(ds)
         to_create, to_delete = [], []
-        for name in sorted(nodes):
-            run, keep = should_run(nodes[name], ds)
+        for name in sorted(fits):
+            run, keep = fits[name]
             pods = node_pods.get(name, [])
             if run and not pods:
                 to_create.append(name)
@@ -183,7 +199,7 @@ class DaemonSetController(Controller):
             raise failure
 
     # ---- status ----------------------------------------------------------------------------------------------
-    def _update_status(self, ds: dict, nodes: dict, revision_hash: str) -> float | None:
+    def _update_status(self, ds: dict, fits: dict, revision_hash: str) -> float | None:
         """upstream updateDaemonSetStatus: counted over the nodes, one (the oldest) pod per node."""
         node_pods = self._node_pods(ds, include_finished=False)
         min_ready = ds["spec"].get("minReadySeconds", 0)
@@ -193,8 +209,7 @@ class DaemonSetController(Controller):
             0,
         )
         waits = []
-        for name, node in nodes.items():
-            run, _ = should_run(node, ds)
+        for name, (run, _) in fits.items():
             pods = node_pods.get(name)
             if not run:
                 counts["misscheduled"] += 1 if pods else 0

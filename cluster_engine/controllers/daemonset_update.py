@@ -6,7 +6,7 @@ old one goes once the new one is available. Both numbers are scaled against the 
 rounding up; if both come to 0, one node may be unavailable.
 """
 
-from .daemon_pods import is_updated, should_run, template_generation
+from .daemon_pods import is_updated, template_generation
 from .pods import is_available
 from .rollout import scaled_value
 
@@ -39,8 +39,9 @@ def updated_and_old(ds: dict, pods: list[dict], revision_hash: str) -> tuple[dic
     return new, old, True
 
 
-def rolling_update(ds: dict, nodes: dict, node_pods: dict, revision_hash: str, desired: int, clock):
-    """(old pods to delete, nodes to create a new pod on) for one step of the rollout."""
+def rolling_update(ds: dict, fits: dict, node_pods: dict, revision_hash: str, desired: int, clock):
+    """(old pods to delete, nodes to create a new pod on) for one step of the rollout; `fits` holds each node's
+    (should run, may keep running)."""
     max_surge, max_unavailable = fenceposts(ds, desired)
     min_ready = ds["spec"].get("minReadySeconds", 0)
 
@@ -74,8 +75,7 @@ def rolling_update(ds: dict, nodes: dict, node_pods: dict, revision_hash: str, d
             available_count += 1
         if old is None:
             continue
-        node = nodes.get(node_name)
-        runs_here = node is not None and should_run(node, ds)[0]
+        runs_here = fits.get(node_name, (False, False))[0]
         if new is None:
             if not available(old):
                 if runs_here:
