@@ -145,3 +145,14 @@ def test_drain_waits_for_the_budget_then_finishes(kubectl, lab, kubectl_binary):
     assert len(left) == 2 and owners == ["DaemonSet", "DaemonSet"]  # only the node agents stay
     kubectl("uncordon", "worker-2")
     kubectl("delete", "-f", "-", stdin=GUARDED)
+
+
+def test_create_poddisruptionbudget_sends_protobuf_and_the_controller_fills_its_status(kubectl):
+    created = kubectl("create", "pdb", "web-half", "--selector=app=web", "--min-available=50%")
+    assert created.stdout.strip() == "poddisruptionbudget.policy/web-half created", created.stderr
+    waited = kubectl("wait", "pdb/web-half", "--for=jsonpath={.status.expectedPods}=3", "--timeout=60s")
+    assert waited.returncode == 0, waited.stderr
+    header, row = rows(kubectl("get", "pdb", "web-half").stdout)
+    assert header == ["NAME", "MIN", "AVAILABLE", "MAX", "UNAVAILABLE", "ALLOWED", "DISRUPTIONS", "AGE"]
+    assert row[:4] == ["web-half", "50%", "N/A", "1"]  # 3 ready web pods, 50% of 3 rounds up to 2
+    assert kubectl("delete", "pdb", "web-half").returncode == 0
