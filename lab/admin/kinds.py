@@ -8,6 +8,7 @@ from cluster_engine.api.kinds import ALL_KINDS
 from ..models import proxy_for
 from . import actions, columns
 from .base import KubeObjectAdmin
+from .daemonset import DaemonSetAdmin, PodDisruptionBudgetAdmin
 from .scale import scale
 
 
@@ -301,6 +302,8 @@ ADMINS = {
     "Event": EventAdmin,
     "Lease": LeaseAdmin,
     "ControlPlaneComponent": ControlPlaneComponentAdmin,
+    "DaemonSet": DaemonSetAdmin,
+    "PodDisruptionBudget": PodDisruptionBudgetAdmin,
 }
 
 for _kind in ALL_KINDS:
