@@ -27,6 +27,9 @@ from .pods import available_in, is_available, is_ready, is_terminal
 
 # upstream: BurstReplicas = 250 pod creations or deletions per sync, created in slow-start batches from 1
 BURST_REPLICAS = 250
+# upstream failedPodsBackoff: flowcontrol.NewBackOff(1 s, 15 min), per DaemonSet and node
+FAILED_POD_BACKOFF_INITIAL = 1.0
+FAILED_POD_BACKOFF_MAX = 900.0
 EXPLANATIONS = {
     "SuccessfulCreate": "The DaemonSet found a node without its pod, so it made one for that node.",
     "SuccessfulDelete": "The DaemonSet removed a pod: its node no longer fits, or the pod is being replaced.",
@@ -40,6 +43,11 @@ class DaemonSetController(Controller):
     leader_of = "kube-controller-manager"
     primary_kind = "DaemonSet"
     resync_period = 30.0  # simulated seconds; upstream resyncs shared informers periodically
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        # "<daemonset uid>/<node>" -> (current delay, when it was last set): how long to leave a failed pod
+        self._failed_backoff: dict[str, tuple[float, float]] = {}
 
     def start(self) -> None:
         for kind in ("Pod", "ControllerRevision"):
@@ -86,7 +94,7 @@ class DaemonSetController(Controller):
         current, old = history.construct_history(self.ctx, ds)
         revision_hash = history.revision_hash(current)
         if not ds["metadata"].get("deletionTimestamp"):
-            self._manage(ds, fits, revision_hash)
+            requeue = self._manage(ds, fits, revision_hash)
             if (ds["spec"].get("updateStrategy") or {}).get("type") == "RollingUpdate":
                 node_pods = self._node_pods(ds, include_finished=False)
                 desired = sum(1 for run, _ in fits.values() if run)
@@ -98,7 +106,9 @@ class DaemonSetController(Controller):
                 for pod in pods
             }
             history.cleanup_history(self.ctx, ds, old, live_hashes)
-        return self._update_status(ds, fits, revision_hash)
+        status_requeue = self._update_status(ds, fits, revision_hash)
+        waits = [wait for wait in (requeue, status_requeue) if wait is not None]
+        return min(waits) if waits else None
 
     def _node_pods(self, ds: dict, include_finished: bool) -> dict[str, list[dict]]:
         """upstream getNodesToDaemonPods: the pods the DaemonSet owns, by the node they are (or will be) on."""
@@ -112,11 +122,12 @@ class DaemonSetController(Controller):
         return by_node
 
     # ---- manage ----------------------------------------------------------------------------------------------
-    def _manage(self, ds: dict, fits: dict, revision_hash: str) -> None:
-        """upstream manage/podsShouldBeOnNode: which nodes need a pod and which pods must go."""
+    def _manage(self, ds: dict, fits: dict, revision_hash: str) -> float | None:
+        """upstream manage/podsShouldBeOnNode: which nodes need a pod and which pods must go; returns when to look
+        again at a failed pod left in its back-off."""
         node_pods = self._node_pods(ds, include_finished=True)
         surge = _allows_surge(ds)
-        to_create, to_delete = [], []
+        to_create, to_delete, requeue = [], [], None
         for name in sorted(fits):
             run, keep = fits[name]
             pods = node_pods.get(name, [])
@@ -129,6 +140,10 @@ class DaemonSetController(Controller):
                         continue
                     phase = (pod.get("status") or {}).get("phase")
                     if phase == "Failed":
+                        wait = self._failed_pod_wait(f"{ds['metadata']['uid']}/{name}")
+                        if wait is not None:  # upstream: never fight a kubelet that keeps rejecting the pod
+                            requeue = wait if requeue is None else min(requeue, wait)
+                            continue
                         message = (
                             f"Found failed daemon pod {pod['metadata']['namespace']}/{pod['metadata']['name']} "
                             f"on node {name}, will try to kill it"
@@ -144,6 +159,19 @@ class DaemonSetController(Controller):
                 to_delete += [pod for pod in pods if not pod["metadata"].get("deletionTimestamp")]
         # pods left on nodes that are gone are the pod garbage collector's, as upstream
         self._sync_nodes(ds, to_delete, to_create, revision_hash)
+        return requeue
+
+    def _failed_pod_wait(self, key: str) -> float | None:
+        """flowcontrol.Backoff: the delay to wait while in back-off (None: act now, and double the next delay, from
+        1 s up to 15 min; an entry untouched for twice the maximum starts over)."""
+        now = self.ctx.clock.now
+        delay, since = self._failed_backoff.get(key, (0.0, None))
+        expired = since is None or now - since > 2 * FAILED_POD_BACKOFF_MAX
+        if not expired and now - since < delay:
+            return delay
+        delay = FAILED_POD_BACKOFF_INITIAL if expired else min(delay * 2, FAILED_POD_BACKOFF_MAX)
+        self._failed_backoff[key] = (delay, now)
+        return None
 
     def _excess(self, ds, running, run, surge, revision_hash, to_create, node_name) -> list[dict]:
         """Without surge, all but the oldest running pod; with surge, an old and a new pod may overlap until the

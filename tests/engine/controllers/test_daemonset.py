@@ -255,3 +255,18 @@ def test_on_delete_strategy_leaves_old_pods_until_deleted():
     sim.operator.delete("Pod", "default", old["metadata"]["name"])
     sim.run_for(0)
     assert [pod["metadata"]["labels"].get("v") for pod in pods(sim)] == ["2"]
+
+
+def test_a_pod_failing_again_at_once_waits_out_the_failed_pod_back_off():
+    """upstream failedPodsBackoff: 1 s after the first failed pod, then doubling."""
+    sim = simulation([DaemonSetController], [*nodes(1), daemon_set()])
+    (first,) = pods(sim)
+    set_pod_status(sim, first, phase="Failed", ready=False)
+    sim.run_for(0)
+    (second,) = pods(sim)
+    set_pod_status(sim, second, phase="Failed", ready=False)
+    sim.run_for(0.5)
+    assert [pod["metadata"]["name"] for pod in pods(sim)] == [second["metadata"]["name"]]  # left for now
+    sim.run_for(1)
+    assert [pod["metadata"]["name"] for pod in pods(sim)] != [second["metadata"]["name"]]
+    assert len(events(sim, "FailedDaemonPod")) == 2
