@@ -260,6 +260,8 @@ class NodePoolController(Controller):
             if pod["spec"].get("nodeName") != name or pod.get("status", {}).get("phase") in ("Succeeded", "Failed"):
                 continue
             metadata = pod["metadata"]
+            if any(owner.get("kind") == "DaemonSet" for owner in metadata.get("ownerReferences") or []):
+                continue  # --ignore-daemonsets, as AKS drains: they go with the node (the pod GC removes them)
             if not metadata.get("deletionTimestamp"):
                 pod = client.delete("Pod", metadata["namespace"], metadata["name"]) or pod
             if pod["metadata"].get("deletionTimestamp"):

@@ -7,7 +7,9 @@ both build their control plane from this one list, so tests exercise exactly wha
 from .cloud import CloudNodeLifecycleController, NodePoolController, ServiceController
 from .controllers.cronjob import CronJobController
 from .controllers.csi_provisioner import CSIProvisioner
+from .controllers.daemonset import DaemonSetController
 from .controllers.deployment import DeploymentController
+from .controllers.disruption import DisruptionController
 from .controllers.endpoints import EndpointsController
 from .controllers.endpointslice import EndpointSliceController
 from .controllers.endpointslice_mirroring import EndpointSliceMirroringController
@@ -50,6 +52,8 @@ def default_components() -> list[type]:
         JobController,
         CronJobController,
         TTLAfterFinishedController,
+        DaemonSetController,
+        DisruptionController,
         EndpointsController,
         PersistentVolumeController,
         PVCProtectionController,

@@ -6,6 +6,7 @@ three worker nodes for the workloads, the usual namespaces, and a three-replica 
 An HA cluster has three control-plane nodes, each hosting every component.
 """
 
+from .addons import node_agents
 from .nodes.system_info import first_boot_id, node_system_info
 from .storageclasses import storage_classes
 
@@ -77,7 +78,8 @@ def component_manifest(component: str, node_name: str) -> dict:
 
 
 def cluster_objects(topology: str = "single", workers: int = 3) -> list[dict]:
-    """Namespaces, nodes, control-plane components and storage classes of an empty cluster, in creation order."""
+    """Namespaces, nodes, control-plane components, storage classes and node agents of an empty cluster, in creation
+    order."""
     objects = [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}} for name in SYSTEM_NAMESPACES]
     control_planes = 3 if topology == "ha" else 1
     for index in range(control_planes):
@@ -86,7 +88,7 @@ def cluster_objects(topology: str = "single", workers: int = 3) -> list[dict]:
         objects += [component_manifest(component, name) for component in COMPONENTS]
     for index in range(workers):
         objects.append(node_manifest(f"worker-{index + 1}", control_planes + index, zone=index % 3 + 1))
-    return objects + storage_classes()
+    return objects + storage_classes() + node_agents()
 
 
 def web_app(replicas: int = 3, name: str = "web", image: str = "nginx:1.27") -> list[dict]:

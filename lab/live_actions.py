@@ -9,6 +9,7 @@ Status, shown to the learner as the reason and message kubectl would print.
 
 from cluster_engine.api import errors
 from cluster_engine.api.availability import POWER_ANNOTATION, STATE_ANNOTATION
+from cluster_engine.api.eviction import evict
 from cluster_engine.scenarios import node_manifest
 
 from .apiserver import api_server_for
@@ -82,12 +83,14 @@ def cordon(cluster, request):
 
 
 def drain(cluster, request):
-    """kubectl drain: cordon, then remove every pod on the node except mirror pods and DaemonSet pods."""
+    """kubectl drain: cordon, then evict every pod on the node except mirror pods and DaemonSet pods. A pod whose
+    disruption budget refuses (429) stays, and the refusal is the answer once the others are evicted: where kubectl
+    would retry every 5 seconds, the page says why and the student drains again."""
     node = _text(request, "node")
     server = api_server_for(cluster)
     cordoned = server.patch("Node", None, node, {"spec": {"unschedulable": True}})
     pods, _ = server.list("Pod", field_selector=f"spec.nodeName={node}")
-    evicted = []
+    evicted, refusal = [], None
     for pod in pods:
         metadata = pod["metadata"]
         owners = metadata.get("ownerReferences") or []
@@ -95,7 +98,14 @@ def drain(cluster, request):
             continue
         if metadata.get("deletionTimestamp"):
             continue
-        evicted.append(server.delete("Pod", metadata["namespace"], metadata["name"]).object)
+        try:
+            evicted.append(evict(server, metadata["namespace"], metadata["name"]))
+        except errors.ApiError as error:
+            if error.code != 429:
+                raise
+            refusal = refusal or error
+    if refusal is not None:
+        raise refusal
     return {"object": cordoned, "objects": evicted}
 
 

@@ -30,6 +30,8 @@ DIAGRAM_KINDS = (
     "PersistentVolumeClaim",
     "PersistentVolume",
     "HorizontalPodAutoscaler",
+    "DaemonSet",
+    "PodDisruptionBudget",
 )
 DIAGRAM_KIND_SET = frozenset(DIAGRAM_KINDS)
 

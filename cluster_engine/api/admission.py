@@ -13,6 +13,8 @@ import uuid
 from . import (
     admission_storage,
     batch_defaults,
+    daemonset,
+    disruption,
     errors,
     podspec,
     statefulset,
@@ -76,6 +78,9 @@ def admit_update(kind: Kind, old: dict, new: dict, server) -> None:
         validation_autoscaling.default_hpa(new)
     elif kind.kind in ("Job", "CronJob"):
         _CREATE_DEFAULTS[kind.kind](new, server)
+    elif kind.kind == "DaemonSet":
+        _default_daemonset(new, server)
+        daemonset.set_template_generation(new, old)
 
 
 def validate_update(kind: Kind, old: dict, new: dict, server) -> None:
@@ -480,6 +485,15 @@ def _default_job(obj, server):
         _default_pod_spec(template.setdefault("spec", {}))
 
 
+def _default_daemonset(obj, server):
+    daemonset.set_defaults(obj)
+    if "uid" not in obj["metadata"]:
+        daemonset.set_template_generation(obj, None)
+    template = obj["spec"].setdefault("template", {})
+    if isinstance(template, dict):
+        _default_pod_spec(template.setdefault("spec", {}))
+
+
 def _default_cronjob(obj, server):
     batch_defaults.default_cronjob(obj)
     job_template = obj["spec"].get("jobTemplate")
@@ -523,6 +537,8 @@ _CREATE_DEFAULTS = {
     "HorizontalPodAutoscaler": validation_autoscaling.default_hpa,
     "Job": _default_job,
     "CronJob": _default_cronjob,
+    "DaemonSet": _default_daemonset,
+    "PodDisruptionBudget": lambda obj, server: disruption.set_defaults(obj),
 }
 _CREATE_ADMISSION = {
     "Namespace": _admit_namespace,

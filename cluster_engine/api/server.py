@@ -30,6 +30,7 @@ KINDS_WITH_GENERATION = {
     "Node",
     "StatefulSet",
 }
+KINDS_WITH_GENERATION |= {"DaemonSet", "PodDisruptionBudget"}
 # upstream rcStrategy.DefaultGarbageCollectionPolicy: a v1 ReplicationController deleted without a propagation
 # policy orphans its pods, as deletion did before server-side garbage collection (kubectl always sends one).
 ORPHAN_BY_DEFAULT = {"ReplicationController", "Job"}  # upstream batch/v1 jobs orphan their pods unless told

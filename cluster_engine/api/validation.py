@@ -9,7 +9,16 @@ import base64
 import ipaddress
 import re
 
-from . import names, statefulset, validation_autoscaling, validation_batch, validation_discovery, validation_storage
+from . import (
+    daemonset,
+    disruption,
+    names,
+    statefulset,
+    validation_autoscaling,
+    validation_batch,
+    validation_discovery,
+    validation_storage,
+)
 from .errors import FieldError, duplicate, forbidden, invalid, not_supported, required, too_long
 from .kinds import Kind
 from .labels import requirements_from_selector, selector_matches
@@ -476,6 +485,8 @@ def _immutable(kind: Kind, old: dict, new: dict) -> list[FieldError]:
         problems += validation_discovery.endpoint_slice_update(old, new)
     if kind.kind == "Job":
         problems += validation_batch.job_update(old, new)
+    if kind.kind == "DaemonSet":
+        problems += daemonset.immutable(old, new)
     if kind.kind == "Pod" and not _pod_update_allowed(old.get("spec") or {}, new.get("spec") or {}):
         problems.append(forbidden("spec", POD_UPDATE_MESSAGE))
     problems += validation_storage.storage_update(kind.kind, old, new)
@@ -522,4 +533,6 @@ _VALIDATORS = {
     "HorizontalPodAutoscaler": validation_autoscaling.hpa,
     "Job": validation_batch.job,
     "CronJob": validation_batch.cronjob,
+    "DaemonSet": daemonset.validate,
+    "PodDisruptionBudget": disruption.validate,
 }

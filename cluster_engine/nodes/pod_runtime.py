@@ -82,6 +82,7 @@ class PodRuntime:
         self.uid = metadata["uid"]
         self.containers = {spec["name"]: ContainerRuntime(spec) for spec in pod["spec"].get("containers") or []}
         self.host_ip = agent.host_ip
+        self.host_network = bool(pod["spec"].get("hostNetwork"))  # upstream: such a pod's IP is its node's
         self.pod_ip: str | None = None
         self.start_time: str | None = None
         self.sandbox_ready = False
@@ -181,7 +182,7 @@ class PodRuntime:
         return True
 
     def _sandbox_created(self) -> None:
-        self.pod_ip = self.agent.allocate_ip(self.uid)
+        self.pod_ip = self.host_ip if self.host_network and self.host_ip else self.agent.allocate_ip(self.uid)
         self.sandbox_ready = True
         self.report()
         self._start_from(0)

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from cluster_engine.api.availability import POWER_ANNOTATION
 from cluster_engine.api.errors import ApiError
+from cluster_engine.api.eviction import evict
 
 from ..apiserver import api_server_for
 from ..models import proxy_for
@@ -46,7 +47,7 @@ def uncordon(modeladmin, request, queryset):
 
 
 def drain_node(row) -> list[str]:
-    """Cordon, then evict every pod on the node except mirror pods; returns the evicted pods' names."""
+    """Cordon, then evict every pod on the node except mirror and DaemonSet pods; returns the evicted pods' names."""
     server = api_server_for(row.cluster)
     evicted = []
     with transaction.atomic():
@@ -55,7 +56,9 @@ def drain_node(row) -> list[str]:
         for pod in pods:
             if MIRROR_POD_ANNOTATION in (pod.manifest["metadata"].get("annotations") or {}):
                 continue
-            server.delete("Pod", pod.namespace, pod.name)
+            if any(owner.get("kind") == "DaemonSet" for owner in pod.manifest["metadata"].get("ownerReferences") or []):
+                continue  # as `kubectl drain --ignore-daemonsets`: their controller would put them straight back
+            evict(server, pod.namespace, pod.name)  # a disruption budget may refuse (429): nothing is drained then
             evicted.append(f"{pod.namespace}/{pod.name}")
     return evicted
 

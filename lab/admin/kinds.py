@@ -9,6 +9,7 @@ from ..models import proxy_for
 from . import actions, columns
 from .base import KubeObjectAdmin
 from .batch import CronJobAdmin, JobAdmin
+from .daemonset import DaemonSetAdmin, PodDisruptionBudgetAdmin
 from .scale import scale
 from .storage import PersistentVolumeAdmin, PersistentVolumeClaimAdmin, StorageClassAdmin
 
@@ -321,6 +322,8 @@ ADMINS = {
     "StorageClass": StorageClassAdmin,
     "Job": JobAdmin,
     "CronJob": CronJobAdmin,
+    "DaemonSet": DaemonSetAdmin,
+    "PodDisruptionBudget": PodDisruptionBudgetAdmin,
 }
 
 for _kind in ALL_KINDS:

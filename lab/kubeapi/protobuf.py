@@ -193,6 +193,19 @@ MESSAGES = {
         2: ("spec", {1: ("audiences", repeated(STRING)), 4: ("expirationSeconds", INT)}),
     },
     "Eviction": {1: ("metadata", OBJECT_META), 2: ("deleteOptions", DELETE_OPTIONS)},
+    # k8s.io/api/policy/v1 generated.proto, what `kubectl create poddisruptionbudget` sends
+    "PodDisruptionBudget": {
+        1: ("metadata", OBJECT_META),
+        2: (
+            "spec",
+            {
+                1: ("minAvailable", INT_OR_STRING),
+                2: ("selector", LABEL_SELECTOR),
+                3: ("maxUnavailable", INT_OR_STRING),
+                4: ("unhealthyPodEvictionPolicy", STRING),
+            },
+        ),
+    },
     "DeleteOptions": DELETE_OPTIONS,
     "HorizontalPodAutoscaler": {1: ("metadata", OBJECT_META), 2: ("spec", HPA_SPEC)},
 }

@@ -8,6 +8,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 
 from cluster_engine.api import errors, typed
 from cluster_engine.api import patch as patches
+from cluster_engine.api.eviction import evict
 from cluster_engine.api.kinds import Kind, kind_named
 from cluster_engine.openapi import definition_name
 
@@ -144,7 +145,7 @@ def _apply_scale(request, server, kind: Kind, target: Target, sent, validation) 
 
 # ---- eviction ------------------------------------------------------------------------------------------------
 def _evict(request, server, kind: Kind, target: Target) -> HttpResponse:
-    """POST pods/<name>/eviction: a delete that would respect PodDisruptionBudgets (we model none, so it proceeds)."""
+    """POST pods/<name>/eviction: a delete the pod's PodDisruptionBudget must allow (429 when it does not)."""
     if request.method != "POST":
         raise errors.method_not_allowed()
     eviction = typed.decode("policy", "v1", "Eviction", bodies.decode(request))
@@ -152,14 +153,7 @@ def _evict(request, server, kind: Kind, target: Target) -> HttpResponse:
     if named and named != target.name:
         raise errors.bad_request("name in URL does not match name in Eviction object")
     options = eviction.get("deleteOptions") or {}
-    server.delete(
-        "Pod",
-        target.namespace,
-        target.name,
-        grace_period_seconds=options.get("gracePeriodSeconds"),
-        preconditions=options.get("preconditions"),
-        dry_run=delete_dry_run(request, options),
-    )
+    evict(server, target.namespace, target.name, options, dry_run=delete_dry_run(request, options))
     return json_response(success(code=201), 201)
 
 

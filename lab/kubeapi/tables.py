@@ -12,6 +12,7 @@ from cluster_engine.openapi import definitions
 from ..durations import age, parse_time
 from .selectors import label_selector_string, map_selector_string
 from .tables_batch import CRONJOB_COLUMNS, JOB_COLUMNS, cronjob_cells, job_cells
+from .tables_daemonset import daemonset_cells, disruption_budget_cells
 from .tables_scaling import ENDPOINT_SLICE_CELLS, ENDPOINT_SLICE_COLUMNS, HPA_CELLS, HPA_COLUMNS
 from .tables_storage import storage_tables
 
@@ -346,14 +347,6 @@ def _controller_revision_cells(revision: dict, now: datetime) -> list:
     ]
 
 
-CONTROLLER_REVISION_COLUMNS = [
-    NAME,
-    column("Controller", description="Controller of the object"),
-    column("Revision", "integer", description="Revision indicates the revision of the state represented by Data."),
-    AGE,
-]
-
-
 def _replication_controller_cells(rc: dict, now: datetime) -> list:
     """printReplicationController: the ReplicaSet's cells, with the selector a label map (FormatLabels)."""
     spec, status = rc.get("spec") or {}, rc.get("status") or {}
@@ -383,6 +376,48 @@ def _replication_controller_columns() -> list[dict]:
         *WORKLOAD_TAIL_COLUMNS[:2],
         column("Selector", priority=1, description=spec["selector"]["description"]),
     ]
+
+
+def _daemonset_columns() -> list[dict]:
+    """printDaemonSet's columns, described by the fields they show."""
+    spec = definitions()["io.k8s.api.apps.v1.DaemonSetSpec"]["properties"]
+    status = definitions()["io.k8s.api.apps.v1.DaemonSetStatus"]["properties"]
+    pod_spec = definitions()["io.k8s.api.core.v1.PodSpec"]["properties"]
+    counters = (
+        ("Desired", "desiredNumberScheduled"),
+        ("Current", "currentNumberScheduled"),
+        ("Ready", "numberReady"),
+        ("Up-to-date", "updatedNumberScheduled"),
+        ("Available", "numberAvailable"),
+    )
+    return [
+        NAME,
+        *(column(name, "integer", description=status[field]["description"]) for name, field in counters),
+        column("Node Selector", description=pod_spec["nodeSelector"]["description"]),
+        AGE,
+        *WORKLOAD_TAIL_COLUMNS[:2],
+        column("Selector", priority=1, description=spec["selector"]["description"]),
+    ]
+
+
+CONTROLLER_REVISION_COLUMNS = [
+    NAME,
+    column("Controller", description="Controller of the object"),
+    column(
+        "Revision",
+        description=definitions()["io.k8s.api.apps.v1.ControllerRevision"]["properties"]["revision"]["description"],
+    ),
+    AGE,
+]
+DISRUPTION_BUDGET_COLUMNS = [
+    NAME,
+    column("Min Available", description="The minimum number of pods that must be available."),
+    column("Max Unavailable", description="The maximum number of pods that may be unavailable."),
+    column(
+        "Allowed Disruptions", "integer", description="Calculated number of pods that may be disrupted at this time."
+    ),
+    AGE,
+]
 
 
 # ---- services and endpoints ----------------------------------------------------------------------------------
@@ -553,6 +588,8 @@ TABLES = {
     "StatefulSet": (STATEFULSET_COLUMNS, _stateful_set_cells),
     "ControllerRevision": (CONTROLLER_REVISION_COLUMNS, _controller_revision_cells),
     "Service": (SERVICE_COLUMNS, _service_cells),
+    "DaemonSet": (_daemonset_columns(), daemonset_cells),
+    "PodDisruptionBudget": (DISRUPTION_BUDGET_COLUMNS, disruption_budget_cells),
     "Endpoints": (ENDPOINTS_COLUMNS, _endpoints_cells),
     "Event": (EVENT_COLUMNS, _event_cells),
     "Job": (JOB_COLUMNS, job_cells),

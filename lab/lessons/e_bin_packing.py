@@ -58,8 +58,9 @@ LESSON = Lesson(
                 choices=(("4", _("All 4")), ("3", _("3")), ("0", _("None"))),
                 answer="3",
                 why=_(
-                    "Each worker has 1650m left beside its web pod: room for one 1-CPU pod, not two. The control-plane "
-                    "node is tainted. So three run and the fourth waits."
+                    "Each worker has 1510m left beside its web pod and its node agents (kube-proxy 100m, azure-cns "
+                    "40m): room for one 1-CPU pod, not two. The control-plane node is tainted. So three run and the "
+                    "fourth waits."
                 ),
             ),
         ),

@@ -1,6 +1,7 @@
 // The cluster page: connects the store, the socket, the diagram and the panels.
 
 import { Connection } from "./connection.js";
+import { renderDaemonSets } from "./daemonsets.js";
 import { ActionsPanel, Actions, ClockControls, Toast } from "./controls.js";
 import { Diagram, renderLegend } from "./diagram.js";
 import { t } from "./i18n.js";
@@ -44,7 +45,7 @@ function select(kind, key) {
   inspector.select(kind, key);
   showTab("inspector");
 }
-for (const id of ["workloads", "services"]) {
+for (const id of ["workloads", "services", "daemonsets"]) {
   document.getElementById(id).addEventListener("click", (click) => {
     const element = click.target.closest("[data-kind][data-key]");
     if (element) select(element.dataset.kind, element.dataset.key);
@@ -57,6 +58,7 @@ store.onChange(() => (timeline.dirty = true));
 diagram.onRender = (model) => {
   renderWorkloads(document.getElementById("workloads"), model);
   renderServices(document.getElementById("services"), model);
+  renderDaemonSets(document.getElementById("daemonsets"), model);
   apiStatus.textContent = model.apiServerUp ? t("API server up") : t("API server DOWN");
   apiStatus.className = `api-status ${model.apiServerUp ? "up" : "down"}`;
   clock.render();

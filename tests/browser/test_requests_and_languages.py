@@ -12,7 +12,8 @@ from tests.livelab import KUBECTLS, REPO, screenshot
 pytestmark = pytest.mark.browser
 
 LIVE = "document.body.dataset.connection === 'live'"
-READY_PODS = "document.querySelectorAll('.pod.cat-ready').length"
+# web's pods: each node also runs the cluster's node agents (kube-system DaemonSets)
+READY_PODS = "document.querySelectorAll('.pod.cat-ready[data-key^=\"default/web-\"]').length"
 
 
 def kubeconfig(lab_server, role: str):

@@ -91,7 +91,9 @@ def test_a_classroom_end_to_end(browser, lab_server):
     aiko.wait_for_function("window.kubelabClassroom.state.me.sandbox !== null", timeout=WAIT)
     name = aiko.evaluate("window.kubelabClassroom.state.me.sandbox.name")
     aiko.wait_for_function(f"document.querySelector('#cluster-frame').src.endsWith('/clusters/{name}/')")
-    aiko.frame_locator("#cluster-frame").locator(".pod.cat-ready").nth(2).wait_for(timeout=WAIT)
+    aiko.frame_locator("#cluster-frame").locator('.pod.cat-ready[data-key^="default/web-"]').nth(2).wait_for(
+        timeout=WAIT
+    )
     sandbox_frame = aiko.frame(url=lambda url: url.endswith(f"/clusters/{name}/"))
     aiko.click("#check")
     aiko.wait_for_function("document.querySelector('#checkpoint-status').textContent.includes('Not yet')")
@@ -99,7 +101,9 @@ def test_a_classroom_end_to_end(browser, lab_server):
     aiko.click("#run-action")
     # Nobody presses Check again: the checkpoint judges itself as the sandbox reaches five ready pods.
     aiko.wait_for_selector("#checkpoint-status.passed", timeout=WAIT)
-    sandbox_frame.wait_for_function("document.querySelectorAll('.pod.cat-ready').length === 5", timeout=WAIT)
+    sandbox_frame.wait_for_function(  # web's pods, beside the node agents' DaemonSet pods
+        "document.querySelectorAll('.pod.cat-ready[data-key^=\"default/web-\"]').length === 5", timeout=WAIT
+    )
     teacher.click("[data-view=grid]")
     teacher.wait_for_selector(".sandbox-card.passed", timeout=WAIT)
     screenshot(aiko, "classroom-03-checkpoint-reached")

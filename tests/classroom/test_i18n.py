@@ -4,7 +4,7 @@ from django.utils import translation
 
 from lab.lessons import LESSONS
 
-SAME_IN_BOTH = {"CrashLoopBackOff", "0", "2", "kubelet"}  # names and numbers read the same in Japanese
+SAME_IN_BOTH = {"CrashLoopBackOff", "0", "1", "2", "4", "kubelet"}  # names and numbers read the same in Japanese
 
 
 def lesson_texts():

@@ -88,7 +88,9 @@ def test_the_demo_cluster_is_seeded_once(db):
         "azurefile-csi",
         "managed-csi",
     ]
-    assert cluster.resource_version == 17
+    # 4 namespaces, 4 nodes, 5 components, 2 storage classes, the node agents' 2 service accounts and 2 DaemonSets,
+    # web and its Service
+    assert cluster.resource_version == 21
     same, created_again = bootstrap.ensure_demo_cluster()
     assert (same.pk, created_again) == (cluster.pk, False)
     assert Cluster.objects.count() == 1
