@@ -19,6 +19,7 @@ from .nodes.lifecycle import NodeLifecycleController
 from .nodes.podgc import PodGC
 from .nodes.taint_eviction import TaintEvictionController
 from .scheduler.component import Scheduler
+from .traffic.component import Traffic
 
 
 def default_components() -> list[type]:
@@ -40,4 +41,5 @@ def default_components() -> list[type]:
         NodePoolController,  # cloud controller manager
         ServiceController,
         CloudNodeLifecycleController,
+        Traffic,  # the data plane: simulated clients, kube-proxy, the cloud load balancer
     ]
