@@ -53,6 +53,7 @@ class Traffic(Component):
         self.runs: dict[str, ClientRun] = {}
         self._timer = None
         self._sample_ids = 0
+        self._answers: dict = {}
 
     def start(self) -> None:
         self.proxies.start()
@@ -92,6 +93,7 @@ class Traffic(Component):
     def send(self, run: ClientRun, seconds: float) -> None:
         client = run.client
         started = self.ctx.clock.now - seconds
+        self._answers = {}  # endpoint -> how it answers, the same for every request of this tick
         run.carry += client.rate * seconds
         count = int(run.carry)
         run.carry -= count
@@ -139,7 +141,10 @@ class Traffic(Component):
             return TIMEOUT  # the node the request was sent to does not answer
         if endpoint is None:
             return REFUSED  # kube-proxy's REJECT rule for a Service without endpoints
-        return outcome(self.ctx.cache, endpoint)
+        answer = self._answers.get(endpoint)
+        if answer is None:
+            answer = self._answers[endpoint] = outcome(self.ctx.cache, endpoint)
+        return answer
 
     def _endpoints(self, client: TrafficClient, entry: str) -> tuple:
         return self.proxies.rules(entry).get(client.service_key, ())
