@@ -32,9 +32,9 @@ SAMPLE_MEMORY_SECONDS = 3.0  # samples kept for the page (it animates the ones i
 class ClientRun:
     """One client's running state: its meter, the fraction of a request carried to the next tick, its samples."""
 
-    def __init__(self, client: TrafficClient):
+    def __init__(self, client: TrafficClient, started: float):
         self.client = client
-        self.meter = Meter()
+        self.meter = Meter(started)
         self.carry = 0.0
         self.sample_carry = 0.0
         self.samples: list[dict] = []
@@ -73,7 +73,7 @@ class Traffic(Component):
             if name in self.runs:
                 self.runs[name].client = client
             else:
-                self.runs[name] = ClientRun(client)
+                self.runs[name] = ClientRun(client, self.ctx.clock.now)
         if self.runs and self._timer is None:
             self.proxies.activate()
             self.probes.activate()

@@ -34,8 +34,10 @@ class Second:
 
 
 class Meter:
-    def __init__(self):
+    def __init__(self, started: float):
         self.seconds: deque[Second] = deque(maxlen=HISTORY_SECONDS + 1)
+        # The second the client started in is only partly sent: it is counted but never shown as "the last second".
+        self.first_whole = int(started) + (0 if started == int(started) else 1)
 
     def record(self, now: float, result: str, count: int, latency_ms: float, pod: str | None) -> None:
         if count <= 0:
@@ -52,7 +54,7 @@ class Meter:
 
     def last_complete(self, now: float) -> Second | None:
         """The newest second that has ended (the meter shows it, so its numbers do not jump while it fills)."""
-        return next((second for second in reversed(self.seconds) if second.at < int(now)), None)
+        return next((second for second in reversed(self.seconds) if self.first_whole <= second.at < int(now)), None)
 
     def history(self, now: float) -> list[list[int]]:
         """[second, ok, failed] for each ended second kept."""
