@@ -40,13 +40,14 @@ def ready_since(pod: dict) -> tuple[str, str] | None:
 
 
 def record(sim: Simulation, traffic: Traffic, duration: float) -> list[dict]:
-    """Run `duration` simulated seconds, one at a time, and return the meter's summary of each second that ended."""
+    """Run `duration` simulated seconds, one at a time: the meter's summary of each second that started and ended."""
     run = next(iter(traffic.runs.values()))
+    start = int(sim.now)
     summaries = {}
     for _ in range(int(duration)):
         sim.run_for(1)
         for second in run.meter.seconds:
-            if second.at < int(sim.now):
+            if start <= second.at < int(sim.now):
                 summaries[second.at] = second.summary()
     return [summaries[at] for at in sorted(summaries)]
 
