@@ -46,8 +46,9 @@ class Traffic(Component):
     def __init__(self, ctx):
         super().__init__(ctx)
         # Its own stream, seeded from the cluster's rng without drawing from it: traffic leaves every other
-        # component's draws, and so every scenario without traffic, exactly as they were.
-        self.rng = random.Random(hash(ctx.rng.getstate()))
+        # component's draws, and so every scenario without traffic, exactly as they were. (The state's integers
+        # hash the same in every process, unlike strings.)
+        self.rng = random.Random(hash(ctx.rng.getstate()[1]))
         self.proxies = KubeProxies(ctx, self.rng)
         self.probes = LoadBalancerProbes(ctx)
         self.runs: dict[str, ClientRun] = {}
