@@ -101,31 +101,31 @@ class Traffic(Component):
         run.sample_carry += min(SAMPLES_PER_SECOND, client.rate) * seconds
         samples = int(run.sample_carry)
         run.sample_carry -= samples
+        # The nodes the requests enter; with none, they fail before reaching the cluster (`failure`). A failure
+        # with entries (no node port open) is met on each node, which then refuses them, if it answers at all.
         entries, failure = self._entries(client)
-        if failure is not None or not entries:
+        via_lb = client.via == "LoadBalancer"
+        if entries:
+            for entry, share in zip(entries, self._split(count, len(entries)), strict=True):
+                self._through(run, started, entry, share, via_lb, open_port=failure is None)
+        else:
             result = failure or TIMEOUT
             run.meter.record(started, result, count, latency_ms(result, "", None, False), None)
-            for _ in range(samples):
-                self._sample(run, started, seconds, None, None, result, latency_ms(result, "", None, False))
-            return
-        via_lb = client.via == "LoadBalancer"
-        for entry, share in zip(entries, self._split(count, len(entries)), strict=True):
-            self._through(run, started, entry, share, via_lb)
         for _ in range(samples):
-            entry = entries[self.rng.randrange(len(entries))]
-            endpoints = self._endpoints(client, entry)
+            entry = entries[self.rng.randrange(len(entries))] if entries else None
+            endpoints = self._endpoints(client, entry) if entry and failure is None else ()
             endpoint = endpoints[self.rng.randrange(len(endpoints))] if endpoints else None
-            result = self._result(entry, endpoint)
-            mean = latency_ms(result, entry, endpoint and endpoint.node, via_lb)
+            result = self._result(entry, endpoint) if entry else failure or TIMEOUT
+            mean = latency_ms(result, entry or "", endpoint and endpoint.node, via_lb)
             jittered = mean if result == TIMEOUT else round(mean * self.rng.uniform(0.6, 1.6), 2)
             self._sample(run, started, seconds, entry, endpoint and endpoint.pod, result, jittered)
         horizon = self.ctx.clock.now - SAMPLE_MEMORY_SECONDS
         run.samples = [sample for sample in run.samples if sample["at"] >= horizon]
 
-    def _through(self, run: ClientRun, started: float, entry: str, count: int, via_lb: bool) -> None:
+    def _through(self, run: ClientRun, started: float, entry: str, count: int, via_lb: bool, open_port: bool) -> None:
         if count <= 0:
             return
-        endpoints = self._endpoints(run.client, entry)
+        endpoints = self._endpoints(run.client, entry) if open_port else ()
         if not endpoints:
             result = self._result(entry, None)
             run.meter.record(started, result, count, latency_ms(result, entry, None, via_lb), None)

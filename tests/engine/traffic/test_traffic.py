@@ -134,3 +134,19 @@ def test_unusable_client_settings_send_nothing():
     sim.apply([bad])
     sim.run_for(2)
     assert [client["name"] for client in traffic.state()["clients"]] == ["default/traffic-web"]
+
+
+def test_node_port_requests_to_a_service_without_node_ports_are_refused_where_a_node_answers():
+    sim, traffic = cluster(rate=90, via="NodePort", service="internal")
+    internal = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "internal", "namespace": "default"},
+        "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]},
+    }
+    sim.apply([internal])
+    power_off(sim, "worker-2")
+    seconds = record(sim, traffic, 4)[-3:]
+    for second in seconds:
+        assert second["ok"] == 0 and set(second["failed"]) == {"refused", "timeout"}
+        assert 27 <= second["failed"]["timeout"] <= 33  # the one node of three that does not answer
