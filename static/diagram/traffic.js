@@ -32,14 +32,15 @@ export class TrafficPanel {
     this.store = store;
     this.actions = actions;
     this.signature = "";
+    this.meters = "";
     container.addEventListener("click", (click) => {
       const button = click.target.closest("button[data-traffic]");
-      if (button) this.send(button.dataset.traffic === "stop" ? 0 : null, button.dataset.service);
+      if (button) this.send(button.dataset.traffic === "stop" ? 0 : null);
     });
   }
 
-  send(rate, serviceKey) {
-    const key = serviceKey || this.container.querySelector("#traffic-service")?.value || "";
+  send(rate) {
+    const key = this.container.querySelector("#traffic-service")?.value || "";
     const [namespace, service] = key.split("/");
     const via = this.container.querySelector("#traffic-via")?.value || "ClusterIP";
     const chosen = rate ?? Number.parseInt(this.container.querySelector("#traffic-rate")?.value || "0", 10);
@@ -52,9 +53,10 @@ export class TrafficPanel {
     const clients = this.store.traffic?.clients || [];
     this.renderControls(services, model);
     const meters = this.container.querySelector(".traffic-meters");
-    meters.innerHTML = clients.length
+    const html = clients.length
       ? clients.map((client) => meter(client)).join("")
       : `<p class="hint">${esc(t("No traffic. Pick a Service, a way in and a rate, then Start."))}</p>`;
+    if (html !== this.meters) meters.innerHTML = this.meters = html;
   }
 
   renderControls(services, model) {
@@ -83,6 +85,7 @@ export class TrafficPanel {
         <button type="button" data-traffic="stop">${esc(t("Stop"))}</button>
       </div>
       <div class="traffic-meters"></div>`;
+    this.meters = "";
   }
 }
 
@@ -115,8 +118,7 @@ function meter(client) {
     : client.via === "NodePort" ? t("every worker node's address, in turn") : tf("client pod on %(node)s", { node: client.clientNode || "–" });
   return `<div class="traffic-meter level-${level}" data-client="${esc(client.name)}">
     <div class="meter-head"><strong>${esc(client.dnsName)}</strong>
-      <span>${esc(viaLabel(client.via))} · ${esc(tf("%(rate)s requests/s", { rate: client.rate }))}</span>
-      <button type="button" data-traffic="stop" data-service="${esc(`${client.namespace}/${client.service}`)}">${esc(t("Stop"))}</button></div>
+      <span>${esc(viaLabel(client.via))} · ${esc(tf("%(rate)s requests/s", { rate: client.rate }))}</span></div>
     <div class="meter-figures">
       <span class="success" data-success-rate="${rate ?? ""}"><span class="figure">${percent}</span> ${esc(t("succeeded"))}</span>
       <span class="latency"><span class="figure">${last?.latencyMs ?? "–"}</span> ${esc(t("ms on average"))}</span>

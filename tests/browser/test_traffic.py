@@ -37,6 +37,8 @@ def test_dots_and_the_meter_react_to_a_node_failure(page, lab_server):
     assert "timed out" in page.locator(".traffic-meter .meter-failures").text_content()
     assert page.locator(".traffic-meter.level-bad").count() == 1
     screenshot(page, "traffic-02-node-failure-timeouts")
+    page.locator("#traffic .traffic-meters").scroll_into_view_if_needed()
+    screenshot(page, "traffic-03-meter-during-the-failure")
 
     page.wait_for_function(
         "document.querySelector('.node[data-key=\"worker-1\"] .node-status').textContent.includes('Unknown')",
@@ -44,7 +46,7 @@ def test_dots_and_the_meter_react_to_a_node_failure(page, lab_server):
     )
     page.wait_for_function(f"{SUCCESS} === 1", timeout=60_000)
     page.wait_for_function("document.querySelectorAll('.layer-traffic .pod-rps').length === 2")
-    screenshot(page, "traffic-03-recovered")
+    screenshot(page, "traffic-04-recovered")
 
     page.click("button[data-traffic=stop]")
     page.wait_for_function("document.querySelectorAll('.traffic-meter').length === 0")
@@ -63,5 +65,5 @@ def test_the_traffic_panel_speaks_japanese(browser, lab_server):
     assert page.locator(".traffic h2").text_content() == "トラフィック"
     assert "成功" in page.locator(".traffic-meter .success").text_content()
     assert "クライアント Pod" in page.locator(".traffic-source").text_content()
-    screenshot(page, "traffic-04-japanese")
+    screenshot(page, "traffic-05-japanese")
     context.close()
