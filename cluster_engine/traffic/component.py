@@ -1,8 +1,9 @@
 """The simulated clients: each tick, every client's requests go through DNS, a node's rules and on to pods.
 
 Per tick the requests of a client are split evenly (a seeded draw places the remainder) over the nodes they enter
-and then over the endpoints each node's kube-proxy balances to (iptables picks uniformly at random), so the cost of
-a tick grows with nodes and endpoints, never with the rate. A few requests per second are also followed one by one
+and then over the endpoints each node's kube-proxy balances to (iptables picks uniformly at random). Nodes whose
+rules are the same (the usual case: they synced the same Endpoints) are split over them together, so the cost of a
+tick grows with nodes plus endpoints, never with the rate. A few requests per second are also followed one by one
 as samples, which the page draws as moving dots.
 
 Paths, by how the client reaches the Service:
@@ -14,6 +15,7 @@ Paths, by how the client reaches the Service:
 """
 
 import random
+from collections import Counter
 
 from ..api.availability import powered_on
 from ..runtime.component import Component
@@ -54,13 +56,22 @@ class Traffic(Component):
         self.runs: dict[str, ClientRun] = {}
         self._timer = None
         self._sample_ids = 0
+        # endpoint -> how it answers; it depends only on Pods and Nodes, so any change to one forgets them all
         self._answers: dict = {}
 
     def start(self) -> None:
         self.proxies.start()
+        for kind in ("Pod", "Node"):
+            self.ctx.cache.informer(kind).add_handler(self._forget_answers, self._forget_changed, self._forget_answers)
         informer = self.ctx.cache.informer("ConfigMap")
         informer.add_handler(self._clients_changed, lambda old, new: self._clients_changed(new), self._clients_changed)
         self._clients_changed(None)
+
+    def _forget_answers(self, _obj: dict) -> None:
+        self._answers.clear()
+
+    def _forget_changed(self, _old: dict, _new: dict) -> None:
+        self._answers.clear()
 
     def _clients_changed(self, _configmap) -> None:
         clients = {}
@@ -94,7 +105,6 @@ class Traffic(Component):
     def send(self, run: ClientRun, seconds: float) -> None:
         client = run.client
         started = self.ctx.clock.now - seconds
-        self._answers = {}  # endpoint -> how it answers, the same for every request of this tick
         run.carry += client.rate * seconds
         count = int(run.carry)
         run.carry -= count
@@ -106,35 +116,42 @@ class Traffic(Component):
         entries, failure = self._entries(client)
         via_lb = client.via == "LoadBalancer"
         if entries:
-            for entry, share in zip(entries, self._split(count, len(entries)), strict=True):
-                self._through(run, started, entry, share, via_lb, open_port=failure is None)
+            self._through(run, started, entries, self._split(count, len(entries)), via_lb, failure is None)
         else:
             result = failure or TIMEOUT
-            run.meter.record(started, result, count, latency_ms(result, "", None, False), None)
+            run.meter.record(started, result, count, latency_ms(result, 0.0, False), None)
         for _ in range(samples):
             entry = entries[self.rng.randrange(len(entries))] if entries else None
             endpoints = self._endpoints(client, entry) if entry and failure is None else ()
             endpoint = endpoints[self.rng.randrange(len(endpoints))] if endpoints else None
             result = self._result(entry, endpoint) if entry else failure or TIMEOUT
-            mean = latency_ms(result, entry or "", endpoint and endpoint.node, via_lb)
+            cross_node = 1.0 if endpoint is not None and endpoint.node != entry else 0.0
+            mean = latency_ms(result, cross_node, via_lb)
             jittered = mean if result == TIMEOUT else round(mean * self.rng.uniform(0.6, 1.6), 2)
             self._sample(run, started, seconds, entry, endpoint and endpoint.pod, result, jittered)
         horizon = self.ctx.clock.now - SAMPLE_MEMORY_SECONDS
         run.samples = [sample for sample in run.samples if sample["at"] >= horizon]
 
-    def _through(self, run: ClientRun, started: float, entry: str, count: int, via_lb: bool, open_port: bool) -> None:
-        if count <= 0:
-            return
-        endpoints = self._endpoints(run.client, entry) if open_port else ()
-        if not endpoints:
+    def _through(self, run: ClientRun, started, entries: list[str], shares: list[int], via_lb, open_port) -> None:
+        """Requests that entered these nodes: failed where the node or its rules leave them nowhere to go, else
+        balanced over the endpoints, once for all the nodes that hold the same rules."""
+        groups: dict[int, tuple[tuple, Counter]] = {}  # id of a rules tuple -> (it, requests per entry node)
+        for entry, share in zip(entries, shares, strict=True):
+            if share <= 0:
+                continue
+            endpoints = self._endpoints(run.client, entry) if open_port else ()
             result = self._result(entry, None)
-            run.meter.record(started, result, count, latency_ms(result, entry, None, via_lb), None)
-            return
-        for endpoint, share in zip(endpoints, self._split(count, len(endpoints)), strict=True):
-            if share:
-                result = self._result(entry, endpoint)
-                mean = latency_ms(result, entry, endpoint.node, via_lb)
-                run.meter.record(started, result, share, mean, endpoint.pod)
+            if result == TIMEOUT or not endpoints:
+                run.meter.record(started, result, share, latency_ms(result, 0.0, via_lb), None)
+                continue
+            groups.setdefault(id(endpoints), (endpoints, Counter()))[1][entry] += share
+        for endpoints, by_entry in groups.values():
+            total = sum(by_entry.values())
+            for endpoint, share in zip(endpoints, self._split(total, len(endpoints)), strict=True):
+                if share:
+                    result = self._answer(endpoint)
+                    cross_node = 1.0 - by_entry[endpoint.node] / total
+                    run.meter.record(started, result, share, latency_ms(result, cross_node, via_lb), endpoint.pod)
 
     def _result(self, entry: str, endpoint) -> str:
         node = self.ctx.cache.get("Node", entry)
@@ -142,6 +159,9 @@ class Traffic(Component):
             return TIMEOUT  # the node the request was sent to does not answer
         if endpoint is None:
             return REFUSED  # kube-proxy's REJECT rule for a Service without endpoints
+        return self._answer(endpoint)
+
+    def _answer(self, endpoint) -> str:
         answer = self._answers.get(endpoint)
         if answer is None:
             answer = self._answers[endpoint] = outcome(self.ctx.cache, endpoint)

@@ -38,9 +38,9 @@ def outcome(cache, endpoint) -> str:
     return OK
 
 
-def latency_ms(result: str, entry_node: str, endpoint_node: str | None, via_load_balancer: bool) -> float:
-    """The mean time the client waits for one request with this result along this path."""
+def latency_ms(result: str, cross_node: float, via_load_balancer: bool) -> float:
+    """The mean time the client waits for one request with this result; `cross_node` is the share of such requests
+    that entered another node than the chosen pod's (one more hop)."""
     if result == TIMEOUT:
         return CLIENT_TIMEOUT_MS
-    hops = CROSS_NODE_MS if endpoint_node and endpoint_node != entry_node else 0.0
-    return LATENCY_MS[result] + hops + (LOAD_BALANCER_MS if via_load_balancer else 0.0)
+    return LATENCY_MS[result] + CROSS_NODE_MS * cross_node + (LOAD_BALANCER_MS if via_load_balancer else 0.0)
