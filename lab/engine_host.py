@@ -134,7 +134,7 @@ class ClusterHost:
             "time": clock.timestamp(),
             "speed": clock.speed,
             "paused": clock.paused,
-            "next_due": clock.next_due(),
+            "next_due": clock.next_due(background=False),
         }
 
     def traffic_state(self) -> dict | None:

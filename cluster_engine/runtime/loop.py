@@ -68,7 +68,7 @@ class ControlPlane:
 
     def step(self) -> float | None:
         """Jump to the next scheduled happening and run everything due then; returns the new time."""
-        due = self.ctx.clock.next_due()
+        due = self.ctx.clock.next_due(background=False)
         if due is None:
             return None
         self.run_until(due)

@@ -89,7 +89,7 @@ class Traffic(Component):
         if self.runs and self._timer is None:
             self.proxies.activate()
             self.probes.activate()
-            self._timer = self.ctx.clock.call_later(TICK_SECONDS, self._tick, "traffic:tick")
+            self._timer = self.ctx.clock.call_later(TICK_SECONDS, self._tick, "traffic:tick", background=True)
         elif not self.runs and self._timer is not None:
             self._timer.cancel()
             self._timer = None
@@ -99,7 +99,7 @@ class Traffic(Component):
     def _tick(self) -> None:
         for run in self.runs.values():
             self.send(run, TICK_SECONDS)
-        self._timer = self.ctx.clock.call_later(TICK_SECONDS, self._tick, "traffic:tick")
+        self._timer = self.ctx.clock.call_later(TICK_SECONDS, self._tick, "traffic:tick", background=True)
 
     # ---- one tick of one client ------------------------------------------------------------------------------
     def send(self, run: ClientRun, seconds: float) -> None:

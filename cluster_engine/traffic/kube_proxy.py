@@ -93,7 +93,7 @@ class KubeProxies:
         waiting = self._due.get(at)
         if waiting is None:
             waiting = self._due[at] = set()
-            self.ctx.clock.call_at(at, lambda: self._fire(at), "kube-proxy:sync")
+            self.ctx.clock.call_at(at, lambda: self._fire(at), "kube-proxy:sync", background=True)
         waiting.add(node)
 
     def _fire(self, at: float) -> None:

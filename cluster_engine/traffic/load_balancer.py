@@ -25,7 +25,7 @@ class LoadBalancerProbes:
         if self._timer is None:
             self.healthy = {node["metadata"]["name"]: powered_on(node) for node in self._backends()}
             self._streak = {}
-            self._timer = self.ctx.clock.call_later(PROBE_INTERVAL, self._probe, "load-balancer:probe")
+            self._timer = self.ctx.clock.call_later(PROBE_INTERVAL, self._probe, "load-balancer:probe", background=True)
 
     def deactivate(self) -> None:
         if self._timer is not None:
@@ -52,4 +52,4 @@ class LoadBalancerProbes:
             current[name] = verdict
             self._streak[name] = streak
         self.healthy = current
-        self._timer = self.ctx.clock.call_later(PROBE_INTERVAL, self._probe, "load-balancer:probe")
+        self._timer = self.ctx.clock.call_later(PROBE_INTERVAL, self._probe, "load-balancer:probe", background=True)
