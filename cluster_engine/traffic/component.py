@@ -12,6 +12,9 @@ Paths, by how the client reaches the Service:
 - NodePort: from outside, to every worker node's address in turn; a powered-off node does not answer;
 - LoadBalancer: to the Service's external IP; the cloud load balancer spreads connections over the nodes its
   health probes consider up, and each node's kube-proxy picks an endpoint.
+
+Traffic only reads the cache and never writes, so its timers (and kube-proxy's and the load balancer's) are
+background timers: the lab runs them without a database transaction, and a step jumps over them.
 """
 
 import random
