@@ -16,7 +16,7 @@ const END_MS = 700; // how long a failed request's mark stays where it failed
 const MAX_DOTS = 60;
 const DISPLAY_LAG_MS = 400; // samples arrive a few times a second: drawing them this late spreads them out evenly
 const VIA = ["ClusterIP", "NodePort", "LoadBalancer"];
-export const RESULT_LABEL = {
+const RESULT_LABEL = {
   ok: "answered",
   refused: "connection refused",
   timeout: "timed out",
@@ -206,7 +206,7 @@ export class TrafficOverlay {
       </g><g class="traffic-dots"></g>`;
     this.dotLayer = this.layer.querySelector(".traffic-dots");
     for (const dot of this.dots) this.dotLayer.appendChild(dot.element);
-    this.enqueue(clients);
+    this.enqueue([client]); // the band draws one client's path: the first; the meters show them all
   }
 
   enqueue(clients) {
