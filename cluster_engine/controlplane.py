@@ -32,6 +32,7 @@ from .nodes.lifecycle import NodeLifecycleController
 from .nodes.podgc import PodGC
 from .nodes.taint_eviction import TaintEvictionController
 from .scheduler.component import Scheduler
+from .traffic.component import Traffic
 
 
 def default_components() -> list[type]:
@@ -67,4 +68,5 @@ def default_components() -> list[type]:
         CloudNodeLifecycleController,
         CSIProvisioner,  # the CSI drivers' controller sidecars
         VolumeExpansion,
+        Traffic,  # the data plane: simulated clients, kube-proxy, the cloud load balancer
     ]

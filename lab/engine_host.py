@@ -38,7 +38,7 @@ from cluster_engine.runtime.clock import SimClock
 from cluster_engine.stack import build_stack
 
 from . import publishing, worker_lease
-from .groups import CLOCK_CONTROL, CLOCK_STATE, cluster_group
+from .groups import CLOCK_CONTROL, CLOCK_STATE, TRAFFIC_STATE, cluster_group
 from .models import Cluster
 from .storage import OrmStorage
 
@@ -72,6 +72,7 @@ class ClusterHost:
         self.settings_stale = True  # speed and pause are re-read when a clock control says so, or every second
         self.settings_read_at = 0.0
         self.persisted_at = 0.0
+        self.traffic_running = False
 
     # ---- in the cluster's engine thread ---------------------------------------------------------------------
     def _build(self) -> None:
@@ -110,8 +111,9 @@ class ClusterHost:
             self.stack.cache.apply(event["type"], event["object"])
         control_plane = self.stack.control_plane
         target = clock.now if clock.paused else clock.now + min(elapsed_wall * clock.speed, MAX_TICK_ADVANCE)
-        if not step and not control_plane.has_work(target):
-            clock.advance_to(target)
+        if not step and not control_plane.has_work(target, background=False):
+            # At most background activity is due (service traffic), which reads the cache and writes nothing.
+            control_plane.run_until(target)
             if wall - self.persisted_at >= PERSIST_SECONDS:
                 Cluster.objects.filter(pk=self.cluster_id).update(now=clock.now)
                 self.persisted_at = wall
@@ -133,8 +135,18 @@ class ClusterHost:
             "time": clock.timestamp(),
             "speed": clock.speed,
             "paused": clock.paused,
-            "next_due": clock.next_due(),
+            "next_due": clock.next_due(background=False),
         }
+
+    def traffic_state(self) -> dict | None:
+        """What the simulated clients' requests met, while any runs and once after the last stops; else None."""
+        traffic = self.stack and next((c for c in self.stack.control_plane.components if c.name == "traffic"), None)
+        state = traffic.state() if traffic is not None else None
+        running = bool(state and state["clients"])
+        if not running and not self.traffic_running:
+            return None
+        self.traffic_running = running
+        return state
 
     def pod_logs(self, namespace: str, pod: str, container: str | None, previous: bool = False) -> list[str] | None:
         kubelets = self.stack and next((c for c in self.stack.control_plane.components if hasattr(c, "logs")), None)
@@ -174,6 +186,9 @@ class ClusterHost:
                 if step or now - last_publish >= CLOCK_PUBLISH_SECONDS:
                     last_publish = now
                     await layer.group_send(group, {"type": CLOCK_STATE, "clock": state})
+                    traffic = await self._in_engine(self.traffic_state)
+                    if traffic is not None:
+                        await layer.group_send(group, {"type": TRAFFIC_STATE, "traffic": traffic})
         finally:
             reader.cancel()
             with contextlib.suppress(asyncio.CancelledError):

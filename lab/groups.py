@@ -27,3 +27,6 @@ def watch_message(events: list[dict]) -> dict:
 CLOCK_CONTROL = "clock.control"
 # The clock's state, a few times per second from the host: {"type": CLOCK_STATE, "clock": {...}}.
 CLOCK_STATE = "clock.state"
+# What the simulated clients' requests met, with the clock, while any client runs (and once more when the last
+# stops): {"type": TRAFFIC_STATE, "traffic": {"now": ..., "clients": [...]}} (cluster_engine/traffic).
+TRAFFIC_STATE = "traffic.state"

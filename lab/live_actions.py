@@ -11,6 +11,7 @@ from cluster_engine.api import errors
 from cluster_engine.api.availability import POWER_ANNOTATION, STATE_ANNOTATION
 from cluster_engine.api.eviction import evict
 from cluster_engine.scenarios import node_manifest
+from cluster_engine.traffic.clients import MAX_RATE, VIA, client_configmap
 
 from .apiserver import api_server_for
 from .models import Cluster
@@ -144,6 +145,31 @@ def crash(cluster, request):
     return {"object": server.patch("Pod", namespace, name, body)}
 
 
+def traffic(cluster, request):
+    """Start, re-rate or stop (rate 0) the simulated client of a Service: the simulator's hands, like power, since
+    the client is outside Kubernetes and its ConfigMap is how the traffic model learns of it."""
+    rate = request.get("rate")
+    if isinstance(rate, bool) or not isinstance(rate, int) or not 0 <= rate <= MAX_RATE:
+        raise errors.bad_request(f'action "traffic" needs an integer "rate" from 0 (stop) to {MAX_RATE}')
+    namespace = request.get("namespace") or "default"
+    manifest = client_configmap(namespace, _text(request, "service"), rate, _choice(request, "via", VIA))
+    operator = api_server_for(cluster, operator=True)
+    name = manifest["metadata"]["name"]
+    if rate == 0:
+        try:
+            return {"object": operator.delete("ConfigMap", namespace, name).object}
+        except errors.ApiError as error:
+            if error.code != 404:
+                raise
+            return {"objects": []}
+    try:
+        return {"object": operator.create("ConfigMap", manifest)}
+    except errors.ApiError as error:
+        if error.code != 409:
+            raise
+        return {"object": operator.patch("ConfigMap", namespace, name, {"data": manifest["data"]})}
+
+
 ACTIONS = {
     "power": power,
     "component": component_state,
@@ -153,4 +179,5 @@ ACTIONS = {
     "scale": scale,
     "delete-pod": delete_pod,
     "crash": crash,
+    "traffic": traffic,
 }

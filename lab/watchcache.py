@@ -112,6 +112,11 @@ class ClusterWatchCache:
             self.clock = message["clock"]
             for watcher in list(self.watchers):
                 watcher.offer({"type": "clock", "clock": self.clock})
+        elif kind == "traffic.state":
+            notice = {"type": "traffic", "traffic": message["traffic"]}
+            for watcher in list(self.watchers):
+                if watcher.hears_requests:  # the cluster page's, not a kube API watch
+                    watcher.offer(notice)
         elif kind == REQUEST_MESSAGE:
             notice = {"type": "request", "request": message["request"]}
             for watcher in list(self.watchers):

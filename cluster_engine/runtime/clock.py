@@ -41,30 +41,37 @@ class SimClock:
         self.speed = clamp_speed(speed)
         self.paused = paused
         self._timers: list[Timer] = []
+        # Timers of continuous background activity (service traffic): they run in time order with the others, but
+        # "the next thing that happens", which a step jumps to, is never one of them.
+        self._background: list[Timer] = []
         self._sequence = itertools.count()
         # The last second-resolution timestamp rendered: the writes of one instant all ask for the same one.
         self._rendered: tuple[float, str] = (float("nan"), "")
 
-    def call_at(self, at: float, callback: Callable[[], None], label: str = "") -> Timer:
+    def call_at(self, at: float, callback: Callable[[], None], label: str = "", background: bool = False) -> Timer:
         timer = Timer(max(at, self.now), next(self._sequence), callback, label)
-        heapq.heappush(self._timers, timer)
+        heapq.heappush(self._background if background else self._timers, timer)
         return timer
 
-    def call_later(self, delay: float, callback: Callable[[], None], label: str = "") -> Timer:
-        return self.call_at(self.now + delay, callback, label)
+    def call_later(
+        self, delay: float, callback: Callable[[], None], label: str = "", background: bool = False
+    ) -> Timer:
+        return self.call_at(self.now + delay, callback, label, background)
 
-    def next_due(self) -> float | None:
-        """When the next live timer fires, or None when nothing is scheduled."""
-        while self._timers and self._timers[0].cancelled:
-            heapq.heappop(self._timers)
-        return self._timers[0].at if self._timers else None
+    def next_due(self, background: bool = True) -> float | None:
+        """When the next live timer fires (a background one too unless `background` is False), or None."""
+        heads = [head.at for head in (_live_head(self._timers), background and _live_head(self._background)) if head]
+        return min(heads) if heads else None
 
     def pop_due(self, until: float) -> Timer | None:
         """Remove and return the next live timer due at or before `until`, moving `now` to its time."""
-        due = self.next_due()
-        if due is None or due > until:
+        heads = [heap for heap in (self._timers, self._background) if _live_head(heap)]
+        if not heads:
             return None
-        timer = heapq.heappop(self._timers)
+        heap = min(heads, key=lambda candidate: candidate[0])
+        if heap[0].at > until:
+            return None
+        timer = heapq.heappop(heap)
         self.now = max(self.now, timer.at)
         return timer
 
@@ -95,6 +102,13 @@ class SimClock:
         text = timestamp.rstrip("Z")
         parsed = datetime.fromisoformat(text).replace(tzinfo=UTC)
         return parsed.timestamp() - self.epoch
+
+
+def _live_head(heap: list[Timer]) -> Timer | None:
+    """The earliest live timer of a heap, dropping the cancelled ones in front of it."""
+    while heap and heap[0].cancelled:
+        heapq.heappop(heap)
+    return heap[0] if heap else None
 
 
 def clamp_speed(speed: float) -> float:

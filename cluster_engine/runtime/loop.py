@@ -44,9 +44,10 @@ class ControlPlane:
                 return handled
         raise RuntimeError("control plane did not settle: components keep re-queueing each other")
 
-    def has_work(self, until: float) -> bool:
-        """Whether advancing to `until` would do anything: a timer due by then, or queued work."""
-        due = self.ctx.clock.next_due()
+    def has_work(self, until: float, background: bool = True) -> bool:
+        """Whether advancing to `until` would do anything: a timer due by then (a background one too unless
+        `background` is False), or queued work."""
+        due = self.ctx.clock.next_due(background)
         return (due is not None and due <= until) or any(component.pending() for component in self.components)
 
     def run_until(self, until: float) -> int:
@@ -68,7 +69,7 @@ class ControlPlane:
 
     def step(self) -> float | None:
         """Jump to the next scheduled happening and run everything due then; returns the new time."""
-        due = self.ctx.clock.next_due()
+        due = self.ctx.clock.next_due(background=False)
         if due is None:
             return None
         self.run_until(due)

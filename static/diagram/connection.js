@@ -98,6 +98,8 @@ export class Connection {
         resourceVersion = Math.max(resourceVersion, message.resourceVersion || 0);
       } else if (message.type === "clock") {
         this.store.setClock(message.clock);
+      } else if (message.type === "traffic") {
+        this.store.setTraffic(message.traffic);
       } else if (message.type === "request") {
         requests.push(message.request);
       } else if (message.type === "error") {

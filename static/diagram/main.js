@@ -9,6 +9,7 @@ import { Inspector } from "./inspector.js";
 import { RequestFeed } from "./requests.js";
 import { ClusterStore } from "./store.js";
 import { Timeline } from "./timeline.js";
+import { TrafficOverlay, TrafficPanel } from "./traffic.js";
 import { renderServices, renderWorkloads } from "./workloads.js";
 
 const app = document.getElementById("app");
@@ -53,12 +54,16 @@ for (const id of ["workloads", "services", "daemonsets"]) {
 }
 const actionsPanel = new ActionsPanel(document.getElementById("actions"), store, actions);
 const diagram = new Diagram(document.getElementById("diagram"), store, select);
+const trafficPanel = new TrafficPanel(document.getElementById("traffic"), store, actions);
+const trafficOverlay = new TrafficOverlay(store);
 const apiStatus = document.getElementById("api-status");
 store.onChange(() => (timeline.dirty = true));
 diagram.onRender = (model) => {
   renderWorkloads(document.getElementById("workloads"), model);
   renderServices(document.getElementById("services"), model);
   renderDaemonSets(document.getElementById("daemonsets"), model);
+  trafficOverlay.render(diagram.renderer);
+  trafficPanel.render(model);
   apiStatus.textContent = model.apiServerUp ? t("API server up") : t("API server DOWN");
   apiStatus.className = `api-status ${model.apiServerUp ? "up" : "down"}`;
   clock.render();

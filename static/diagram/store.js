@@ -83,6 +83,12 @@ export class ClusterStore {
     this.emit([], false);
   }
 
+  // What the simulated clients' requests met (cluster_engine/traffic), as the control plane last sent it.
+  setTraffic(traffic) {
+    this.traffic = { ...traffic, receivedAt: performance.now() };
+    this.emit([], false);
+  }
+
   // Simulated wall time (ms since the Unix epoch) now, moving between clock messages at the cluster's speed.
   simulatedTime() {
     if (!this.clock) return Date.now();

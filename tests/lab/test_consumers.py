@@ -180,7 +180,7 @@ def test_garbage_frames_get_a_status_change_nothing_and_leave_the_socket_usable(
         assert reply["id"] == 7
         assert reply["status"]["message"] == (
             "unknown action 'format-disk'; supported actions: add-node, component, cordon, crash, delete-pod, drain, "
-            "power, scale"
+            "power, scale, traffic"
         )
 
         await socket.send_to(text_data=json.dumps({"id": 8, "action": "scale", "name": "web", "replicas": "three"}))
