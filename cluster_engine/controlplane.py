@@ -5,8 +5,10 @@ both build their control plane from this one list, so tests exercise exactly wha
 """
 
 from .cloud import CloudNodeLifecycleController, NodePoolController, ServiceController
+from .controllers.attachdetach import AttachDetachController
 from .controllers.deployment import DeploymentController
 from .controllers.endpoints import EndpointsController
+from .controllers.external_attacher import ExternalAttacher
 from .controllers.garbagecollector import GarbageCollector
 from .controllers.namespace import NamespaceController
 from .controllers.replicaset import ReplicaSetController
@@ -36,8 +38,10 @@ def default_components() -> list[type]:
         ReplicaSetController,
         ReplicationManager,
         EndpointsController,
+        AttachDetachController,
         Scheduler,
         NodePoolController,  # cloud controller manager
         ServiceController,
         CloudNodeLifecycleController,
+        ExternalAttacher,  # the Azure disk CSI driver's controller plugin
     ]
