@@ -23,6 +23,9 @@ DIAGRAM_KINDS = (
     "Service",
     "Endpoints",
     "Event",
+    "PersistentVolume",  # disks: where each is attached, and the claims that link them to pods
+    "PersistentVolumeClaim",
+    "VolumeAttachment",
 )
 DIAGRAM_KIND_SET = frozenset(DIAGRAM_KINDS)
 
