@@ -140,7 +140,11 @@ class Scheduler(Component):
         results = self.ctx.client.bind_many(requests)
         for (pod, decision), result in zip(bindings, results, strict=True):
             if isinstance(result, ApiError):
-                self.binding_failed(pod, f'running Bind plugin "DefaultBinder": {result.message}')
+                self.binding_failed(
+                    pod,
+                    f'running Bind plugin "DefaultBinder": {result.message}',
+                    "The API server refused to place the pod on the chosen node; the scheduler will try again.",
+                )
                 continue
             message = f"Successfully assigned {pod.namespace}/{pod.name} to {decision.node}"
             best = decision.scores[0]["total"] if decision.scores else None
@@ -164,14 +168,13 @@ class Scheduler(Component):
                 explanation_args=args,
             )
 
-    def binding_failed(self, pod: PodInfo, message: str) -> None:
+    def binding_failed(self, pod: PodInfo, message: str, explanation: str) -> None:
         """Upstream handleBindingCycleError: forget the assumption (an assigned pod's delete, which may help pods
         waiting for room), then handleSchedulingFailure with an error status: the event, PodScheduled=False with
         reason SchedulerError, the nominated node cleared, and a retry after backoff if the pod is still pending.
         Unlike upstream, a pod some other binder placed meanwhile keeps its conditions."""
         self.snapshot.remove_pod(pod.key)
         self._move()
-        explanation = "The API server refused to place the pod on the chosen node; the scheduler will try again."
         self.ctx.events.record(pod.pod, "Warning", "FailedScheduling", message, SCHEDULER_NAME, explanation)
         self.algorithm.nominated.pop(pod.key, None)
         current = self.ctx.cache.get("Pod", pod.key)

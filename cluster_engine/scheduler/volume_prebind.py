@@ -68,7 +68,12 @@ class VolumePreBinder:
                         {"metadata": {"annotations": annotations}},
                     )
         except ApiError as error:
-            self.scheduler.binding_failed(pod, prebind_error(error.message))
+            self.scheduler.binding_failed(
+                pod,
+                prebind_error(error.message),
+                "The API server refused to record the pod's volume bindings for the chosen node; the scheduler "
+                "will try again.",
+            )
             return
         keys = tuple(f"{claim['metadata']['namespace']}/{claim['metadata']['name']}" for _, claim, _ in steps)
         provisioned = tuple(key for key, (action, _, _) in zip(keys, steps, strict=True) if action == "provision")
@@ -130,4 +135,9 @@ class VolumePreBinder:
         if waiting is None:
             return
         self.forget(pod_key)
-        self.scheduler.binding_failed(waiting.pod, prebind_error(message))
+        self.scheduler.binding_failed(
+            waiting.pod,
+            prebind_error(message),
+            "The pod's volume claims were not bound in time for the chosen node (or their provisioning was given "
+            "up), so the scheduler puts the pod back in the queue and tries again.",
+        )
