@@ -5,6 +5,7 @@ both build their control plane from this one list, so tests exercise exactly wha
 """
 
 from .cloud import CloudNodeLifecycleController, NodePoolController, ServiceController
+from .controllers.attachdetach import AttachDetachController
 from .controllers.cronjob import CronJobController
 from .controllers.csi_provisioner import CSIProvisioner
 from .controllers.daemonset import DaemonSetController
@@ -13,6 +14,7 @@ from .controllers.disruption import DisruptionController
 from .controllers.endpoints import EndpointsController
 from .controllers.endpointslice import EndpointSliceController
 from .controllers.endpointslice_mirroring import EndpointSliceMirroringController
+from .controllers.external_attacher import ExternalAttacher
 from .controllers.garbagecollector import GarbageCollector
 from .controllers.job import JobController
 from .controllers.namespace import NamespaceController
@@ -62,6 +64,7 @@ def default_components() -> list[type]:
         EndpointSliceController,
         EndpointSliceMirroringController,
         HorizontalController,
+        AttachDetachController,
         Scheduler,
         NodePoolController,  # cloud controller manager
         ServiceController,
@@ -69,4 +72,5 @@ def default_components() -> list[type]:
         CSIProvisioner,  # the CSI drivers' controller sidecars
         VolumeExpansion,
         Traffic,  # the data plane: simulated clients, kube-proxy, the cloud load balancer
+        ExternalAttacher,  # the Azure disk CSI driver's controller plugin
     ]

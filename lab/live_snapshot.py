@@ -32,6 +32,7 @@ DIAGRAM_KINDS = (
     "HorizontalPodAutoscaler",
     "DaemonSet",
     "PodDisruptionBudget",
+    "VolumeAttachment",
 )
 DIAGRAM_KIND_SET = frozenset(DIAGRAM_KINDS)
 

@@ -28,12 +28,13 @@ import zlib
 from ..api.errors import ApiError
 from ..runtime.cache import key_of
 from ..runtime.component import Controller
-from . import faults
+from . import csinode, faults
 from .backoff import Backoff
 from .container_logs import ContainerLogs
 from .pod_runtime import PodRuntime
 from .pod_status import image_id, image_reference, pod_status
 from .system_info import new_boot_id, node_system_info
+from .volume_manager import VolumeManager
 
 MANAGER = "kubelet"  # upstream: the kubelet's user agent, so its field manager
 HEARTBEAT_SECONDS = 10  # upstream: nodeStatusUpdateFrequency 10s; node lease renewInterval 0.25 x 40 s
@@ -117,6 +118,7 @@ class NodeAgent:
         self.host_ip = internal[0] if internal else "10.224.0.4"
         self.pods: dict[str, PodRuntime] = {}
         self.backoff = Backoff()
+        self.volumes = VolumeManager(self)
         self.alive = True
         self._timers = []
         self._last_report: float | None = None
@@ -143,6 +145,7 @@ class NodeAgent:
                 )
         self.renew_lease()
         self.post_status(force=True)
+        csinode.register(self)
         self._tick()
         for pod in self.cache.informer("Pod").by_index(POD_NODE_INDEX, self.node_name):
             self.sync_pod(pod)
@@ -256,6 +259,9 @@ class NodeAgent:
         images = self.machine.images_status()
         if images:
             status["images"] = images
+        status.pop("volumesInUse", None)
+        if self.volumes.in_use():
+            status["volumesInUse"] = self.volumes.in_use()
         due = self._last_report is None or self.clock.now - self._last_report >= STATUS_REPORT_SECONDS
         if not (force or due or _without_heartbeats(status) != _without_heartbeats(old_status)):
             return
@@ -307,6 +313,7 @@ class NodeAgent:
         runtime = self.pods.pop(key, None)
         if runtime is not None:
             runtime.halt()
+            self.volumes.release(runtime)
             self.machine.ips.pop(runtime.uid, None)
             self.machine.logs.forget_pod(runtime.namespace, runtime.name)
 
@@ -416,6 +423,8 @@ class Kubelets(Controller):
         if faults.powered_on(node) and agent is None:
             agent = self.agents[name] = NodeAgent(self, machine, node)
             agent.boot()
+        elif agent is not None and faults.powered_on(node):
+            agent.volumes.node_changed()  # volumesAttached may list what a waiting pod needs
         elif not faults.powered_on(node) and agent is not None:
             agent.halt()
             del self.agents[name]

@@ -158,7 +158,9 @@ class PodRuntime:
                 container.restart_count = before.get("restartCount", 0)
                 container.last_terminated = (before.get("lastState") or {}).get("terminated")
         self.report()
-        self.later(jitter(self.agent.rng, SANDBOX_SECONDS), self._sandbox_created)
+        self.agent.volumes.wait_for_attach_and_mount(
+            self, lambda: self.later(jitter(self.agent.rng, SANDBOX_SECONDS), self._sandbox_created)
+        )
 
     def _adopt(self, status: dict, previous: dict) -> bool:
         """Take over containers reported running; False (nothing changed) unless every one of them was."""
@@ -178,6 +180,7 @@ class PodRuntime:
             container.last_terminated = (before.get("lastState") or {}).get("terminated")
             container.ready = bool(before.get("ready"))  # as last reported; the probes confirm from here on
             self._watch(container)
+        self.agent.volumes.adopt(self)
         self.report()
         return True
 

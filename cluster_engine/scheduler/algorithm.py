@@ -86,7 +86,7 @@ class Algorithm:
                 }
         if not len(feasible):
             post_filter = self.preemption.preempt(cycle, result, decision) if self.preemption else ""
-            decision.message = fit_error_message(total, decision.rejections, post_filter)
+            decision.message = fit_error_message(total, decision.rejections, post_filter, result.prefilter_message)
             return decision
         if len(feasible) == 1:
             decision.node = snapshot.nodes[feasible[0]].name  # upstream skips scoring a single feasible node

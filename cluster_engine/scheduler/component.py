@@ -16,6 +16,8 @@ from .framework import Framework
 from .podinfo import PodInfo, pod_info
 from .queue import FLUSH_BACKOFF_PERIOD, FLUSH_UNSCHEDULABLE_PERIOD, SchedulingQueue
 from .snapshot import Snapshot
+from .volume_prebind import VolumePreBinder
+from .volumes import VolumeCatalog
 from .workloads import default_selector
 
 SCHEDULER_NAME = "default-scheduler"
@@ -25,6 +27,8 @@ TERMINAL_PHASES = ("Succeeded", "Failed")
 # upstream: assigned pod events that may help pods rejected by these plugins (EventsToRegister)
 ON_ASSIGNED_POD_ADD = ("InterPodAffinity", "PodTopologySpread")
 NAMESPACE_LABEL_CHANGE = ("InterPodAffinity",)
+# upstream: storage events that may help pods the volume plugins rejected (their EventsToRegister)
+ON_STORAGE_CHANGE = ("VolumeBinding", "VolumeZone", "VolumeRestrictions", "NodeVolumeLimits")
 
 
 def is_terminal(pod: dict) -> bool:
@@ -50,8 +54,11 @@ class Scheduler(Component):
         super().__init__(ctx)
         self.snapshot = Snapshot()
         self.queue = SchedulingQueue(lambda: ctx.clock.now)
-        framework = Framework(default_spread_selector=lambda pod: default_selector(ctx.cache, pod))
+        framework = Framework(
+            default_spread_selector=lambda pod: default_selector(ctx.cache, pod), catalog=VolumeCatalog(ctx.cache)
+        )
         self.algorithm = Algorithm(self.snapshot, ctx.rng, framework)
+        self.prebind = VolumePreBinder(self)
         self.decisions: dict[str, Decision] = {}
         self._backoff_timer = None
 
@@ -60,14 +67,19 @@ class Scheduler(Component):
         cache.informer("Node").add_handler(self._node_added, self._node_updated, self._node_deleted)
         cache.informer("Pod").add_handler(self._pod_added, self._pod_updated, self._pod_deleted)
         cache.informer("Namespace").add_handler(self._namespace_changed, lambda old, new: self._namespace_changed(new))
+        for kind in ("PersistentVolume", "StorageClass", "CSINode"):
+            cache.informer(kind).add_handler(self._storage_changed, lambda old, new: self._storage_changed(new))
+        cache.informer("PersistentVolumeClaim").add_handler(
+            self._claim_changed, lambda old, new: self._claim_changed(new)
+        )
         self.every(FLUSH_UNSCHEDULABLE_PERIOD, self.queue.flush_unschedulable_leftover)
         self.every(PRUNE_COUNTS_PERIOD, self.snapshot.matching.prune)
 
     def pending(self) -> int:
-        return self.queue.active_count() if self.acting() else 0
+        return self.queue.active_count() + self.prebind.pending() if self.acting() else 0
 
     def process(self) -> int:
-        handled, bindings = 0, []
+        handled, bindings = self.prebind.process() if self.acting() else 0, []
         while self.acting() and (pod := self.queue.pop()) is not None:
             handled += 1
             decision = self.algorithm.schedule(pod)
@@ -75,7 +87,12 @@ class Scheduler(Component):
             if decision.node:
                 self.snapshot.add_pod(pod, decision.node)  # assume: later pods see it at once
                 self.queue.done(pod.key)
-                bindings.append((pod, decision))
+                # Reserve: the claims still to bind on the chosen node go through PreBind first
+                steps = self.algorithm.framework.volume_binding.plan(pod.pod, self.snapshot.node_info(decision.node))
+                if steps:
+                    self.prebind.start(pod, decision, steps)
+                else:
+                    bindings.append((pod, decision))
             else:
                 self._unschedulable(pod, decision)
         self._bind(bindings)
@@ -108,6 +125,10 @@ class Scheduler(Component):
 
     # ---- writes ------------------------------------------------------------------------------------------------
 
+    def bind_now(self, pod: PodInfo, decision: Decision) -> None:
+        """Bind a pod whose PreBind (its claims' binding) has finished."""
+        self._bind([(pod, decision)])
+
     def _bind(self, bindings: list[tuple[PodInfo, Decision]]) -> None:
         """Bind the pass's placements in one request; each Binding carries the decision annotation, as upstream's
         binding storage copies a Binding's annotations onto the pod."""
@@ -119,7 +140,11 @@ class Scheduler(Component):
         results = self.ctx.client.bind_many(requests)
         for (pod, decision), result in zip(bindings, results, strict=True):
             if isinstance(result, ApiError):
-                self._binding_failed(pod, result)
+                self.binding_failed(
+                    pod,
+                    f'running Bind plugin "DefaultBinder": {result.message}',
+                    "The API server refused to place the pod on the chosen node; the scheduler will try again.",
+                )
                 continue
             message = f"Successfully assigned {pod.namespace}/{pod.name} to {decision.node}"
             best = decision.scores[0]["total"] if decision.scores else None
@@ -143,15 +168,13 @@ class Scheduler(Component):
                 explanation_args=args,
             )
 
-    def _binding_failed(self, pod: PodInfo, error: ApiError) -> None:
+    def binding_failed(self, pod: PodInfo, message: str, explanation: str) -> None:
         """Upstream handleBindingCycleError: forget the assumption (an assigned pod's delete, which may help pods
         waiting for room), then handleSchedulingFailure with an error status: the event, PodScheduled=False with
         reason SchedulerError, the nominated node cleared, and a retry after backoff if the pod is still pending.
         Unlike upstream, a pod some other binder placed meanwhile keeps its conditions."""
         self.snapshot.remove_pod(pod.key)
         self._move()
-        message = f'running Bind plugin "DefaultBinder": {error.message}'
-        explanation = "The API server refused to place the pod on the chosen node; the scheduler will try again."
         self.ctx.events.record(pod.pod, "Warning", "FailedScheduling", message, SCHEDULER_NAME, explanation)
         self.algorithm.nominated.pop(pod.key, None)
         current = self.ctx.cache.get("Pod", pod.key)
@@ -296,10 +319,18 @@ class Scheduler(Component):
     def _pod_deleted(self, pod: dict) -> None:
         key = f"{pod['metadata'].get('namespace')}/{pod['metadata']['name']}"
         self.queue.delete(key)
+        self.prebind.forget(key)
         self.decisions.pop(key, None)
         self.algorithm.nominated.pop(key, None)
         if self.snapshot.remove_pod(key) is not None:
             self._move()
+
+    def _storage_changed(self, obj: dict) -> None:
+        self._move(ON_STORAGE_CHANGE)
+
+    def _claim_changed(self, claim: dict) -> None:
+        self.prebind.claim_changed(claim)
+        self._move(ON_STORAGE_CHANGE)
 
     def _nominate(self, pod: PodInfo) -> None:
         """Track status.nominatedNodeName of pending pods: later, less important pods must leave that room free."""

@@ -62,10 +62,15 @@ def histogram(reason_counts: dict[str, int]) -> str:
     return ", ".join(sorted(f"{count} {reason}" for reason, count in reason_counts.items()))
 
 
-def fit_error_message(total_nodes: int, reason_counts: dict[str, int], post_filter_message: str = "") -> str:
-    """Upstream FitError.Error(): "0/N nodes are available: <reasons>." then the PostFilter (preemption) message."""
+def fit_error_message(
+    total_nodes: int, reason_counts: dict[str, int], post_filter_message: str = "", prefilter_message: str = ""
+) -> str:
+    """Upstream FitError.Error(): "0/N nodes are available: <reasons>." then the PostFilter (preemption) message;
+    when a PreFilter plugin refused the pod, its message stands in for the per-node reasons."""
     message = f"0/{total_nodes} nodes are available:"
-    if reason_counts:
+    if prefilter_message:
+        message += f" {prefilter_message}."
+    elif reason_counts:
         message += f" {histogram(reason_counts)}."
     if post_filter_message:
         message += f" {post_filter_message}"

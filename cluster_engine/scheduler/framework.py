@@ -1,4 +1,4 @@
-"""The scheduling framework: filter and score plugins in upstream's default order and weights.
+"""The scheduling framework: prefilter, filter and score plugins in upstream's default order and weights.
 
 Filters run over every node at once; a node's verdict is the first plugin that rejects it, as upstream stops at
 the first failing filter. Scores are computed for the feasible nodes only and combined as
@@ -18,8 +18,13 @@ from .plugins.node_name import NodeName
 from .plugins.node_ports import NodePorts
 from .plugins.node_resources_fit import NodeResourcesFit
 from .plugins.node_unschedulable import NodeUnschedulable
+from .plugins.node_volume_limits import NodeVolumeLimits
 from .plugins.pod_topology_spread import PodTopologySpread
 from .plugins.taint_toleration import TaintToleration
+from .plugins.volume_binding import VolumeBinding
+from .plugins.volume_restrictions import VolumeRestrictions
+from .plugins.volume_zone import VolumeZone
+from .volumes import VolumeCatalog
 
 
 @dataclass
@@ -27,6 +32,7 @@ class FilterResult:
     feasible: np.ndarray  # bool per slot
     failed_by: np.ndarray  # per slot: index of the rejecting filter plugin, -1 if none
     rejections: list[tuple[int, Rejection]]
+    prefilter_message: str = ""  # a PreFilter plugin refused the pod: every node shares this status
 
     def reasons_of(self, slot: int) -> list[str]:
         plugin = self.failed_by[slot]
@@ -51,18 +57,47 @@ class FilterResult:
 
 
 class Framework:
-    def __init__(self, default_spread_selector=None):
+    def __init__(self, default_spread_selector=None, catalog: VolumeCatalog | None = None):
         spread = PodTopologySpread(default_spread_selector)
         affinity, taints, node_affinity, fit = InterPodAffinity(), TaintToleration(), NodeAffinity(), NodeResourcesFit()
+        catalog = catalog or VolumeCatalog()
+        self.volume_binding = VolumeBinding(catalog)
+        volume_plugins = [VolumeRestrictions(catalog), NodeVolumeLimits(catalog), self.volume_binding]
         # upstream default profile order (pkg/scheduler/apis/config/v1/default_plugins.go)
-        self.filters = [NodeUnschedulable(), NodeName(), taints, node_affinity, NodePorts(), fit, spread, affinity]
+        self.filters = [
+            NodeUnschedulable(),
+            NodeName(),
+            taints,
+            node_affinity,
+            NodePorts(),
+            fit,
+            *volume_plugins,
+            VolumeZone(catalog),
+            spread,
+            affinity,
+        ]
         self.scores = [taints, node_affinity, fit, spread, affinity, BalancedAllocation(), ImageLocality()]
 
     def plugin_name(self, index: int) -> str:
         return self.filters[index].name
 
+    def run_prefilters(self, cycle: Cycle) -> FilterResult | None:
+        """Upstream RunPreFilterPlugins: the first plugin refusing the pod outright gives every node its status
+        (UnschedulableAndUnresolvable) and the message FitError leads with."""
+        snapshot = cycle.snapshot
+        for index, plugin in enumerate(self.filters):
+            message = plugin.prefilter(cycle) if hasattr(plugin, "prefilter") else None
+            if message:
+                failed_by = np.where(snapshot.live, index, -1).astype(np.int64)
+                rejection = Rejection(message, snapshot.live.copy(), True)
+                return FilterResult(np.zeros(snapshot.capacity, dtype=bool), failed_by, [(index, rejection)], message)
+        return None
+
     def run_filters(self, cycle: Cycle) -> FilterResult:
         snapshot = cycle.snapshot
+        refused = self.run_prefilters(cycle)
+        if refused is not None:
+            return refused
         feasible = snapshot.live.copy()
         failed_by = np.full(snapshot.capacity, -1, dtype=np.int64)
         kept: list[tuple[int, Rejection]] = []

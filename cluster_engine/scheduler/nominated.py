@@ -49,7 +49,7 @@ def filter_with_nominated(framework: Framework, cycle: Cycle, nominations: Nomin
     without = framework.run_filters(cycle)
     snapshot, pod = cycle.snapshot, cycle.pod
     by_slot = nominated_by_slot(nominations, snapshot, pod)
-    if not by_slot:
+    if not by_slot or without.prefilter_message:
         return without
 
     def run() -> FilterResult:

@@ -566,6 +566,11 @@ EVENT_COLUMNS = [
 
 
 # ---- the rest ------------------------------------------------------------------------------------------------
+def _field_doc(definition: str, field: str) -> str:
+    """A storage.k8s.io/v1 field's documentation, which upstream's printers use as the column description."""
+    return definitions()[f"io.k8s.api.storage.v1.{definition}"]["properties"][field]["description"]
+
+
 def _named(*cells):
     """Cells for kinds whose row is name, a few plain values, and age."""
 
@@ -646,6 +651,32 @@ TABLES = {
         ),
     ),
     **storage_tables(NAME, AGE),
+    "VolumeAttachment": (  # upstream printVolumeAttachment
+        [
+            NAME,
+            column("Attacher", fmt="name", description=_field_doc("VolumeAttachmentSpec", "attacher")),
+            column("PV", description=_field_doc("VolumeAttachmentSource", "persistentVolumeName")),
+            column("Node", description=_field_doc("VolumeAttachmentSpec", "nodeName")),
+            column("Attached", "boolean", description=_field_doc("VolumeAttachmentStatus", "attached")),
+            AGE,
+        ],
+        _named(
+            lambda va: va["spec"].get("attacher", ""),
+            lambda va: (va["spec"].get("source") or {}).get("persistentVolumeName", ""),
+            lambda va: va["spec"].get("nodeName", ""),
+            lambda va: bool((va.get("status") or {}).get("attached")),
+        ),
+    ),
+    "CSINode": (  # upstream printCSINode
+        [
+            NAME,
+            column(
+                "Drivers", "integer", description="Drivers indicates the number of CSI drivers registered on the node"
+            ),
+            AGE,
+        ],
+        _named(lambda csi_node: len((csi_node.get("spec") or {}).get("drivers") or [])),
+    ),
 }
 
 

@@ -3,6 +3,7 @@
 // The page is a fixed 1000-unit-wide drawing that scales to the window: the control plane and the scheduling
 // queue on top, worker nodes below (pods grouped by owner inside them), workloads and services at the bottom.
 
+import { shelfHeight } from "./disks.js";
 import { ownerKey } from "./model.js";
 
 export const WIDTH = 1000;
@@ -46,15 +47,16 @@ export function layout(model, chip) {
   const workers = model.workers;
   const columns = Math.max(1, Math.min(4, workers.length));
   const nodeWidth = (WIDTH - 2 * MARGIN - GAP * (columns - 1)) / columns;
+  const shelf = chip.labels ? shelfHeight(model) : 0; // attached disks sit at the foot of a card (SVG only)
   for (let row = 0; row * columns < workers.length; row++) {
     const rowNodes = workers.slice(row * columns, row * columns + columns);
-    let rowHeight = NODE_HEADER + chip.height + 16;
+    let rowHeight = NODE_HEADER + chip.height + 16 + shelf;
     rowNodes.forEach((node, column) => {
       const x = MARGIN + column * (nodeWidth + GAP);
       const pods = model.podsByNode.get(node.metadata.name) || [];
       const box = { node, x, y, width: nodeWidth, groups: [] };
       const used = placeGroups(geometry.targets, box, pods, x + 8, y + NODE_HEADER, nodeWidth - 16, chip);
-      rowHeight = Math.max(rowHeight, NODE_HEADER + used + 10);
+      rowHeight = Math.max(rowHeight, NODE_HEADER + used + 10 + shelf);
       geometry.nodes.push(box);
     });
     for (const box of geometry.nodes.slice(-rowNodes.length)) box.height = rowHeight;

@@ -4,6 +4,7 @@
 // long-lived elements keyed by uid, so when a pod's place changes its chip glides there (queue → node), and a
 // deleted pod fades where it stood. Packets travelling along the links show who talks to the API server.
 
+import { DiskLayer, placeDisks } from "./disks.js";
 import { CHIPS, WIDTH, layout } from "./layout.js";
 import {
   CATEGORY_GLYPH, CONTROLLERS, componentState, nodeReady, nodeStatusText, nodeTimers, nodeUsage, ordinalOf,
@@ -30,6 +31,7 @@ export class SvgRenderer {
     this.svg.setAttribute("role", "img");
     this.svg.setAttribute("aria-label", t("Cluster diagram"));
     this.staticLayer = this.layer("static");
+    this.disks = new DiskLayer(this.svg);
     this.podLayer = this.layer("pods");
     this.packetLayer = this.layer("packets");
     container.appendChild(this.svg);
@@ -50,6 +52,7 @@ export class SvgRenderer {
 
   render(model, spotlight) {
     const geometry = layout(model, CHIPS.svg);
+    const disks = placeDisks(model, geometry);
     this.geometry = geometry;
     this.svg.setAttribute("viewBox", `0 0 ${WIDTH} ${Math.max(geometry.height, 400)}`);
     this.links = new Map();
@@ -59,6 +62,7 @@ export class SvgRenderer {
     for (const box of geometry.nodes) parts.push(this.nodeCard(box, model, spotlight));
     this.staticLayer.innerHTML = parts.join("");
     this.renderPods(model, geometry, spotlight);
+    this.disks.render(model, geometry, disks);
   }
 
   controlPlane(plane, model) {
