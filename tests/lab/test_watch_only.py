@@ -31,6 +31,7 @@ REQUESTS = {
     "add-node": {},
     "scale": {"name": "web", "replicas": 7},
     "delete-pod": {"name": "missing-pod"},
+    "traffic": {"service": "web", "rate": 50},
     "clock": {"paused": True, "speed": 50},
     "step": {},
 }
