@@ -201,7 +201,9 @@ class AttachDetachController(Controller):
             return
         current = (node.get("status") or {}).get("volumesAttached") or []
         others = [item for item in current if item.get("name") != volume.unique_name]
-        wanted = others + [{"name": volume.unique_name, "devicePath": ""}] if attached else others
+        if attached == (len(others) < len(current)):
+            return  # already reported as it is: moving the entry would wake every other volume's reconcile
+        wanted = current + [{"name": volume.unique_name, "devicePath": ""}] if attached else others
         if wanted != current:
             self.ctx.client.patch(
                 "Node", None, node_name, {"status": {"volumesAttached": wanted}}, subresource="status"

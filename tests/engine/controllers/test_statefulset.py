@@ -5,6 +5,7 @@ import pytest
 from cluster_engine.api.errors import ApiError
 from cluster_engine.controllers.garbagecollector import GarbageCollector
 from cluster_engine.controllers.statefulset import StatefulSetController
+from cluster_engine.controllers.volume_protection import PVCProtectionController
 
 from .helpers import events, pods, set_pod_status, simulation, template
 
@@ -246,7 +247,7 @@ def test_revision_history_limit_prunes_the_oldest_unused_revisions():
 def test_when_scaled_delete_hands_the_claim_to_the_pod_so_it_goes_with_it():
     policy = {"whenDeleted": "Retain", "whenScaled": "Delete"}
     sim = simulation(
-        [StatefulSetController, GarbageCollector],
+        [StatefulSetController, GarbageCollector, PVCProtectionController],
         [stateful_set(replicas=2, persistentVolumeClaimRetentionPolicy=policy)],
     )
     ready(sim, "db-0")

@@ -7,12 +7,18 @@ the controller then creates db-1 again, with the same name and the same claim.
 
 import pytest
 
+from cluster_engine.controllers.attachdetach import AttachDetachController
+from cluster_engine.controllers.csi_provisioner import CSIProvisioner
+from cluster_engine.controllers.external_attacher import ExternalAttacher
 from cluster_engine.controllers.garbagecollector import GarbageCollector
+from cluster_engine.controllers.persistentvolume import PersistentVolumeController
+from cluster_engine.controllers.volume_protection import PVCProtectionController
 from cluster_engine.controllers.statefulset import StatefulSetController
 from cluster_engine.nodes.kubelet import Kubelets
 from cluster_engine.nodes.lifecycle import NodeLifecycleController
 from cluster_engine.nodes.podgc import PodGC
 from cluster_engine.nodes.taint_eviction import TaintEvictionController
+from cluster_engine.scenarios import storage_classes
 from cluster_engine.scheduler.component import Scheduler
 
 from ..nodes.cluster import annotate, cluster, step_until
@@ -26,6 +32,12 @@ COMPONENTS = [
     GarbageCollector,
     StatefulSetController,
     Scheduler,
+    # each ordinal's disk: provisioned in its first pod's zone, attached to whichever node runs the pod
+    PersistentVolumeController,
+    PVCProtectionController,
+    CSIProvisioner,
+    AttachDetachController,
+    ExternalAttacher,
 ]
 
 
@@ -36,6 +48,8 @@ def running(sim, name: str) -> bool:
 
 def dead_node_with_terminating_db_1(sim) -> tuple[str, str]:
     """Bring db-0 and db-1 up, power off db-1's node and wait out eviction; returns (node, db-1's uid)."""
+    for storage_class in storage_classes():
+        sim.operator.create("StorageClass", storage_class)
     sim.operator.create("StatefulSet", stateful_set(replicas=2))
     step_until(sim, lambda: running(sim, "db-0") and running(sim, "db-1"))
     pod = sim.get("Pod", "default/db-1")
