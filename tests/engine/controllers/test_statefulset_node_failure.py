@@ -12,8 +12,8 @@ from cluster_engine.controllers.csi_provisioner import CSIProvisioner
 from cluster_engine.controllers.external_attacher import ExternalAttacher
 from cluster_engine.controllers.garbagecollector import GarbageCollector
 from cluster_engine.controllers.persistentvolume import PersistentVolumeController
-from cluster_engine.controllers.volume_protection import PVCProtectionController
 from cluster_engine.controllers.statefulset import StatefulSetController
+from cluster_engine.controllers.volume_protection import PVCProtectionController
 from cluster_engine.nodes.kubelet import Kubelets
 from cluster_engine.nodes.lifecycle import NodeLifecycleController
 from cluster_engine.nodes.podgc import PodGC
