@@ -34,9 +34,16 @@ def attachment_name(handle: str, driver: str, node_name: str) -> str:
     return "csi-" + hashlib.sha256(f"{handle}{driver}{node_name}".encode()).hexdigest()
 
 
+# CSIDriver spec.attachRequired of AKS's drivers: a managed disk is attached to a VM; an Azure Files share is
+# mounted over the network with no attach step (azurefile-csi-driver's CSIDriver declares attachRequired: false).
+ATTACH_REQUIRED = {"disk.csi.azure.com": True, "file.csi.azure.com": False}
+
+
 def volume_of(pv: dict, name: str = "") -> PodVolume | None:
+    """The volume the attach/detach controller and the kubelet's attach wait deal with; None for a volume with no
+    attach step."""
     csi = (pv.get("spec") or {}).get("csi")
-    if not csi:
+    if not csi or not ATTACH_REQUIRED.get(csi.get("driver", ""), True):
         return None
     modes = tuple((pv.get("spec") or {}).get("accessModes") or ())
     return PodVolume(name, pv["metadata"]["name"], csi.get("driver", ""), csi.get("volumeHandle", ""), modes)

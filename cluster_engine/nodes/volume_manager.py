@@ -102,7 +102,7 @@ class VolumeManager:
                 lambda name=name: self._mounted(key, name),
                 f"kubelet:{key}:mount",
             )
-        if not unresolved and volumes and all(volume.unique_name in mounted for volume in volumes):
+        if not unresolved and all(volume.unique_name in mounted for volume in volumes):
             del self.waiting[key]
             waiting.timer.cancel()
             waiting.then()

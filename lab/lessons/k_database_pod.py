@@ -36,7 +36,13 @@ DB_STATEFULSET = {
         "volumeClaimTemplates": [
             {
                 "metadata": {"name": "data"},
-                "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "8Gi"}}},
+                # an Azure Files share, reachable from every zone: a zonal disk (the default class) would keep
+                # db-1 from coming back on a worker in another zone at all ("volume node affinity conflict")
+                "spec": {
+                    "accessModes": ["ReadWriteOnce"],
+                    "storageClassName": "azurefile-csi",
+                    "resources": {"requests": {"storage": "8Gi"}},
+                },
             }
         ],
     },
