@@ -36,10 +36,11 @@ export function renderWorkloads(element, model) {
           <div class="rs-count">${esc(readyOf(rs))}</div>
           <div class="minis">${chips(rs)}</div></div>`)
       .join("");
+    const autoscaler = autoscalerText(model, "Deployment", deployment);
     return `<div class="deployment" data-kind="Deployment" data-key="${esc(key)}">
       <div class="deploy-head"><strong>${esc(deployment.metadata.name)}</strong>
         <span>${esc(tf("%(ready)s/%(wanted)s ready · %(updated)s up-to-date", { ready: status.readyReplicas ?? 0, wanted: deployment.spec?.replicas ?? 0, updated: status.updatedReplicas ?? 0 }))}</span>
-        <span class="hpa">${esc(autoscalerText(model, "Deployment", deployment))}</span></div>
+        ${autoscaler ? `<span class="hpa">${esc(autoscaler)}</span>` : ""}</div>
       <div class="replicasets">${replicaSets || `<span class="hint">${esc(t("no ReplicaSet yet"))}</span>`}</div></div>`;
   });
   const controllers = model.replicationControllers.map(
