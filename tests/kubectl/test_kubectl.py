@@ -58,9 +58,11 @@ def test_get_pods_wide_adds_ip_and_node(kubectl):
         "NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED", "NODE", "READINESS", "GATES",
     ]  # fmt: skip
     assert len(table) == 4
+    # the lab is shared by the kubectl tests: others add worker nodes, so web's pods may run on any worker
+    workers = kubectl("get", "nodes", "-l", "!node-role.kubernetes.io/control-plane", "-o", "name").stdout.split()
     for row in table[1:]:
         assert row[0].startswith("web-")
-        assert row[6] in {"worker-1", "worker-2", "worker-3"}
+        assert f"node/{row[6]}" in workers
         assert row[5].startswith("10.244.")
 
 
