@@ -67,7 +67,7 @@ async def until(predicate, states, limit=200):
 
 def run_with_host(cluster, scenario, components=(Counter,)):
     async def main():
-        host = ClusterHost(cluster.pk, list(components))
+        host = ClusterHost(cluster.pk, None if components is None else list(components))
         task = asyncio.create_task(host.run())
         try:
             await asyncio.wait_for(scenario(host, clock_states(cluster.pk)), 60)
