@@ -34,7 +34,8 @@ from .api import documents
 from .api.availability import POWER_ANNOTATION, powered_on
 from .api.errors import ApiError
 from .runtime.component import Component, Controller
-from .scenarios import CONTROL_PLANE_LABEL, DEFAULT_ALLOCATABLE, DEFAULT_CAPACITY, node_manifest
+from .scenarios import CONTROL_PLANE_LABEL, node_manifest
+from .vm_sizes import VM_SIZES
 
 COMPONENT = "cloud-controller-manager"
 POOLS_NAMESPACE, POOLS_NAME = "kube-system", "kubelab-node-pools"
@@ -54,16 +55,6 @@ LOAD_BALANCER_FINALIZER = "service.kubernetes.io/load-balancer-cleanup"
 NODE_MONITOR_PERIOD = 5.0
 # upstream: cloudproviderapi.TaintNodeShutdown
 SHUTDOWN_TAINT = {"key": "node.cloudprovider.kubernetes.io/shutdown", "effect": "NoSchedule"}
-# Azure sizes a pool may use: (capacity, allocatable after what AKS reserves for the system), ours approximating AKS
-VM_SIZES = {
-    "Standard_DS2_v2": (DEFAULT_CAPACITY, DEFAULT_ALLOCATABLE),
-    "Standard_D2s_v3": ({"cpu": "2", "memory": "8Gi", "pods": "110"}, {"cpu": "1900m", "memory": "6Gi", "pods": "110"}),
-    "Standard_D4s_v3": (
-        {"cpu": "4", "memory": "16Gi", "pods": "110"},
-        {"cpu": "3860m", "memory": "13Gi", "pods": "110"},
-    ),
-    "Standard_B2s": ({"cpu": "2", "memory": "4Gi", "pods": "110"}, {"cpu": "1900m", "memory": "2Gi", "pods": "110"}),
-}
 
 
 @dataclass(frozen=True)
