@@ -7,6 +7,7 @@ from . import views
 
 urlpatterns = [
     path("clusters/<slug:name>/", views.cluster_page, name="cluster"),
+    path("clusters/<slug:name>/delete/", views.cluster_delete, name="cluster-delete"),
     # The diagram's strings in the page's language (locale/<lang>/LC_MESSAGES/djangojs.po), as window.gettext.
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]
