@@ -62,8 +62,8 @@ class NewClusterForm(forms.Form):
             "region": REGION
         }
         self.fields["speed"].help_text = gettext("Simulated seconds per wall-clock second, %(low)s to %(high)s.") % {
-            "low": MIN_SPEED,
-            "high": MAX_SPEED,
+            "low": f"{MIN_SPEED:g}",
+            "high": f"{MAX_SPEED:g}",
         }
 
     def clean_name(self) -> str:

@@ -88,6 +88,7 @@ def test_a_student_reaches_their_sandbox_in_one_click(world):
     assert "sandbox-ben" not in body
     assert "Classroom Room A: sandbox of Aiko" in body and "Classroom Room A: class demo" in body
     assert 'id="new-cluster-form"' not in body  # students do not create clusters
+    assert "Instructors and admins sign in to create and delete clusters." in body
 
 
 def test_a_student_without_a_sandbox_is_sent_to_the_classroom_to_start_one(world):
@@ -176,6 +177,7 @@ def test_an_admin_creates_a_cluster_made_to_measure(world):
     follow = admin.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Cluster lab-a created." in follow
     assert 'data-cluster="lab-a"' in follow
+    assert "Simulated seconds per wall-clock second, 0.25 to 100." in follow
 
 
 def test_an_instructor_creates_too(world):
