@@ -83,3 +83,37 @@ def test_the_home_page_in_japanese(browser, lab_server):
     assert page.locator('.cluster-card[data-cluster="demo"] .diagram-link').text_content() == "図を開く"
     screenshot(page, "33-home-japanese-admin")
     context.close()
+
+
+def test_a_student_reaches_her_sandbox_from_the_home_page_in_one_click(browser, lab_server):
+    teacher = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    sign_in_as_admin(teacher, lab_server)
+    teacher.goto(f"{lab_server.url}/classroom/")
+    teacher.fill("#id_name", "Kubernetes 101")
+    teacher.click("#new-classroom-form button[type=submit]")
+    teacher.wait_for_function("window.kubelabClassroom && window.kubelabClassroom.state", timeout=30_000)
+    code = teacher.text_content("#join-code")
+
+    student = browser.new_context(viewport={"width": 1280, "height": 720}, locale="ja-JP").new_page()
+    student.goto(f"{lab_server.url}/classroom/?code={code}")
+    student.fill("#id_display_name", "Aiko")
+    student.click("#join-form button[type=submit]")
+    student.wait_for_function("window.kubelabClassroom && window.kubelabClassroom.state", timeout=30_000)
+    student.click("#open-sandbox")
+    student.wait_for_function("window.kubelabClassroom.state.me.sandbox !== null", timeout=30_000)
+    sandbox = student.evaluate("window.kubelabClassroom.state.me.sandbox.name")
+
+    student.goto(f"{lab_server.url}/")
+    assert student.locator(".open-sandbox").text_content() == "自分のサンドボックスを開く"
+    demo = f"class-{code.lower()}"
+    assert sorted(student.locator(".cluster-card .cluster-link").all_text_contents()) == sorted(["demo", demo, sandbox])
+    screenshot(student, "34-home-student-japanese")
+    student.click(".open-sandbox")
+    student.wait_for_url(f"{lab_server.url}/clusters/{sandbox}/")
+    student.wait_for_function(LIVE)
+
+    teacher.goto(f"{lab_server.url}/")
+    membership = teacher.locator(f'.cluster-card[data-cluster="{sandbox}"] .membership').text_content()
+    assert membership == "Classroom Kubernetes 101: sandbox of Aiko"
+    student.context.close()
+    teacher.context.close()
