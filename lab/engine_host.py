@@ -175,6 +175,8 @@ class ClusterHost:
                     self.step_requests -= 1
                 try:
                     state = await self._in_engine(self._advance, now - last, step)
+                except Cluster.DoesNotExist:
+                    return  # the cluster was deleted (the home page, a classroom's reset): its control plane ends
                 except Exception:
                     # Even the database failing (locked past its timeout, a connection lost) must not end this
                     # cluster's control plane: keep the request for the next tick and start again from the database.

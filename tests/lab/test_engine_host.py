@@ -168,3 +168,21 @@ def test_a_step_survives_a_tick_that_crashes(cluster, channel_layer):
         assert frozen["next_due"] <= stepped["now"] < frozen["next_due"] + 1
 
     run_with_host(cluster, scenario)
+
+
+def test_deleting_a_cluster_ends_its_control_plane_quietly(cluster, caplog):
+    async def main():
+        host = ClusterHost(cluster.pk, [Counter])
+        task = asyncio.create_task(host.run())
+        states = clock_states(cluster.pk)
+        try:
+            await asyncio.wait_for(anext(states), 30)  # it ticks
+            await sync_to_async(Cluster.objects.filter(pk=cluster.pk).delete)()
+            await asyncio.wait_for(task, 30)  # and then ends by itself, without an error
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            host.executor.shutdown(wait=True)
+
+    async_to_sync(main)()
+    assert "failed" not in caplog.text
