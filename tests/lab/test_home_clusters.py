@@ -86,6 +86,7 @@ def test_a_student_reaches_their_sandbox_in_one_click(world):
     assert '<a class="open-sandbox" href="/clusters/sandbox-aiko/">Open my sandbox</a>' in body
     assert "You are Aiko in the classroom Room A." in body
     assert "sandbox-ben" not in body
+    assert '<article class="cluster-card mine" id="cluster-sandbox-aiko"' in body  # her own card stands out
     assert "Classroom Room A: sandbox of Aiko" in body and "Classroom Room A: class demo" in body
     assert 'id="new-cluster-form"' not in body  # students do not create clusters
     assert "Instructors and admins sign in to create and delete clusters." in body
