@@ -3,6 +3,7 @@
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
+from cluster_engine.controller_names import controller_manager_controllers
 from cluster_engine.runtime.clock import MAX_SPEED, MIN_SPEED
 
 from .models import Cluster
@@ -22,4 +23,5 @@ def home(request):
 def cluster_page(request, name: str):
     """The diagram page; everything on it arrives over the cluster's WebSocket (list, then watch)."""
     cluster = get_object_or_404(Cluster, name=name)
-    return render(request, "lab/cluster.html", {"cluster": cluster, "speeds": SPEEDS})
+    context = {"cluster": cluster, "speeds": SPEEDS, "controllers": controller_manager_controllers()}
+    return render(request, "lab/cluster.html", context)
