@@ -13,74 +13,42 @@ DB_SERVICE = {
     "metadata": {"name": "db", "namespace": "default", "labels": DB_LABELS},
     "spec": {"clusterIP": "None", "selector": DB_LABELS, "ports": [{"name": "postgres", "port": 5432}]},
 }
-DB_STATEFULSET = {
-    "apiVersion": "apps/v1",
-    "kind": "StatefulSet",
-    "metadata": {"name": "db", "namespace": "default", "labels": DB_LABELS},
-    "spec": {
-        "serviceName": "db",
-        "replicas": 3,
-        "selector": {"matchLabels": DB_LABELS},
-        "template": {
-            "metadata": {"labels": DB_LABELS},
-            "spec": {
-                "containers": [
-                    {
-                        "name": "postgres",
-                        "image": "postgres:16",
-                        "ports": [{"name": "postgres", "containerPort": 5432}],
-                        "resources": {"requests": {"cpu": "250m", "memory": "256Mi"}},
-                        "volumeMounts": [{"name": "data", "mountPath": "/var/lib/postgresql/data"}],
-                    }
-                ]
-            },
+
+
+def postgres(name: str, replicas: int, storage_class: str | None = None) -> dict:
+    """A StatefulSet of Postgres pods, each with an 8 GiB claim `data` of `storage_class` (the default when None)."""
+    labels = {"app": name}
+    claim_spec = {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "8Gi"}}}
+    if storage_class:
+        claim_spec["storageClassName"] = storage_class
+    container = {
+        "name": "postgres",
+        "image": "postgres:16",
+        "ports": [{"name": "postgres", "containerPort": 5432}],
+        "resources": {"requests": {"cpu": "250m", "memory": "256Mi"}},
+        "volumeMounts": [{"name": "data", "mountPath": "/var/lib/postgresql/data"}],
+    }
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "StatefulSet",
+        "metadata": {"name": name, "namespace": "default", "labels": labels},
+        "spec": {
+            "serviceName": name,
+            "replicas": replicas,
+            "selector": {"matchLabels": labels},
+            "template": {"metadata": {"labels": labels}, "spec": {"containers": [container]}},
+            "volumeClaimTemplates": [{"metadata": {"name": "data"}, "spec": claim_spec}],
         },
-        "volumeClaimTemplates": [
-            {
-                "metadata": {"name": "data"},
-                # an Azure Files share, reachable from every zone: a zonal disk (the default class) would keep
-                # db-1 from coming back on a worker in another zone at all ("volume node affinity conflict")
-                "spec": {
-                    "accessModes": ["ReadWriteOnce"],
-                    "storageClassName": "azurefile-csi",
-                    "resources": {"requests": {"storage": "8Gi"}},
-                },
-            }
-        ],
-    },
-}
+    }
+
+
+# an Azure Files share, reachable from every zone: a zonal disk (the default class) would keep db-1 from coming
+# back on a worker in another zone at all ("volume node affinity conflict")
+DB_STATEFULSET = postgres("db", 3, storage_class="azurefile-csi")
 LEDGER_LABELS = {"app": "ledger"}
 # One database pod on the cluster's default class, managed-csi: an Azure disk, created in the zone of the node the
 # scheduler picks for ledger-0 (WaitForFirstConsumer) and attachable to one node at a time.
-LEDGER_STATEFULSET = {
-    "apiVersion": "apps/v1",
-    "kind": "StatefulSet",
-    "metadata": {"name": "ledger", "namespace": "default", "labels": LEDGER_LABELS},
-    "spec": {
-        "serviceName": "ledger",
-        "replicas": 1,
-        "selector": {"matchLabels": LEDGER_LABELS},
-        "template": {
-            "metadata": {"labels": LEDGER_LABELS},
-            "spec": {
-                "containers": [
-                    {
-                        "name": "postgres",
-                        "image": "postgres:16",
-                        "resources": {"requests": {"cpu": "250m", "memory": "256Mi"}},
-                        "volumeMounts": [{"name": "data", "mountPath": "/var/lib/postgresql/data"}],
-                    }
-                ]
-            },
-        },
-        "volumeClaimTemplates": [
-            {
-                "metadata": {"name": "data"},
-                "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "8Gi"}}},
-            }
-        ],
-    },
-}
+LEDGER_STATEFULSET = postgres("ledger", 1)
 LEDGER_CLAIM = "data-ledger-0"
 VOLUME_NODE_CONFLICT = "node(s) had volume node affinity conflict"  # upstream volumebinding ErrReasonNodeConflict
 
