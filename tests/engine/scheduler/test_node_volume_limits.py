@@ -4,7 +4,8 @@ for the EBS and GCE PD ones, on a scheduler running over one node."""
 
 import pytest
 
-from ..storage_objects import DRIVER, bound_pair, claim
+from ..storage_objects import DRIVER, bound_pair, claim, claim_volume
+from .objects import pod
 from .test_volume_plugins import scheduled_condition, start, submit, zoned
 
 FILE_DRIVER = "file.csi.azure.com"  # upstream's second driver (gceCSIDriverName)
@@ -12,17 +13,17 @@ NODE = "node-1"
 EXCEEDED = "0/1 nodes are available: 1 node(s) exceed max volume count."
 
 
-def csi_node(limits: dict[str, int | None]) -> dict:
+def csi_node(limits: dict[str, int | None], node_name: str = NODE) -> dict:
     drivers = []
     for driver, count in limits.items():
-        entry = {"name": driver, "nodeID": NODE}
+        entry = {"name": driver, "nodeID": node_name}
         if count is not None:
             entry["allocatable"] = {"count": count}
         drivers.append(entry)
     return {
         "apiVersion": "storage.k8s.io/v1",
         "kind": "CSINode",
-        "metadata": {"name": NODE},
+        "metadata": {"name": node_name},
         "spec": {"drivers": drivers},
     }
 
@@ -100,3 +101,16 @@ def test_a_deleted_attachment_lets_the_pod_waiting_for_a_slot_in():
     sim.operator.delete("VolumeAttachment", None, "va-1")
     sim.run_for(1)
     assert sim.get("Pod", "default/new")["spec"]["nodeName"] == NODE
+
+
+def test_a_pod_assumed_on_a_node_counts_before_it_is_bound():
+    nodes = (zoned(NODE, "eastus-1"), zoned("node-2", "eastus-1"))
+    sim = start(*nodes, csi_node({DRIVER: 1}), csi_node({DRIVER: 1}, "node-2"))
+    volumes(sim, DRIVER)
+    for name, claim_name in (("first", EBS_ONE[0]), ("second", EBS_TWO[0])):
+        manifest = pod(name, volumes=[claim_volume(claim_name)])
+        manifest["metadata"].pop("uid")
+        sim.operator.create("Pod", manifest)  # both queued before the scheduler runs: one cycle after the other
+    sim.run_for(0)
+    nodes = sorted(sim.get("Pod", f"default/{name}")["spec"].get("nodeName") for name in ("first", "second"))
+    assert nodes == [NODE, "node-2"]
