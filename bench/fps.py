@@ -95,28 +95,36 @@ def synthetic_cluster(pods: int, nodes: int) -> tuple[list[dict], list[str]]:
     return objects, names
 
 
+class DiagramPageHandler(SimpleHTTPRequestHandler):
+    """The static modules, and at / a page whose diagram follows a store the caller feeds (window.bench)."""
+
+    def do_GET(self):
+        if self.path == "/":
+            body = PAGE.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        else:
+            super().do_GET()
+
+    def log_message(self, *args):
+        pass
+
+
+def serve_diagram_page() -> ThreadingHTTPServer:
+    """Start serving the diagram page on a free loopback port, in a daemon thread; shut it down when done."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(DiagramPageHandler, directory=str(STATIC)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5)
     arguments = parser.parse_args()
-
-    class Handler(SimpleHTTPRequestHandler):
-        def do_GET(self):
-            if self.path == "/":
-                body = PAGE.encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-            else:
-                super().do_GET()
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(STATIC)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = serve_diagram_page()
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

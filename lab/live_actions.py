@@ -112,11 +112,15 @@ def drain(cluster, request):
 
 def add_node(cluster, request):
     """Register one more worker, as a kubelet (or KWOK) does, under the next free worker-N name."""
-    server = api_server_for(cluster)
+    return {"object": add_worker(api_server_for(cluster))}
+
+
+def add_worker(server, zone: int = 1) -> dict:
+    """A new worker-N (the first free N) in availability zone `zone`, created through `server`."""
     nodes, _ = server.list("Node")
     names = {node["metadata"]["name"] for node in nodes}
     number = next(n for n in range(1, len(names) + 2) if f"worker-{n}" not in names)
-    return {"object": server.create("Node", node_manifest(f"worker-{number}", len(nodes)))}
+    return server.create("Node", node_manifest(f"worker-{number}", len(nodes), zone=zone))
 
 
 def scale(cluster, request):

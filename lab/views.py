@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from cluster_engine.controller_names import controller_manager_controllers
 from cluster_engine.runtime.clock import MAX_SPEED, MIN_SPEED
 
 from .classroom.cluster_access import create_refusal, delete_refusal, membership_of, visible_clusters
@@ -69,4 +70,5 @@ def cluster_delete(request, name: str):
 def cluster_page(request, name: str):
     """The diagram page; everything on it arrives over the cluster's WebSocket (list, then watch)."""
     cluster = get_object_or_404(Cluster, name=name)
-    return render(request, "lab/cluster.html", {"cluster": cluster, "speeds": SPEEDS})
+    context = {"cluster": cluster, "speeds": SPEEDS, "controllers": controller_manager_controllers()}
+    return render(request, "lab/cluster.html", context)

@@ -6,12 +6,10 @@ StatefulSet reads back the policy, strategy and history limit a real cluster fil
 same words when changing a field a StatefulSet cannot change.
 """
 
-import re
-
 from . import names
 from .errors import FieldError, forbidden, invalid, not_supported, required
-from .labels import requirements_from_selector, selector_matches
-from .podspec import label_selector, non_negative, pod_spec
+from .podspec import non_negative
+from .validation_workloads import always_restarting, malformed_percent, selector_and_template
 
 POD_MANAGEMENT_POLICIES = ("OrderedReady", "Parallel")
 UPDATE_STRATEGIES = ("RollingUpdate", "OnDelete")
@@ -30,7 +28,6 @@ UPDATE_FORBIDDEN = (
     "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', "
     "'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"
 )
-_PERCENT = re.compile(r"^[0-9]+%$")
 
 
 def default(obj: dict) -> None:
@@ -103,14 +100,9 @@ def _update_strategy(strategy: dict) -> list[FieldError]:
     unavailable = rolling.get("maxUnavailable")
     unavailable_path = f"{path}.rollingUpdate.maxUnavailable"
     if isinstance(unavailable, str):
-        if not _PERCENT.match(unavailable):
-            problems.append(
-                invalid(
-                    unavailable_path,
-                    unavailable,
-                    "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
-                )
-            )
+        malformed = malformed_percent(unavailable, unavailable_path)
+        if malformed:
+            problems.append(malformed)
         elif int(unavailable[:-1]) > 100:
             problems.append(invalid(unavailable_path, unavailable, "must not be greater than 100%"))
         elif int(unavailable[:-1]) == 0:
@@ -135,35 +127,9 @@ def _retention_policy(policy: dict) -> list[FieldError]:
 
 
 def _selector_and_template(spec: dict) -> list[FieldError]:
-    problems = []
-    selector = spec.get("selector")
-    template = spec.get("template") or {}
-    labels = (template.get("metadata") or {}).get("labels") or {}
-    if not selector:
-        problems.append(required("spec.selector"))
-    else:
-        selector_problems = label_selector(selector, "spec.selector")
-        problems += selector_problems
-        if not selector_problems:
-            if not requirements_from_selector(selector):
-                problems.append(invalid("spec.selector", selector, "empty selector is invalid for statefulset"))
-            elif not selector_matches(selector, labels):
-                problems.append(
-                    invalid("spec.template.metadata.labels", labels, "`selector` does not match template `labels`")
-                )
-    problems += names.labels(labels, "spec.template.labels")
-    template_spec = template.get("spec") or {}
-    problems += pod_spec(template_spec, "spec.template.spec")
-    policy = template_spec.get("restartPolicy")
-    if policy != "Always":
-        problems.append(not_supported("spec.template.spec.restartPolicy", policy, ("Always",)))
-    if template_spec.get("activeDeadlineSeconds") is not None:
-        problems.append(
-            forbidden(
-                "spec.template.spec.activeDeadlineSeconds", "activeDeadlineSeconds in StatefulSet is not Supported"
-            )
-        )
-    return problems
+    # upstream ValidatePodTemplateSpec names the labels' path without "metadata" for a StatefulSet
+    problems = selector_and_template(spec, "statefulset", "spec.template.labels")
+    return problems + always_restarting((spec.get("template") or {}).get("spec") or {}, "StatefulSet")
 
 
 def validate_update(old: dict, new: dict) -> list[FieldError]:

@@ -21,9 +21,9 @@ from . import (
 )
 from .errors import FieldError, duplicate, forbidden, invalid, not_supported, required, too_long
 from .kinds import Kind
-from .labels import requirements_from_selector, selector_matches
 from .names import dns1035_label, dns1123_label, dns1123_subdomain
-from .podspec import PROTOCOLS, TAINT_EFFECTS, label_selector, non_negative, pod_spec, port_number_or_name
+from .podspec import PROTOCOLS, TAINT_EFFECTS, non_negative, pod_spec, port_number_or_name
+from .validation_workloads import always_restarting, malformed_percent, selector_and_template
 
 __all__ = ["DEFAULT_MAX_REPLICAS", "validate", "dns1035_label", "dns1123_label", "dns1123_subdomain", "pod_spec"]
 
@@ -34,7 +34,6 @@ DEFAULT_MAX_REPLICAS = 500
 MAX_DATA_BYTES = 1024 * 1024
 # upstream: the default --service-node-port-range
 NODE_PORT_RANGE = (30000, 32767)
-_PERCENT = re.compile(r"^[0-9]+%$")
 _CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
 CONFIG_KEY_MESSAGE = (
     "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or "
@@ -103,23 +102,8 @@ def _replicas(spec: dict, max_replicas: int) -> list[FieldError]:
 def _workload(obj: dict, max_replicas: int) -> list[FieldError]:
     spec = obj.get("spec") or {}
     problems = _replicas(spec, max_replicas)
-    selector = spec.get("selector")
+    problems += selector_and_template(spec, "deployment", "spec.template.metadata.labels")
     template = spec.get("template") or {}
-    labels = (template.get("metadata") or {}).get("labels") or {}
-    if not selector:
-        problems.append(required("spec.selector"))
-    else:
-        selector_problems = label_selector(selector, "spec.selector")
-        problems += selector_problems
-        if not selector_problems:
-            if not requirements_from_selector(selector):
-                problems.append(invalid("spec.selector", selector, "empty selector is invalid for deployment"))
-            elif not selector_matches(selector, labels):
-                problems.append(
-                    invalid("spec.template.metadata.labels", labels, "`selector` does not match template `labels`")
-                )
-    problems += names.labels(labels, "spec.template.metadata.labels")
-    problems += pod_spec(template.get("spec") or {}, "spec.template.spec")
     policy = (template.get("spec") or {}).get("restartPolicy")
     if policy not in (None, "Always"):
         problems.append(not_supported("spec.template.spec.restartPolicy", policy, ("Always",)))
@@ -153,17 +137,7 @@ def _replication_controller(obj: dict, max_replicas: int) -> list[FieldError]:
     problems += names.annotations(metadata.get("annotations") or {}, "spec.template.annotations")
     template_spec = template.get("spec") or {}
     problems += pod_spec(template_spec, "spec.template.spec")
-    policy = template_spec.get("restartPolicy")
-    if policy != "Always":
-        problems.append(not_supported("spec.template.spec.restartPolicy", policy, ("Always",)))
-    if template_spec.get("activeDeadlineSeconds") is not None:
-        problems.append(
-            forbidden(
-                "spec.template.spec.activeDeadlineSeconds",
-                "activeDeadlineSeconds in ReplicationController is not Supported",
-            )
-        )
-    return problems
+    return problems + always_restarting(template_spec, "ReplicationController")
 
 
 def _stateful_set(obj: dict, max_replicas: int) -> list[FieldError]:
@@ -189,15 +163,9 @@ def _deployment_strategy(spec: dict) -> list[FieldError]:
         value = rolling.get(field)
         path = f"spec.strategy.rollingUpdate.{field}"
         if isinstance(value, str):
-            if not _PERCENT.match(value):
-                problems.append(
-                    invalid(
-                        path,
-                        value,
-                        "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or "
-                        "'93%', regex used for validation is '[0-9]+%')",
-                    )
-                )
+            malformed = malformed_percent(value, path)
+            if malformed:
+                problems.append(malformed)
                 continue
             if field == "maxUnavailable" and int(value[:-1]) > 100:
                 problems.append(invalid(path, value, "must not be greater than 100%"))

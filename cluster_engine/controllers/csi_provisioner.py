@@ -41,6 +41,17 @@ def identity(driver: str) -> str:
     return f"{driver}_csi-{short}-controller"
 
 
+def volume_zone(volume: dict | None) -> str | None:
+    """The zone a provisioned disk lives in, read back from the node affinity the provisioner gave its PV; None
+    for a volume every zone reaches (a file share)."""
+    required = (((volume or {}).get("spec") or {}).get("nodeAffinity") or {}).get("required") or {}
+    for term in required.get("nodeSelectorTerms") or []:
+        for expression in term.get("matchExpressions") or []:
+            if expression.get("key") == ZONE_LABEL and expression.get("values"):
+                return expression["values"][0]
+    return None
+
+
 def rounded_gib(amount) -> int:
     """Azure sizes disks and shares in whole GiB, rounding a request up (at least 1 GiB)."""
     size = parse_quantity(amount)

@@ -5,7 +5,8 @@ for the one before to be Running and Ready, and removes surplus pods from the hi
 Parallel does both at once. A pod that is being deleted blocks an OrderedReady set until its Pod object is gone:
 on a dead node that is never, until the node is deleted, the pod is force-deleted, or the node is tainted
 `node.kubernetes.io/out-of-service` (pod GC then force-deletes it). Only then is `<set>-N` created again, with
-the same name and the same claims.
+the same name and the same claims. With whenScaled=Delete, an ordinal whose claim still belongs to an earlier pod
+of its name (about to be garbage-collected with it) is not created until that claim is gone (PodClaimIsStale).
 
 Every template the set has had is a ControllerRevision; pods carry the revision they were made from. RollingUpdate
 replaces pods at or above the partition whose revision is not the update revision, highest ordinal first, never
@@ -197,6 +198,8 @@ class StatefulSetSync:
                 self._delete_pod(pod)
             return True  # the replacement comes on a later pass, once this Pod object is gone
         if pod is None:
+            if self._claim_is_stale(ordinal):
+                return True  # upstream: no more work this round; the garbage collector removes the old claim
             pod = self._create_pod(ordinal)
             if pod is None:
                 return True
@@ -268,6 +271,13 @@ class StatefulSetSync:
         self._sync_claims(created)
         self._pod_event("create", created)
         return created
+
+    def _claim_is_stale(self, ordinal: int) -> bool:
+        namespace = self.sts["metadata"]["namespace"]
+        pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": identity.pod_name(self.sts, ordinal)}}
+        return identity.pod_claim_is_stale(
+            self.sts, pod, lambda name: self.ctx.cache.get("PersistentVolumeClaim", f"{namespace}/{name}")
+        )
 
     def _revision_for(self, ordinal: int) -> dict:
         """upstream newVersionedStatefulSetPod: below the partition a new pod keeps the current revision."""

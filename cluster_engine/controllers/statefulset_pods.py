@@ -7,6 +7,7 @@ references the garbage collector follows).
 """
 
 import re
+from collections.abc import Callable
 
 from ..api.clone import clone
 from . import owners
@@ -119,6 +120,27 @@ def _refers_to(reference: dict, obj: dict) -> bool:
         and reference.get("apiVersion") == obj["apiVersion"]
         and reference.get("name") == obj["metadata"]["name"]
     )
+
+
+def pod_claim_is_stale(sts: dict, pod: dict, existing_claim: Callable[[str], dict | None]) -> bool:
+    """upstream PodClaimIsStale: with whenScaled=Delete, a claim that still names an earlier pod of this name as its
+    owner (any uid but this pod's, and a pod not yet created has none) is about to go with that pod, so the pod must
+    not be created on it. `existing_claim(name)` looks a claim up in the set's namespace."""
+    if retention(sts)[1] == "Retain":
+        return False  # the claims are meant to be reused
+    for _, wanted in claims_for(sts, ordinal(pod)):
+        claim = existing_claim(wanted["metadata"]["name"])
+        if claim is not None and _has_stale_ref(claim, pod):
+            return True
+    return False
+
+
+def _has_stale_ref(claim: dict, pod: dict) -> bool:
+    """upstream hasStaleOwnerRef: the first reference to the pod's kind and name decides, by its uid."""
+    for reference in claim["metadata"].get("ownerReferences") or []:
+        if _refers_to(reference, pod):
+            return reference.get("uid") != pod["metadata"].get("uid")
+    return False
 
 
 def claim_owners(claim: dict, sts: dict, pod: dict) -> list[dict] | None:

@@ -17,7 +17,7 @@ from .podinfo import PodInfo, pod_info
 from .queue import FLUSH_BACKOFF_PERIOD, FLUSH_UNSCHEDULABLE_PERIOD, SchedulingQueue
 from .snapshot import Snapshot
 from .volume_prebind import VolumePreBinder
-from .volumes import VolumeCatalog
+from .volumes import ATTACHMENT_NODE_INDEX, VolumeCatalog, attachment_node
 from .workloads import default_selector
 
 SCHEDULER_NAME = "default-scheduler"
@@ -29,6 +29,7 @@ ON_ASSIGNED_POD_ADD = ("InterPodAffinity", "PodTopologySpread")
 NAMESPACE_LABEL_CHANGE = ("InterPodAffinity",)
 # upstream: storage events that may help pods the volume plugins rejected (their EventsToRegister)
 ON_STORAGE_CHANGE = ("VolumeBinding", "VolumeZone", "VolumeRestrictions", "NodeVolumeLimits")
+ON_ATTACHMENT_DELETE = ("NodeVolumeLimits",)
 
 
 def is_terminal(pod: dict) -> bool:
@@ -72,6 +73,10 @@ class Scheduler(Component):
         cache.informer("PersistentVolumeClaim").add_handler(
             self._claim_changed, lambda old, new: self._claim_changed(new)
         )
+        attachments = cache.informer("VolumeAttachment")
+        attachments.add_index(ATTACHMENT_NODE_INDEX, attachment_node)
+        # upstream NodeVolumeLimits EventsToRegister: a deleted VolumeAttachment frees a slot on its node
+        attachments.add_handler(on_delete=lambda attachment: self._move(ON_ATTACHMENT_DELETE))
         self.every(FLUSH_UNSCHEDULABLE_PERIOD, self.queue.flush_unschedulable_leftover)
         self.every(PRUNE_COUNTS_PERIOD, self.snapshot.matching.prune)
 

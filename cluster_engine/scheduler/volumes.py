@@ -10,6 +10,11 @@ SELECTED_NODE_ANNOTATION = "volume.kubernetes.io/selected-node"  # upstream: vol
 WAIT_FOR_FIRST_CONSUMER = "WaitForFirstConsumer"
 NO_PROVISIONER = "kubernetes.io/no-provisioner"  # upstream: a class whose volumes are created by hand
 READ_WRITE_ONCE_POD = "ReadWriteOncePod"
+ATTACHMENT_NODE_INDEX = "spec.nodeName"  # VolumeAttachments by the node they attach to
+
+
+def attachment_node(attachment: dict) -> list[str]:
+    return [(attachment.get("spec") or {}).get("nodeName", "")]
 
 
 def claim_names(pod: dict) -> list[str]:
@@ -57,6 +62,10 @@ class VolumeCatalog:
 
     def volumes(self) -> list[dict]:
         return self.cache.list("PersistentVolume") if self.cache else []
+
+    def attachments(self, node_name: str) -> list[dict]:
+        """The VolumeAttachments to a node (the scheduler indexes them when it starts)."""
+        return self.cache.informer("VolumeAttachment").by_index(ATTACHMENT_NODE_INDEX, node_name) if self.cache else []
 
     def class_of(self, claim: dict) -> dict | None:
         return self.storage_class((claim.get("spec") or {}).get("storageClassName"))

@@ -56,4 +56,5 @@ def cluster_objects_by_kind(cluster: Cluster) -> dict[str, list[dict]]:
     """Every object a checkpoint may look at, straight from the cluster's storage."""
     storage = OrmStorage(cluster)
     kinds = ("Node", "Pod", "Deployment", "ReplicaSet", "Service", "Endpoints", "ConfigMap", "Secret")
+    kinds += ("StatefulSet", "PersistentVolumeClaim", "PersistentVolume", "VolumeAttachment")
     return {kind: storage.list(kind) for kind in kinds}

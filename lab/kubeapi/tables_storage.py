@@ -28,6 +28,14 @@ def _phase(obj: dict) -> str:
     return "Terminating" if obj["metadata"].get("deletionTimestamp") else (obj.get("status") or {}).get("phase", "")
 
 
+def _attributes_class(spec: dict) -> str:
+    return spec.get("volumeAttributesClassName") or UNSET
+
+
+def _volume_mode(spec: dict) -> str:
+    return spec.get("volumeMode") or UNSET
+
+
 def persistent_volume_cells(volume: dict, now: datetime) -> list:
     spec, status = volume.get("spec") or {}, volume.get("status") or {}
     ref = spec.get("claimRef")
@@ -39,10 +47,10 @@ def persistent_volume_cells(volume: dict, now: datetime) -> list:
         _phase(volume),
         f"{ref.get('namespace', '')}/{ref.get('name', '')}" if ref else "",
         volume_class(volume),
-        spec.get("volumeAttributesClassName") or UNSET,
+        _attributes_class(spec),
         status.get("reason", ""),
         age(volume["metadata"].get("creationTimestamp"), now),
-        spec.get("volumeMode") or UNSET,
+        _volume_mode(spec),
     ]
 
 
@@ -59,9 +67,9 @@ def claim_cells(claim: dict, now: datetime) -> list:
         capacity,
         modes,
         claim_class(claim),
-        spec.get("volumeAttributesClassName") or UNSET,
+        _attributes_class(spec),
         age(claim["metadata"].get("creationTimestamp"), now),
-        spec.get("volumeMode") or UNSET,
+        _volume_mode(spec),
     ]
 
 
@@ -88,6 +96,16 @@ def _documented(definition: str) -> dict:
     return {key: value.get("description", "") for key, value in definitions()[definition]["properties"].items()}
 
 
+def _columns(name: dict, created: dict, described: list[tuple[str, str]], wide: tuple = ()) -> list[dict]:
+    """Name, the kind's own columns (title, description), Age, then the columns only `-o wide` shows."""
+    return [
+        name,
+        *(_column(title, description) for title, description in described),
+        created,
+        *(_column(title, description, priority=1) for title, description in wide),
+    ]
+
+
 def storage_tables(name: dict, created: dict) -> dict[str, tuple]:
     """The three kinds' (columns, cells); upstream describes most columns with the API fields' own documentation
     (SwaggerDoc). `name` and `created` are the Name and Age columns every table shares."""
@@ -98,42 +116,41 @@ def storage_tables(name: dict, created: dict) -> dict[str, tuple]:
     claim_spec = _documented("io.k8s.api.core.v1.PersistentVolumeClaimSpec")
     claim_status = _documented("io.k8s.api.core.v1.PersistentVolumeClaimStatus")
     storage_class = _documented("io.k8s.api.storage.v1.StorageClass")
-    columns = {
-        "PersistentVolume": [
-            name,
-            _column("Capacity", pv_spec["capacity"]),
-            _column("Access Modes", pv_spec["accessModes"]),
-            _column("Reclaim Policy", pv_spec["persistentVolumeReclaimPolicy"]),
-            _column("Status", pv_status["phase"]),
-            _column("Claim", pv_spec["claimRef"]),
-            _column("StorageClass", "StorageClass of the pv"),
-            _column("VolumeAttributesClass", "VolumeAttributesClass of the pv"),
-            _column("Reason", pv_status["reason"]),
-            created,
-            _column("VolumeMode", pv_spec["volumeMode"], priority=1),
-        ],
-        "PersistentVolumeClaim": [
-            name,
-            _column("Status", claim_status["phase"]),
-            _column("Volume", claim_spec["volumeName"]),
-            _column("Capacity", claim_status["capacity"]),
-            _column("Access Modes", claim_status["accessModes"]),
-            _column("StorageClass", "StorageClass of the pvc"),
-            _column("VolumeAttributesClass", "VolumeAttributesClass of the pvc"),
-            created,
-            _column("VolumeMode", claim_spec["volumeMode"], priority=1),
-        ],
-        "StorageClass": [
-            name,
-            _column("Provisioner", storage_class["provisioner"]),
-            _column("ReclaimPolicy", storage_class["reclaimPolicy"]),
-            _column("VolumeBindingMode", storage_class["volumeBindingMode"]),
-            _column("AllowVolumeExpansion", storage_class["allowVolumeExpansion"]),
-            created,
-        ],
-    }
+    volume_columns = [
+        ("Capacity", pv_spec["capacity"]),
+        ("Access Modes", pv_spec["accessModes"]),
+        ("Reclaim Policy", pv_spec["persistentVolumeReclaimPolicy"]),
+        ("Status", pv_status["phase"]),
+        ("Claim", pv_spec["claimRef"]),
+        ("StorageClass", "StorageClass of the pv"),
+        ("VolumeAttributesClass", "VolumeAttributesClass of the pv"),
+        ("Reason", pv_status["reason"]),
+    ]
+    claim_columns = [
+        ("Status", claim_status["phase"]),
+        ("Volume", claim_spec["volumeName"]),
+        ("Capacity", claim_status["capacity"]),
+        ("Access Modes", claim_status["accessModes"]),
+        ("StorageClass", "StorageClass of the pvc"),
+        ("VolumeAttributesClass", "VolumeAttributesClass of the pvc"),
+    ]
+    class_columns = [
+        (title, storage_class[field])
+        for title, field in (
+            ("Provisioner", "provisioner"),
+            ("ReclaimPolicy", "reclaimPolicy"),
+            ("VolumeBindingMode", "volumeBindingMode"),
+            ("AllowVolumeExpansion", "allowVolumeExpansion"),
+        )
+    ]
     return {
-        "PersistentVolume": (columns["PersistentVolume"], persistent_volume_cells),
-        "PersistentVolumeClaim": (columns["PersistentVolumeClaim"], claim_cells),
-        "StorageClass": (columns["StorageClass"], storage_class_cells),
+        "PersistentVolume": (
+            _columns(name, created, volume_columns, wide=(("VolumeMode", pv_spec["volumeMode"]),)),
+            persistent_volume_cells,
+        ),
+        "PersistentVolumeClaim": (
+            _columns(name, created, claim_columns, wide=(("VolumeMode", claim_spec["volumeMode"]),)),
+            claim_cells,
+        ),
+        "StorageClass": (_columns(name, created, class_columns), storage_class_cells),
     }

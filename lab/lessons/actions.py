@@ -5,10 +5,12 @@ lab/live_actions.py) plus `apply` (create objects, or merge their spec/data into
 `kubectl apply` would), `patch` (one object, merge or strategic), `annotate-pod` (the first pod, by name, matching
 a label selector: how a step crashes "a web pod" without knowing generated names), `undo` (`kubectl rollout
 undo`: the previous revision's template back on the Deployment), `power-node-of` (power the node a named pod runs
-on, wherever the scheduler put it) and `force-delete-pod` (`kubectl delete pod --force --grace-period=0`).
+on, wherever the scheduler put it), `force-delete-pod` (`kubectl delete pod --force --grace-period=0`) and
+`add-node-in-zone-of` (a new worker in the zone of a claim's disk).
 """
 
 from cluster_engine.api import errors
+from cluster_engine.controllers.csi_provisioner import volume_zone
 from lab import live_actions
 from lab.apiserver import api_server_for
 from lab.models import Cluster
@@ -102,6 +104,18 @@ def force_delete_pod(cluster: Cluster, action: dict) -> list[dict]:
     return [deleted.object]
 
 
+def add_node_in_zone_of(cluster: Cluster, action: dict) -> list[dict]:
+    """A new worker where a claim's zonal disk lives: a lesson cannot know beforehand which zone that is."""
+    server = api_server_for(cluster)
+    claim = server.get("PersistentVolumeClaim", "default", action["claim"])
+    volume_name = claim["spec"].get("volumeName")
+    zone = volume_zone(server.get("PersistentVolume", None, volume_name)) if volume_name else None
+    number = (zone or "").rpartition("-")[2]
+    if not number.isdigit():
+        raise errors.ApiError(409, "Conflict", f'claim "{action["claim"]}" is not bound to a disk in a zone')
+    return [live_actions.add_worker(server, zone=int(number))]
+
+
 OWN_ACTIONS = {
     "apply": apply,
     "patch": patch,
@@ -109,4 +123,5 @@ OWN_ACTIONS = {
     "undo": undo,
     "power-node-of": power_node_of,
     "force-delete-pod": force_delete_pod,
+    "add-node-in-zone-of": add_node_in_zone_of,
 }

@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from cluster_engine.controllers.csi_provisioner import ZONE_LABEL, volume_zone
+
 from .base import Checkpoint, ClusterState, Lesson, Question, Step, standard_start
 
 DB_LABELS = {"app": "db"}
@@ -11,42 +13,44 @@ DB_SERVICE = {
     "metadata": {"name": "db", "namespace": "default", "labels": DB_LABELS},
     "spec": {"clusterIP": "None", "selector": DB_LABELS, "ports": [{"name": "postgres", "port": 5432}]},
 }
-DB_STATEFULSET = {
-    "apiVersion": "apps/v1",
-    "kind": "StatefulSet",
-    "metadata": {"name": "db", "namespace": "default", "labels": DB_LABELS},
-    "spec": {
-        "serviceName": "db",
-        "replicas": 3,
-        "selector": {"matchLabels": DB_LABELS},
-        "template": {
-            "metadata": {"labels": DB_LABELS},
-            "spec": {
-                "containers": [
-                    {
-                        "name": "postgres",
-                        "image": "postgres:16",
-                        "ports": [{"name": "postgres", "containerPort": 5432}],
-                        "resources": {"requests": {"cpu": "250m", "memory": "256Mi"}},
-                        "volumeMounts": [{"name": "data", "mountPath": "/var/lib/postgresql/data"}],
-                    }
-                ]
-            },
+
+
+def postgres(name: str, replicas: int, storage_class: str | None = None) -> dict:
+    """A StatefulSet of Postgres pods, each with an 8 GiB claim `data` of `storage_class` (the default when None)."""
+    labels = {"app": name}
+    claim_spec = {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "8Gi"}}}
+    if storage_class:
+        claim_spec["storageClassName"] = storage_class
+    container = {
+        "name": "postgres",
+        "image": "postgres:16",
+        "ports": [{"name": "postgres", "containerPort": 5432}],
+        "resources": {"requests": {"cpu": "250m", "memory": "256Mi"}},
+        "volumeMounts": [{"name": "data", "mountPath": "/var/lib/postgresql/data"}],
+    }
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "StatefulSet",
+        "metadata": {"name": name, "namespace": "default", "labels": labels},
+        "spec": {
+            "serviceName": name,
+            "replicas": replicas,
+            "selector": {"matchLabels": labels},
+            "template": {"metadata": {"labels": labels}, "spec": {"containers": [container]}},
+            "volumeClaimTemplates": [{"metadata": {"name": "data"}, "spec": claim_spec}],
         },
-        "volumeClaimTemplates": [
-            {
-                "metadata": {"name": "data"},
-                # an Azure Files share, reachable from every zone: a zonal disk (the default class) would keep
-                # db-1 from coming back on a worker in another zone at all ("volume node affinity conflict")
-                "spec": {
-                    "accessModes": ["ReadWriteOnce"],
-                    "storageClassName": "azurefile-csi",
-                    "resources": {"requests": {"storage": "8Gi"}},
-                },
-            }
-        ],
-    },
-}
+    }
+
+
+# an Azure Files share, reachable from every zone: a zonal disk (the default class) would keep db-1 from coming
+# back on a worker in another zone at all ("volume node affinity conflict")
+DB_STATEFULSET = postgres("db", 3, storage_class="azurefile-csi")
+LEDGER_LABELS = {"app": "ledger"}
+# One database pod on the cluster's default class, managed-csi: an Azure disk, created in the zone of the node the
+# scheduler picks for ledger-0 (WaitForFirstConsumer) and attachable to one node at a time.
+LEDGER_STATEFULSET = postgres("ledger", 1)
+LEDGER_CLAIM = "data-ledger-0"
+VOLUME_NODE_CONFLICT = "node(s) had volume node affinity conflict"  # upstream volumebinding ErrReasonNodeConflict
 
 
 def start_with_database(topology: str) -> list[dict]:
@@ -62,12 +66,19 @@ def _node_ready(state: ClusterState, name: str) -> bool:
     )
 
 
-def db_1_stuck_terminating(state: ClusterState) -> bool:
-    """db-1 is being deleted on a node that is not ready, and nothing has replaced it."""
-    pod = state.get("Pod", "db-1")
-    if pod is None or not pod["metadata"].get("deletionTimestamp"):
-        return False
-    return not _node_ready(state, pod["spec"].get("nodeName", ""))
+def stuck_terminating(name: str):
+    """A check: the pod `name` is being deleted on a node that is not ready, and nothing has replaced it."""
+
+    def check(state: ClusterState) -> bool:
+        pod = state.get("Pod", name)
+        if pod is None or not pod["metadata"].get("deletionTimestamp"):
+            return False
+        return not _node_ready(state, pod["spec"].get("nodeName", ""))
+
+    return check
+
+
+db_1_stuck_terminating = stuck_terminating("db-1")
 
 
 def db_1_back_with_its_claim(state: ClusterState) -> bool:
@@ -77,6 +88,37 @@ def db_1_back_with_its_claim(state: ClusterState) -> bool:
         return False
     claims = [(v.get("persistentVolumeClaim") or {}).get("claimName") for v in pod["spec"].get("volumes") or []]
     return "data-db-1" in claims and len(state.ready_pods(DB_LABELS)) == 3
+
+
+def _ledger_disk_zone(state: ClusterState) -> str | None:
+    claim = state.get("PersistentVolumeClaim", LEDGER_CLAIM)
+    volume_name = ((claim or {}).get("spec") or {}).get("volumeName")
+    return volume_zone(state.get("PersistentVolume", volume_name, namespace="")) if volume_name else None
+
+
+def _node_zone(state: ClusterState, name: str) -> str | None:
+    node = state.get("Node", name, namespace="")
+    return (node["metadata"].get("labels") or {}).get(ZONE_LABEL) if node else None
+
+
+def ledger_ready_beside_its_disk(state: ClusterState) -> bool:
+    """ledger-0 is ready on a ready node in the zone its disk was created in."""
+    pods = state.ready_pods(LEDGER_LABELS)
+    node = pods[0]["spec"].get("nodeName", "") if pods else ""
+    zone = _ledger_disk_zone(state)
+    return bool(pods) and _node_ready(state, node) and zone is not None and _node_zone(state, node) == zone
+
+
+def ledger_pending_for_its_zone(state: ClusterState) -> bool:
+    """A new ledger-0 exists but no node can take it: the scheduler found its disk's zone has no healthy worker."""
+    pod = state.get("Pod", "ledger-0")
+    if pod is None or pod["metadata"].get("deletionTimestamp") or pod["spec"].get("nodeName"):
+        return False
+    scheduled = next(
+        (item for item in (pod.get("status") or {}).get("conditions") or [] if item.get("type") == "PodScheduled"),
+        {},
+    )
+    return scheduled.get("status") == "False" and VOLUME_NODE_CONFLICT in scheduled.get("message", "")
 
 
 LESSON = Lesson(
@@ -173,6 +215,117 @@ LESSON = Lesson(
                     "node with the claim data-db-1."
                 ),
                 check=db_1_back_with_its_claim,
+            ),
+        ),
+        Step(
+            title=_("A database on a zonal disk"),
+            narration=_(
+                "db keeps its data on Azure Files shares, which every zone reaches. We now add ledger, a one-pod "
+                "StatefulSet whose claim names no class, so it gets the default, managed-csi: an Azure disk. A disk "
+                "lives in one availability zone and is attached to one node at a time. Try “kubectl get "
+                "pvc,pv” and compare the volume's node affinity with “kubectl get nodes -L "
+                "topology.kubernetes.io/zone”."
+            ),
+            focus=("StatefulSet", "default/ledger"),
+            action={"action": "apply", "objects": [LEDGER_STATEFULSET]},
+            action_label=_("Create ledger"),
+            question=Question(
+                prompt=_("managed-csi binds WaitForFirstConsumer. In which zone is ledger-0's disk created?"),
+                choices=(
+                    ("first", _("In the first zone, before the pod is scheduled")),
+                    ("node", _("In the zone of the node the scheduler picks for ledger-0")),
+                    ("all", _("In every zone, so the pod can run anywhere")),
+                ),
+                answer="node",
+                why=_(
+                    "With WaitForFirstConsumer the claim stays Pending until the scheduler has chosen a node for its "
+                    "first pod; the provisioner then creates the disk in that node's zone and gives the volume a node "
+                    "affinity for that zone. From now on, every pod using the claim must run in that zone."
+                ),
+            ),
+            checkpoint=Checkpoint(
+                goal=_("Create ledger and wait until ledger-0 is ready on a node in its disk's zone."),
+                check=ledger_ready_beside_its_disk,
+            ),
+        ),
+        Step(
+            title=_("The node running ledger-0 dies"),
+            narration=_(
+                "We cut the power of ledger-0's node. As with db-1, ledger-0 stays Terminating after the eviction, "
+                "and its disk stays attached to the dead node: nobody can confirm it was unmounted."
+            ),
+            focus=("Pod", "default/ledger-0"),
+            action={"action": "power-node-of", "pod": "ledger-0", "state": "off"},
+            action_label=_("Power off ledger-0's node"),
+            checkpoint=Checkpoint(
+                goal=_("Power off ledger-0's node and wait until ledger-0 is Terminating."),
+                check=stuck_terminating("ledger-0"),
+            ),
+        ),
+        Step(
+            title=_("Force-delete ledger-0"),
+            narration=_(
+                "We force-delete ledger-0 as we did db-1, and the StatefulSet creates it again at once. Watch the "
+                "new pod and its events (“kubectl describe pod ledger-0”)."
+            ),
+            focus=("Pod", "default/ledger-0"),
+            action={"action": "force-delete-pod", "name": "ledger-0"},
+            action_label=_("Force-delete ledger-0"),
+            question=Question(
+                prompt=_("The healthy workers are all in other zones. Where does the new ledger-0 run?"),
+                choices=(
+                    ("moved", _("On a healthy worker, with its disk moved there")),
+                    ("pending", _("Nowhere: it stays Pending, because its disk cannot leave its zone")),
+                    ("empty", _("On a healthy worker, with a new empty disk")),
+                ),
+                answer="pending",
+                why=_(
+                    "The volume's node affinity allows only nodes in the disk's zone. The scheduler's VolumeBinding "
+                    "filter rejects every other node: “node(s) had volume node affinity conflict”. The pod stays "
+                    "Pending until a healthy node in that zone exists; the claim keeps the same disk."
+                ),
+            ),
+            checkpoint=Checkpoint(
+                goal=_(
+                    "Force-delete ledger-0 and wait until the new ledger-0 is Pending with “volume node affinity "
+                    "conflict”."
+                ),
+                check=ledger_pending_for_its_zone,
+            ),
+        ),
+        Step(
+            title=_("A worker in the disk's zone"),
+            narration=_(
+                "We add a worker in the disk's zone. The scheduler places ledger-0 there at once, but the disk is "
+                "still attached to the dead node, and a ReadWriteOnce disk is attached to one node at a time: the "
+                "attach/detach controller reports a FailedAttachVolume “Multi-Attach error”. It waits for the dead "
+                "node to unmount the disk, and after 6 minutes (maxWaitForUnmountDuration) detaches it by force. "
+                "An out-of-service taint on the dead node would have let it detach at once."
+            ),
+            focus=("Pod", "default/ledger-0"),
+            action={"action": "add-node-in-zone-of", "claim": LEDGER_CLAIM},
+            action_label=_("Add a worker in the disk's zone"),
+            question=Question(
+                prompt=_("ledger-0 is scheduled on the new worker. When does it start?"),
+                choices=(
+                    ("now", _("At once: the node is healthy")),
+                    (
+                        "detach",
+                        _("Only once the disk is detached from the dead node, 6 minutes after the old pod went"),
+                    ),
+                    ("never", _("Never: the disk belongs to the dead node")),
+                ),
+                answer="detach",
+                why=_(
+                    "Until the disk is detached from the dead node it cannot be attached to the new one, and the "
+                    "kubelet cannot mount it. The attach/detach controller cannot know the dead node stopped writing, "
+                    "so it waits 6 minutes before a force detach; then the disk is attached to the new worker, "
+                    "mounted, and ledger-0 starts with its data."
+                ),
+            ),
+            checkpoint=Checkpoint(
+                goal=_("Add a worker in the disk's zone and wait until ledger-0 is ready there."),
+                check=ledger_ready_beside_its_disk,
             ),
         ),
     ),

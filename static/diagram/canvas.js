@@ -1,10 +1,13 @@
 // The Canvas renderer for large clusters: past a few hundred pods, thousands of SVG elements make the browser
 // crawl, so the same layout is painted on one canvas each frame, pods as small squares that still glide to
-// their new place. Clicking a node or a pod still opens the inspector.
+// their new place (a StatefulSet pod's square carries its ordinal). Disks are drawn as the SVG renderer places
+// them, flat: on their node's shelf or in their zone's strip, with a line to each pod mounting them. Clicking a
+// node, a pod or a disk still opens the inspector.
 
-import { t } from "./i18n.js";
+import { DISK, diskLinks, diskStateText, diskTitle, disksOf, placeDisks } from "./disks.js";
+import { t, tf } from "./i18n.js";
 import { CHIPS, WIDTH, layout } from "./layout.js";
-import { nodeReady, nodeStatusText, nodeUsage, podCategory, poweredOn } from "./model.js";
+import { nodeReady, nodeStatusText, nodeUsage, ordinalOf, podCategory, poweredOn } from "./model.js";
 
 const MOVE_MS = 900;
 
@@ -18,6 +21,7 @@ export class CanvasRenderer {
     this.context = this.canvas.getContext("2d");
     this.motions = new Map(); // uid -> {fromX, fromY, toX, toY, start}
     this.hits = [];
+    this.painted = [];
   }
 
   destroy() {
@@ -26,6 +30,7 @@ export class CanvasRenderer {
 
   render(model) {
     const geometry = layout(model, CHIPS.canvas);
+    this.placement = placeDisks(model, geometry);
     const now = performance.now();
     const seen = new Set();
     for (const pod of model.pods) {
@@ -67,6 +72,7 @@ export class CanvasRenderer {
     ctx.clearRect(0, 0, WIDTH, height);
     ctx.font = "13px system-ui, sans-serif";
     this.hits = [];
+    this.painted = [];
     for (const plane of geometry.controlPlanes) {
       this.box(plane, plane.node && !poweredOn(plane.node) ? "off" : "plane");
       ctx.fillStyle = this.palette.text;
@@ -85,16 +91,74 @@ export class CanvasRenderer {
       this.bar(box, 68, usage.memoryAllocatable ? usage.memory / usage.memoryAllocatable : 0, t("Mem"));
       this.hits.push({ kind: "Node", key: box.node.metadata.name, ...box });
     }
+    this.paintDisks(model, geometry);
     const now = performance.now();
     let moving = false;
     const { width, height: chipHeight } = CHIPS.canvas;
+    ctx.font = "bold 7px system-ui, sans-serif";
+    ctx.textAlign = "center";
     for (const motion of this.motions.values()) {
       const [x, y] = position(motion, now);
       if (now - motion.start < MOVE_MS) moving = true;
       ctx.fillStyle = this.palette.pods[podCategory(motion.pod)];
       ctx.fillRect(x, y, width, chipHeight);
+      const ordinal = ordinalOf(motion.pod);
+      if (ordinal !== null) {
+        ctx.fillStyle = "#ffffff";
+        this.text(ordinal, x + width / 2, y + chipHeight - 0.5);
+      }
     }
+    ctx.textAlign = "start";
     return moving;
+  }
+
+  // Every text painted this frame, in order: what the canvas shows, for those who cannot read pixels.
+  text(value, x, y) {
+    this.painted.push(String(value));
+    this.context.fillText(value, x, y);
+  }
+
+  paintDisks(model, geometry) {
+    const ctx = this.context;
+    const { places, strip } = this.placement;
+    const colors = this.palette.disk;
+    ctx.lineWidth = 1.5;
+    ctx.font = "10px system-ui, sans-serif";
+    for (const zone of strip?.zones || []) {
+      ctx.strokeStyle = colors.muted;
+      ctx.setLineDash([5, 4]);
+      ctx.strokeRect(zone.x, strip.y, zone.width, strip.height);
+      ctx.setLineDash([]);
+      ctx.fillStyle = colors.muted;
+      this.text(tf("zone %(zone)s · detached disks", { zone: zone.zone || "—" }), zone.x + 8, strip.y + 16);
+    }
+    for (const { fromX, fromY, toX, toY, bend, mounted } of diskLinks(model, geometry, places, CHIPS.canvas)) {
+      ctx.strokeStyle = mounted ? colors.stroke : colors.warn;
+      ctx.setLineDash(mounted ? [] : [3, 3]);
+      ctx.beginPath();
+      ctx.moveTo(fromX, fromY);
+      ctx.bezierCurveTo(bend, fromY, bend, toY, toX, toY);
+      ctx.stroke();
+    }
+    for (const disk of disksOf(model)) {
+      const place = places.get(disk.name);
+      if (!place) continue;
+      const counting = disk.forceIn !== null;
+      ctx.fillStyle = disk.state === "free" ? "#ffffff" : colors.fill;
+      ctx.strokeStyle = counting ? colors.warn : colors.stroke;
+      ctx.setLineDash(disk.state === "attaching" || disk.state === "detaching" ? [4, 3] : []);
+      ctx.beginPath();
+      ctx.roundRect(place.x, place.y, DISK.width, DISK.height, 4);
+      ctx.fill();
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.fillStyle = this.palette.text;
+      this.text(diskTitle(disk), place.x + 8, place.y + 11);
+      ctx.fillStyle = counting ? colors.warn : colors.muted;
+      this.text(diskStateText(disk), place.x + 8, place.y + 22);
+      this.hits.push({ kind: "PersistentVolume", key: disk.name, x: place.x, y: place.y, width: DISK.width, height: DISK.height });
+    }
+    ctx.font = "13px system-ui, sans-serif";
   }
 
   box({ x, y, width, height }, state) {
@@ -118,7 +182,7 @@ export class CanvasRenderer {
     ctx.fillRect(box.x + 46, box.y + offset, (box.width - 60) * Math.min(1, fraction), 12);
   }
 
-  // What was clicked: a pod square first, else the node under the pointer.
+  // What was clicked: a pod square first, else the disk or node under the pointer (a disk sits on its node).
   hit(clientX, clientY) {
     const rect = this.canvas.getBoundingClientRect();
     const scale = rect.width / WIDTH;
@@ -129,7 +193,7 @@ export class CanvasRenderer {
         return { kind: "Pod", key: `${motion.pod.metadata.namespace}/${motion.pod.metadata.name}` };
       }
     }
-    const box = this.hits.find((b) => x >= b.x && x <= b.x + b.width && y >= b.y && y <= b.y + b.height);
+    const box = this.hits.findLast((b) => x >= b.x && x <= b.x + b.width && y >= b.y && y <= b.y + b.height);
     return box ? { kind: box.kind, key: box.key } : null;
   }
 }

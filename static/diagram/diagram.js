@@ -141,6 +141,7 @@ function readPalette() {
     bar: value("--bar-fill"),
     pods: Object.fromEntries(Object.keys(CATEGORY_GLYPH).map((category) => [category, value(`--pod-${category}`)])),
     boxes: Object.fromEntries(["plane", "ready", "notready", "unknown", "off"].map((state) => [state, box(state)])),
+    disk: { fill: value("--disk-fill"), stroke: value("--disk-stroke"), warn: value("--vermillion"), muted: value("--muted") },
   };
 }
 

@@ -97,6 +97,36 @@ export function placeDisks(model, geometry) {
   return { places, strip };
 }
 
+// The two lines of a disk shape: its claim (or volume) name, and where it stands or when it is force-detached.
+export function diskTitle(disk) {
+  return truncate(disk.claim || disk.name, 16);
+}
+
+export function diskStateText(disk) {
+  if (disk.forceIn !== null) return tf("force detach in %(time)s", { time: duration(disk.forceIn) });
+  const labels = { attached: t("attached"), attaching: t("attaching…"), detaching: t("detaching…"), free: t("detached") };
+  return labels[disk.state];
+}
+
+// A line from each held disk to every pod chip mounting it: from the disk's right end, bending right of the pod
+// column, into the chip's right side; `mounted` once the disk is attached where the pod runs.
+export function diskLinks(model, geometry, places, chipSize) {
+  const links = [];
+  for (const disk of disksOf(model)) {
+    const place = places.get(disk.name);
+    if (!place || disk.state === "free") continue;
+    for (const pod of disk.pods) {
+      const chip = geometry.targets.get(pod.metadata.uid);
+      if (!chip) continue;
+      const [fromX, fromY] = [place.x + DISK.width, place.y + DISK.height / 2];
+      const [toX, toY] = [chip.x + chipSize.width, chip.y + chipSize.height / 2];
+      const mounted = disk.node === pod.spec.nodeName && disk.state === "attached";
+      links.push({ fromX, fromY, toX, toY, bend: Math.max(fromX, toX) + 24, mounted });
+    }
+  }
+  return links;
+}
+
 export class DiskLayer {
   constructor(svg) {
     this.links = document.createElementNS(NS, "g");
@@ -109,7 +139,7 @@ export class DiskLayer {
   }
 
   // The zone strip and the pod links are redrawn each time; disk shapes live on and glide to their new place.
-  render(model, geometry, placement) {
+  render(model, geometry, placement, chipSize) {
     const { places, strip } = placement;
     const parts = [];
     if (strip) {
@@ -118,20 +148,14 @@ export class DiskLayer {
           <text x="${zone.x + 8}" y="${strip.y + 16}">${esc(tf("zone %(zone)s · detached disks", { zone: zone.zone || "—" }))}</text></g>`);
       }
     }
+    for (const { fromX, fromY, toX, toY, bend, mounted } of diskLinks(model, geometry, places, chipSize)) {
+      parts.push(`<path class="disk-link ${mounted ? "mounted" : "waiting"}" d="M ${fromX} ${fromY} C ${bend} ${fromY}, ${bend} ${toY}, ${toX} ${toY}"/>`);
+    }
     const seen = new Set();
     for (const disk of disksOf(model)) {
       const place = places.get(disk.name);
       if (!place) continue;
       seen.add(disk.name);
-      for (const pod of disk.pods) {
-        const chip = geometry.targets.get(pod.metadata.uid);
-        if (!chip || disk.state === "free") continue;
-        const mounted = disk.node === pod.spec.nodeName && disk.state === "attached";
-        // from the disk's right end, bending right of the pod column, into the chip's right side
-        const [fromX, fromY, toX, toY] = [place.x + DISK.width, place.y + DISK.height / 2, chip.x + 30, chip.y + 11];
-        const bend = Math.max(fromX, toX) + 24;
-        parts.push(`<path class="disk-link ${mounted ? "mounted" : "waiting"}" d="M ${fromX} ${fromY} C ${bend} ${fromY}, ${bend} ${toY}, ${toX} ${toY}"/>`);
-      }
       this.shape(disk, place);
     }
     this.links.innerHTML = parts.join("");
@@ -161,9 +185,8 @@ export class DiskLayer {
     shape.dataset.state = disk.state;
     const counting = disk.forceIn !== null;
     shape.setAttribute("class", `disk ${disk.state}${counting ? " force-pending" : ""}`);
-    shape.querySelector(".disk-name").textContent = truncate(disk.claim || disk.name, 16);
-    const labels = { attached: t("attached"), attaching: t("attaching…"), detaching: t("detaching…"), free: t("detached") };
-    const state = counting ? tf("force detach in %(time)s", { time: duration(disk.forceIn) }) : labels[disk.state];
+    shape.querySelector(".disk-name").textContent = diskTitle(disk);
+    const state = diskStateText(disk);
     shape.querySelector(".disk-state").textContent = state;
     const where = disk.node ? ` · ${disk.node}` : "";
     shape.querySelector("title").textContent = `${disk.name} (${disk.claim || t("no claim")})${where} · ${state}`;

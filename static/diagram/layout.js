@@ -47,7 +47,7 @@ export function layout(model, chip) {
   const workers = model.workers;
   const columns = Math.max(1, Math.min(4, workers.length));
   const nodeWidth = (WIDTH - 2 * MARGIN - GAP * (columns - 1)) / columns;
-  const shelf = chip.labels ? shelfHeight(model) : 0; // attached disks sit at the foot of a card (SVG only)
+  const shelf = shelfHeight(model); // attached disks sit at the foot of a card
   for (let row = 0; row * columns < workers.length; row++) {
     const rowNodes = workers.slice(row * columns, row * columns + columns);
     let rowHeight = NODE_HEADER + chip.height + 16 + shelf;

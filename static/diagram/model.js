@@ -7,7 +7,6 @@ import { milliCpu, parseQuantity } from "./quantity.js";
 
 export const CONTROL_PLANE_LABEL = "node-role.kubernetes.io/control-plane";
 export const COMPONENTS = ["etcd", "kube-apiserver", "kube-scheduler", "kube-controller-manager", "cloud-controller-manager"];
-export const CONTROLLERS = ["node", "replication", "replicaset", "deployment", "statefulset", "endpoints", "serviceaccount"];
 export const DECISION_ANNOTATION = "kubelab.io/scheduling-decision";
 export const EXPLANATION_ANNOTATION = "kubelab.io/explanation";
 const POWER_ANNOTATION = "kubelab.io/power";

@@ -7,7 +7,7 @@
 import { DiskLayer, placeDisks } from "./disks.js";
 import { CHIPS, WIDTH, layout } from "./layout.js";
 import {
-  CATEGORY_GLYPH, CONTROLLERS, componentState, nodeReady, nodeStatusText, nodeTimers, nodeUsage, ordinalOf,
+  CATEGORY_GLYPH, componentState, nodeReady, nodeStatusText, nodeTimers, nodeUsage, ordinalOf,
   podCategory, podStatusText, poweredOn,
 } from "./model.js";
 import { t, tf } from "./i18n.js";
@@ -62,7 +62,7 @@ export class SvgRenderer {
     for (const box of geometry.nodes) parts.push(this.nodeCard(box, model, spotlight));
     this.staticLayer.innerHTML = parts.join("");
     this.renderPods(model, geometry, spotlight);
-    this.disks.render(model, geometry, disks);
+    this.disks.render(model, geometry, disks, CHIPS.svg);
   }
 
   controlPlane(plane, model) {
@@ -127,8 +127,16 @@ export class SvgRenderer {
     }
     const kcm = box("kube-controller-manager");
     const noteX = narrow ? x + 10 : kcm.x + 4; // a narrow (HA) plane has no room beside the pills: start at its edge
-    parts.push(`<text class="controllers" x="${noteX}" y="${kcm.y + 48}">${esc(CONTROLLERS.slice(0, 3).join(" · "))}</text>`);
-    parts.push(`<text class="controllers" x="${noteX}" y="${kcm.y + 61}">${esc(tf("%(names)s controllers", { names: CONTROLLERS.slice(3).join(" · ") }))}</text>`);
+    // the controllers kube-controller-manager runs (the page names them): two lines, every name in the tooltip
+    const controllers = (this.container.dataset.controllers || "").split(" ").filter(Boolean);
+    if (controllers.length) {
+      const names = tf("%(count)s controllers: %(names)s", { count: controllers.length, names: controllers.join(", ") });
+      const lines = wrap(names, Math.floor((x + width - noteX - 8) / 6));
+      const tooltip = `<title>${esc(controllers.join("\n"))}</title>`;
+      lines.forEach((line, index) => {
+        parts.push(`<text class="controllers" x="${noteX}" y="${kcm.y + 48 + 13 * index}">${esc(line)}${tooltip}</text>`);
+      });
+    }
     return parts.join("");
   }
 

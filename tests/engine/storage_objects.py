@@ -16,13 +16,15 @@ def storage_class(name: str = "managed-csi", mode: str = "WaitForFirstConsumer",
     }
 
 
-def disk_volume(name: str, zone: str | None = "eastus-1", modes=("ReadWriteOnce",), size="10Gi", labels=None) -> dict:
+def disk_volume(
+    name: str, zone: str | None = "eastus-1", modes=("ReadWriteOnce",), size="10Gi", labels=None, driver=DRIVER
+) -> dict:
     spec = {
         "capacity": {"storage": size},
         "accessModes": list(modes),
         "persistentVolumeReclaimPolicy": "Delete",
         "storageClassName": "managed-csi",
-        "csi": {"driver": DRIVER, "volumeHandle": f"/subscriptions/sub/resourceGroups/mc/providers/disks/{name}"},
+        "csi": {"driver": driver, "volumeHandle": f"/subscriptions/sub/resourceGroups/mc/providers/disks/{name}"},
     }
     if zone:
         expressions = [{"key": ZONE_KEY, "operator": "In", "values": [zone]}]

@@ -1,4 +1,5 @@
-"""The lesson actions the database lesson uses: power the node a named pod runs on, force-delete a pod."""
+"""The lesson actions the database lesson uses: power the node a named pod runs on, force-delete a pod, add a
+worker in the zone of a claim's disk."""
 
 import pytest
 
@@ -48,3 +49,49 @@ def test_force_delete_removes_a_bound_pod_at_once(demo):
     with pytest.raises(ApiError) as missing:
         server.get("Pod", "default", "db-1")
     assert missing.value.code == 404
+
+
+def claim_on_disk(server, zone: str | None) -> None:
+    """data-ledger-0 bound to a disk in `zone` (None: a volume with no zone, such as a file share)."""
+    spec = {
+        "capacity": {"storage": "8Gi"},
+        "accessModes": ["ReadWriteOnce"],
+        "csi": {"driver": "disk.csi.azure.com", "volumeHandle": "disk-1"},
+    }
+    if zone:
+        term = {"matchExpressions": [{"key": "topology.kubernetes.io/zone", "operator": "In", "values": [zone]}]}
+        spec["nodeAffinity"] = {"required": {"nodeSelectorTerms": [term]}}
+    server.create(
+        "PersistentVolume", {"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "pv-1"}, "spec": spec}
+    )
+    claim = {
+        "apiVersion": "v1",
+        "kind": "PersistentVolumeClaim",
+        "metadata": {"name": "data-ledger-0", "namespace": "default"},
+        "spec": {
+            "accessModes": ["ReadWriteOnce"],
+            "resources": {"requests": {"storage": "8Gi"}},
+            "volumeName": "pv-1",
+        },
+    }
+    server.create("PersistentVolumeClaim", claim)
+
+
+def test_add_node_in_zone_of_a_claim_adds_a_worker_in_its_disk_zone(demo):
+    server = api_server_for(demo, operator=True)
+    claim_on_disk(server, "westeurope-2")
+    [node] = actions.run(demo, {"action": "add-node-in-zone-of", "claim": "data-ledger-0"})["objects"]
+    assert node["metadata"]["name"] == "worker-4"
+    assert server.get("Node", None, "worker-4")["metadata"]["labels"]["topology.kubernetes.io/zone"] == "westeurope-2"
+
+
+def test_add_node_in_zone_of_a_claim_without_a_zonal_disk_is_refused(demo):
+    server = api_server_for(demo, operator=True)
+    claim_on_disk(server, None)
+    with pytest.raises(ApiError) as refused:
+        actions.run(demo, {"action": "add-node-in-zone-of", "claim": "data-ledger-0"})
+    assert (refused.value.code, refused.value.message) == (
+        409,
+        'claim "data-ledger-0" is not bound to a disk in a zone',
+    )
+    assert "worker-4" not in {node["metadata"]["name"] for node in server.list("Node")[0]}

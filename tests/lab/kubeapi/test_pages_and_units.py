@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import yaml
 from django.core.management import call_command
 
+from cluster_engine.controller_names import controller_manager_controllers
 from lab.durations import human_duration
 from lab.kubeapi import auth, protobuf, routes
 from lab.kubeapi.tables import table
@@ -90,3 +91,8 @@ def test_routes_tell_namespaced_collections_from_namespace_subresources():
     assert routes.parse("apps", "v1", ["namespaces", "d", "deployments", "web", "scale"]) == routes.Target(
         "apps", "v1", "deployments", "d", "web", "scale"
     )
+
+
+def test_cluster_page_names_the_controllers_kube_controller_manager_runs(demo, client):
+    body = client.get(f"/clusters/{demo.name}/").content.decode()
+    assert f'data-controllers="{" ".join(controller_manager_controllers())}"' in body
