@@ -1,0 +1,30 @@
+"""Exporting a cluster: every object it stores and its clock, as a snapshot file.
+
+Secrets follow who asks, as upstream's RBAC would answer them: the `view` role may list everything but Secrets
+(reading one is a way to act as someone else), so an export for a viewer leaves the Secrets out entirely, exactly as
+`kubectl get` would have refused to list them; an admin's export holds them with their data.
+"""
+
+from cluster_engine.api.kinds import ALL_KINDS
+
+from ..models import Cluster
+from ..storage import OrmStorage
+from .document import header, render
+
+SECRET_KIND = "Secret"
+
+
+def cluster_objects(cluster: Cluster, include_secrets: bool = True) -> list[dict]:
+    storage = OrmStorage(cluster)
+    return [obj for kind in ALL_KINDS if include_secrets or kind.kind != SECRET_KIND for obj in storage.list(kind.kind)]
+
+
+def export_cluster(cluster: Cluster, include_secrets: bool = True) -> str:
+    """The snapshot of `cluster` as it is stored now (its clock as last persisted)."""
+    cluster.refresh_from_db()
+    facts = header(cluster.name, cluster.now, cluster.epoch, cluster.speed, cluster.topology, cluster.seed)
+    return render(cluster_objects(cluster, include_secrets), facts)
+
+
+def file_name(cluster: Cluster) -> str:
+    return f"kubelab-{cluster.name}-snapshot.yaml"
