@@ -33,7 +33,7 @@ def header(source: str, now: float, epoch: float, speed: float, topology: str, s
             "now": repr(float(now)),
             "epoch": repr(float(epoch)),
             "speed": repr(float(speed)),
-            "topology": topology,
+            "topology": str(topology),
             "seed": str(seed),
         },
     }
