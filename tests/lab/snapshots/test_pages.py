@@ -111,3 +111,15 @@ def test_the_import_form_needs_its_csrf_token(demo, instructor):
     assert client.post(IMPORT, upload(export_cluster(demo))).status_code == 403
     assert not Cluster.objects.filter(name="copy").exists()
     assert 'name="csrfmiddlewaretoken"' in client.get(IMPORT).content.decode()
+
+
+def test_the_import_page_and_its_scenarios_in_japanese(instructor, client):
+    client.force_login(instructor)
+    page = client.get(IMPORT, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    for text in ("スナップショットをインポート", "新しいクラスターの名前", "障害直前のノード", "進行中のロールアウト"):
+        assert text in page
+    assert "スナップショットは YAML の List として保存したクラスター" in page
+    home = client.get("/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "保存したクラスターや用意されたシナリオを、新しいクラスターとして取り込みます。" in home
+    refused = Client().get(IMPORT, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "anonymous はスナップショットをインポートできません" in refused
