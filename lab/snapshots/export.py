@@ -15,15 +15,21 @@ SECRET_KIND = "Secret"
 
 
 def cluster_objects(cluster: Cluster, include_secrets: bool = True) -> list[dict]:
+    """Every object, read under the cluster's write lock so that no write lands half-way through (a consistent
+    cut, as etcd's snapshot is), together with the clock as it was then (`cluster` is refreshed)."""
     storage = OrmStorage(cluster)
-    return [obj for kind in ALL_KINDS if include_secrets or kind.kind != SECRET_KIND for obj in storage.list(kind.kind)]
+    with storage.transaction():
+        cluster.refresh_from_db()
+        return [
+            obj for kind in ALL_KINDS if include_secrets or kind.kind != SECRET_KIND for obj in storage.list(kind.kind)
+        ]
 
 
 def export_cluster(cluster: Cluster, include_secrets: bool = True) -> str:
     """The snapshot of `cluster` as it is stored now (its clock as last persisted)."""
-    cluster.refresh_from_db()
+    objects = cluster_objects(cluster, include_secrets)
     facts = header(cluster.name, cluster.now, cluster.epoch, cluster.speed, cluster.topology, cluster.seed)
-    return render(cluster_objects(cluster, include_secrets), facts)
+    return render(objects, facts)
 
 
 def file_name(cluster: Cluster) -> str:
