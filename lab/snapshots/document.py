@@ -4,12 +4,16 @@ The lab's own facts (the simulated clock, its speed, the topology and the seed) 
 ConfigMap `kube-system/kubelab-snapshot`: kubectl's List decoder keeps no field of its own beyond `items`, whereas an
 object is applied, printed and diffed like any other. The header is read back on import and is not itself restored.
 Faults are annotations on the objects, so they travel with them. resourceVersions are left out: they belong to the
-cluster that stored the objects (etcd's revision), and the importing cluster numbers them anew.
+cluster that stored the objects (etcd's revision), and the importing cluster numbers them anew. So are the service
+accounts behind the lab's kubeconfigs (annotated with the role their tokens carry): access is the lab's to grant, per
+cluster, and a file that carried such an account could hand every visitor of the imported cluster an admin token.
 """
 
 import yaml
 
 from cluster_engine.api.kinds import ALL_KINDS
+
+from ..kubeapi.auth import ROLE_ANNOTATION
 
 FORMAT_VERSION = "1"
 HEADER_NAME = "kubelab-snapshot"
@@ -37,6 +41,11 @@ def header(source: str, now: float, epoch: float, speed: float, topology: str, s
             "seed": str(seed),
         },
     }
+
+
+def is_access_account(obj: dict) -> bool:
+    """A service account whose tokens the lab issues with the role its annotation names."""
+    return obj["kind"] == "ServiceAccount" and ROLE_ANNOTATION in (obj["metadata"].get("annotations") or {})
 
 
 def ordered(objects: list[dict]) -> list[dict]:

@@ -9,7 +9,7 @@ from cluster_engine.api.kinds import ALL_KINDS
 
 from ..models import Cluster
 from ..storage import OrmStorage
-from .document import header, render
+from .document import header, is_access_account, render
 
 SECRET_KIND = "Secret"
 
@@ -21,7 +21,11 @@ def cluster_objects(cluster: Cluster, include_secrets: bool = True) -> list[dict
     with storage.transaction():
         cluster.refresh_from_db()
         return [
-            obj for kind in ALL_KINDS if include_secrets or kind.kind != SECRET_KIND for obj in storage.list(kind.kind)
+            obj
+            for kind in ALL_KINDS
+            if include_secrets or kind.kind != SECRET_KIND
+            for obj in storage.list(kind.kind)
+            if not is_access_account(obj)
         ]
 
 

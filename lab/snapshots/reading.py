@@ -19,8 +19,9 @@ from cluster_engine.api.storage import MemoryStorage
 from cluster_engine.runtime.clock import MAX_SPEED, MIN_SPEED, SimClock
 
 from ..cluster_restore import ClusterState, restore_cluster
+from ..kubeapi.auth import ROLE_ANNOTATION
 from ..models import Cluster, Topology
-from .document import FORMAT_VERSION, HEADER_NAME, HEADER_NAMESPACE
+from .document import FORMAT_VERSION, HEADER_NAME, HEADER_NAMESPACE, is_access_account
 
 # upstream: --max-request-body-bytes, 3 MiB: a snapshot is imported in one request, so it is held to one body's limit
 MAX_SNAPSHOT_BYTES = MAX_REQUEST_BYTES
@@ -113,11 +114,14 @@ def _checked_item(checker: ApiServer, item) -> dict:
     spec = KINDS[obj["kind"]]
     if obj["metadata"].get("name") == HEADER_NAME and spec.kind == "ConfigMap":
         return obj  # the header is the file's own, never stored: it carries no server-set metadata
-    missing = [
+    problems = [
         errors.required(f"metadata.{key}") for key in ("uid", "creationTimestamp") if not obj["metadata"].get(key)
     ]
-    if missing:
-        raise errors.invalid_object(spec, obj["metadata"]["name"], missing)
+    if is_access_account(obj):
+        detail = "the lab grants kubectl access to each cluster itself; it is not imported"
+        problems.append(errors.forbidden(f"metadata.annotations[{ROLE_ANNOTATION}]", detail))
+    if problems:
+        raise errors.invalid_object(spec, obj["metadata"]["name"], problems)
     return obj
 
 

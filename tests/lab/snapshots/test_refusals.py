@@ -4,6 +4,7 @@ import pytest
 import yaml
 
 from cluster_engine.api.errors import ApiError
+from lab.kubeapi.auth import ROLE_ANNOTATION
 from lab.models import Cluster, KubeObject
 from lab.snapshots.export import export_cluster
 from lab.snapshots.reading import MAX_SNAPSHOT_BYTES, import_snapshot
@@ -124,3 +125,25 @@ def test_a_name_already_taken_or_not_a_dns_label(demo):
         import_snapshot("Big_Name", text)
     assert caught.value.code == 422 and caught.value.message.startswith('clusters "Big_Name" is invalid:')
     assert Cluster.objects.count() == 1
+
+
+def test_an_account_carrying_a_lab_access_role_is_not_imported(document):
+    """Were it imported, the lab would issue every visitor's kubeconfig for that account, with its role."""
+    account = {
+        "apiVersion": "v1",
+        "kind": "ServiceAccount",
+        "metadata": {
+            "name": "kubelab-student",
+            "namespace": "default",
+            "uid": "6a0f7e34-5d0c-4c1e-9d59-2f6f3c0f0b11",
+            "creationTimestamp": "2026-01-01T00:00:00Z",
+            "annotations": {ROLE_ANNOTATION: "admin"},
+        },
+    }
+    document["items"].append(account)
+    error = refused(document)
+    assert error.message == (
+        f'items[{len(document["items"]) - 1}]: ServiceAccount "kubelab-student" is invalid: '
+        "metadata.annotations[kubelab.io/role]: Forbidden: the lab grants kubectl access to each cluster itself; "
+        "it is not imported"
+    )

@@ -5,6 +5,8 @@ import yaml
 
 from cluster_engine.api.availability import POWER_ANNOTATION
 from lab.apiserver import api_server_for
+from lab.kubeapi import auth
+from lab.kubeapi.kubeconfig import ensure_account
 from lab.models import Cluster
 from lab.snapshots.document import HEADER_NAME
 from lab.snapshots.export import export_cluster
@@ -67,3 +69,13 @@ def test_a_viewer_export_leaves_secrets_out_as_the_view_role_cannot_list_them(de
     kinds = [item["kind"] for item in yaml.safe_load(export_cluster(demo, include_secrets=False))["items"]]
     assert "Secret" not in kinds and "ConfigMap" in kinds
     assert "Secret" in [item["kind"] for item in yaml.safe_load(export_cluster(demo))["items"]]
+
+
+def test_the_accounts_behind_kubeconfigs_stay_with_their_cluster(demo):
+    """A copy grants its own access: a visitor's kubeconfig for it is `view`, whatever the source's accounts said."""
+    for role in (auth.ADMIN, auth.VIEW):
+        ensure_account(demo, role)
+    names = [(item["kind"], item["metadata"]["name"]) for item in yaml.safe_load(export_cluster(demo))["items"]]
+    assert ("ServiceAccount", "kubelab-admin") not in names and ("ServiceAccount", "kubelab-student") not in names
+    copy = import_snapshot("copy", export_cluster(demo))
+    assert auth.role_of(ensure_account(copy, auth.VIEW)) == auth.VIEW
