@@ -106,10 +106,12 @@ def _items_of(document) -> list:
 
 def _checked_item(checker: ApiServer, item) -> dict:
     """The item decoded and validated as its kind, with the metadata the server set when it was first stored."""
-    if not isinstance(item, dict) or not isinstance(item.get("kind"), str) or item["kind"] not in KINDS:
-        kind = item.get("kind") if isinstance(item, dict) else None
-        version = item.get("apiVersion") if isinstance(item, dict) else None
-        raise errors.bad_request(f'no matches for kind "{kind}" in version "{version}"')
+    if not isinstance(item, dict):
+        raise errors.bad_request(f"an item must be an object (apiVersion, kind, metadata, ...), not {item!r}")
+    if not item.get("kind") or not isinstance(item["kind"], str):
+        raise errors.bad_request("Object 'Kind' is missing")  # upstream runtime.NewMissingKindErr
+    if item["kind"] not in KINDS:
+        raise errors.bad_request(f'no matches for kind "{item["kind"]}" in version "{item.get("apiVersion")}"')
     obj = checker.check(item["kind"], item)
     spec = KINDS[obj["kind"]]
     if obj["metadata"].get("name") == HEADER_NAME and spec.kind == "ConfigMap":

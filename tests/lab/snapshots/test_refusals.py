@@ -147,3 +147,10 @@ def test_an_account_carrying_a_lab_access_role_is_not_imported(document):
         "metadata.annotations[kubelab.io/role]: Forbidden: the lab grants kubectl access to each cluster itself; "
         "it is not imported"
     )
+
+
+def test_items_that_are_not_objects_or_name_no_kind(document):
+    document["items"].append(3)
+    assert refused(document).message.endswith("]: an item must be an object (apiVersion, kind, metadata, ...), not 3")
+    document["items"][-1] = {"apiVersion": "v1", "metadata": {"name": "x"}}
+    assert refused(document).message == f"items[{len(document['items']) - 1}]: Object 'Kind' is missing"
