@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("lab.classroom.urls")),
     path("", include("lab.kubeapi.urls")),
     path("", include("lab.page_urls")),
+    path("", include("lab.snapshots.urls")),
 ]

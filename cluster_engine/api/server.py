@@ -383,6 +383,14 @@ class ApiServer:
                     raise
         return items, version
 
+    def check(self, kind: str, obj) -> dict:
+        """`obj` decoded strictly and validated as its kind, with no admission and nothing written: how an object
+        restored as it was stored (a snapshot's) is checked, since it already carries what admission set."""
+        spec = self._admit_request("create", kind)
+        decoded = self._decode(spec, obj)
+        self._validate(spec, decoded)
+        return decoded
+
     # ---- internals ---------------------------------------------------------------------------------------
     def _admit_request(self, verb: str, kind: str) -> Kind:
         try:

@@ -4,11 +4,14 @@ from django.contrib import admin
 
 from ..demo import seed_empty_cluster
 from ..models import Cluster
+from .snapshots import SnapshotAdminMixin, export_snapshot
 
 
 @admin.register(Cluster)
-class ClusterAdmin(admin.ModelAdmin):
+class ClusterAdmin(SnapshotAdminMixin, admin.ModelAdmin):
     list_display = ("name", "topology", "speed", "paused", "simulated_seconds", "resource_version", "max_replicas")
+    list_display += ("snapshot_link",)
+    actions = [export_snapshot]
     list_editable = ("speed", "paused")
     fields = ("name", "topology", "speed", "paused", "now", "epoch", "resource_version", "max_replicas", "seed")
 
