@@ -4,6 +4,7 @@ input, a view token's 403, the time and output limits, one command at a time, an
 import asyncio
 
 import pytest
+from django.utils import translation
 
 from lab.terminal import runner
 from lab.terminal.policy import parse
@@ -11,7 +12,10 @@ from lab.terminal.policy import parse
 
 @pytest.fixture
 def terminal_kubectl(settings, kubectl_binary):
+    """The terminal runs the kubectl release under test, and speaks English."""
     settings.KUBECTL_BINARY = str(kubectl_binary)
+    with translation.override("en"):
+        yield
 
 
 def run(line: str, config: str, stdin: str | None = None, limits: runner.Limits | None = None, person: str = "p"):

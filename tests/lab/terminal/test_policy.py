@@ -1,8 +1,16 @@
 """The terminal's line policy: what becomes kubectl's argv, and every refusal with the message it gives."""
 
 import pytest
+from django.utils import translation
 
 from lab.terminal.policy import Refused, parse
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Refusals are in the reader's language; these tests read the English ones."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.parametrize(
@@ -222,3 +230,11 @@ def test_every_refusal_says_why(line, message):
     with pytest.raises(Refused) as refused:
         parse(line)
     assert str(refused.value) == message
+
+
+def test_refusals_speak_the_pages_language():
+    with translation.override("ja"), pytest.raises(Refused) as refused:
+        parse("kubectl get pods | grep web")
+    assert str(refused.value) == (
+        "ここにシェルはありません: |（パイプ）は使えません。kubectl コマンドは 1 つずつ実行してください。"
+    )
