@@ -87,6 +87,7 @@ TARGET_FLAGS = (
     "--as",
     "--as-group",
     "--as-uid",
+    "--as-user-extra",
     "--certificate-authority",
     "--client-certificate",
     "--client-key",
@@ -95,12 +96,26 @@ TARGET_FLAGS = (
     "--username",
     "--password",
     "--cache-dir",
+    "--proxy-url",
 )
 # Flags that read or write files on the server.
-FILE_FLAGS = ("--kustomize", "--from-file", "--from-env-file", "--template", "--output-directory", "--profile-output")
+FILE_FLAGS = (
+    "--kuberc",
+    "--kustomize",
+    "--from-file",
+    "--from-env-file",
+    "--template",
+    "--output-directory",
+    "--profile-output",
+)
 FILE_OUTPUT_FORMATS = ("go-template-file", "jsonpath-file", "custom-columns-file", "template-file")
-# kubectl's global flags that take a value as the next word: skipped when looking for the subcommand.
-GLOBAL_VALUE_FLAGS = frozenset({"-n", "--namespace", "--request-timeout", "-v", "--v", "--vmodule", "--profile"})
+# kubectl's global flags that take a value as the next word (kubectl options): skipped when looking for the
+# subcommand, so that `kubectl --context other get pods` is refused for its flag, not for an unknown command "other".
+GLOBAL_VALUE_FLAGS = frozenset(
+    {"-n", "--namespace", "--request-timeout", "-v", "--v", "--vmodule", "--profile", "--log-flush-frequency", "-s"}
+    | {flag for flag in TARGET_FLAGS if flag != "--insecure-skip-tls-verify"}
+    | {"--kuberc", "--profile-output"}
+)
 # Short flags that take a value (the rest of the word, or the next word): -n ns, -o yaml, -l app=web, -c name, ...
 SHORT_VALUE_FLAGS = frozenset("noclLvfskpe")
 LOGS_SHORT_BOOLEANS = frozenset("pf")  # kubectl logs -p is --previous, -f --follow

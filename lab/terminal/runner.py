@@ -13,6 +13,7 @@ import contextlib
 import os
 import signal
 import tempfile
+import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,8 +28,12 @@ SECONDS = 30  # a command's time limit; kubectl's own --request-timeout default 
 STREAMING_SECONDS = 600  # `get -w`, `logs -f`, `rollout status`, `wait`: until Ctrl-C or this long
 INTERRUPT_GRACE_SECONDS = 3  # after SIGINT (or the time limit), before the process is killed
 READ_BYTES = 4096
+# kubectl processes one server process runs at once (each takes some 50 MB and a moment of a core); a command past
+# them waits for a free one, as a request waits for a kube-apiserver's max-in-flight slot.
+MAX_PROCESSES = 8
 
 _running: dict[str, "Running"] = {}
+_slots: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # per event loop: a Semaphore of MAX_PROCESSES
 
 
 class Busy(Exception):
@@ -70,10 +75,12 @@ def busy_message() -> str:
 def interrupt(person: str) -> bool:
     """Ctrl-C: SIGINT to this person's command, if one runs."""
     running = _running.get(person)
-    if running is None or running.process is None or running.process.returncode is not None:
+    if running is None:
         return False
     running.interrupted = True
     process = running.process
+    if process is None or process.returncode is not None:  # still waiting for a slot, or already ending
+        return True
     with contextlib.suppress(ProcessLookupError):
         process.send_signal(signal.SIGINT)
     asyncio.get_running_loop().call_later(INTERRUPT_GRACE_SECONDS, _kill, process)
@@ -99,26 +106,36 @@ async def run(
         raise Busy(busy_message())
     limits = limits or Limits()
     running = _running[person] = Running()
+    loop = asyncio.get_running_loop()
+    slots = _slots.setdefault(loop, asyncio.Semaphore(MAX_PROCESSES))
     try:
-        with tempfile.TemporaryDirectory(prefix="kubectl-") as home:
-            config = Path(home) / "kubeconfig"
-            config.touch(mode=0o600)
-            config.write_text(kubeconfig)
-            environment = {"HOME": home, "KUBECONFIG": str(config), "PATH": "", "LANG": "C.UTF-8"}
-            running.process = await asyncio.create_subprocess_exec(
-                binary(),
-                *command.args,
-                stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.STDOUT,
-                cwd=home,
-                env=environment,
-                start_new_session=True,  # Ctrl-C on the server's own terminal never reaches it
-            )
-            seconds = limits.streaming_seconds if command.streaming else limits.seconds
-            return await _follow(running, stdin, emit, seconds, limits.output_bytes)
+        async with slots:
+            if running.interrupted:  # Ctrl-C while waiting for a slot
+                return Outcome(None, None, True)
+            return await _start(running, command, kubeconfig, emit, stdin, limits)
     finally:
         del _running[person]
+
+
+async def _start(running: Running, command: Command, kubeconfig: str, emit, stdin: str | None, limits: Limits):
+    """Start kubectl in a fresh home holding only its kubeconfig, and follow it to its end."""
+    with tempfile.TemporaryDirectory(prefix="kubectl-") as home:
+        config = Path(home) / "kubeconfig"
+        config.touch(mode=0o600)
+        config.write_text(kubeconfig)
+        environment = {"HOME": home, "KUBECONFIG": str(config), "PATH": "", "LANG": "C.UTF-8"}
+        running.process = await asyncio.create_subprocess_exec(
+            binary(),
+            *command.args,
+            stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            cwd=home,
+            env=environment,
+            start_new_session=True,  # Ctrl-C on the server's own terminal never reaches it
+        )
+        seconds = limits.streaming_seconds if command.streaming else limits.seconds
+        return await _follow(running, stdin, emit, seconds, limits.output_bytes)
 
 
 async def _follow(running: Running, stdin: str | None, emit, seconds: float, output_bytes: int) -> Outcome:

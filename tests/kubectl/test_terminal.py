@@ -121,3 +121,22 @@ def test_a_watch_streams_until_ctrl_c_and_a_second_command_waits_its_turn(lab, t
 def scale(config: str, replicas: int) -> None:
     outcome, output = run(f"kubectl scale deployment web --replicas={replicas}", config, person="scaler")
     assert outcome.exit_code == 0, output
+
+
+def test_past_the_process_limit_a_command_waits_for_a_free_slot(lab, terminal_kubectl, monkeypatch):
+    monkeypatch.setattr(runner, "MAX_PROCESSES", 1)
+    config = lab.kubeconfig().read_text()
+
+    async def scenario():
+        watch, waiting = Output(), Output()
+        watching = asyncio.create_task(runner.run("first", parse("kubectl get nodes --watch"), config, watch.emit))
+        await watch.shows("\n")
+        queued = asyncio.create_task(runner.run("second", parse("kubectl get nodes -o name"), config, waiting.emit))
+        await asyncio.sleep(0)  # let it reach the slot it must wait for
+        assert runner.busy("second") and runner._running["second"].process is None
+        runner.interrupt("first")
+        await watching
+        outcome = await queued
+        assert outcome.exit_code == 0 and "node/worker-1" in waiting.text
+
+    asyncio.run(scenario())

@@ -190,6 +190,22 @@ REFUSALS = [
         "--password is not available here: the terminal talks only to this cluster, as you.",
     ),
     (
+        "kubectl get pods --as-user-extra=a=b",
+        "--as-user-extra is not available here: the terminal talks only to this cluster, as you.",
+    ),
+    (
+        "kubectl get pods --proxy-url=http://example.com:3128",
+        "--proxy-url is not available here: the terminal talks only to this cluster, as you.",
+    ),
+    (
+        "kubectl --context other get pods",
+        "--context is not available here: the terminal talks only to this cluster, as you.",
+    ),
+    (
+        "kubectl get pods --kuberc /etc/passwd",
+        "--kuberc is not available here: it reads or writes files on the lab's server; use the editor pane and -f -.",
+    ),
+    (
         "kubectl get pods --cache-dir=/tmp/x",
         "--cache-dir is not available here: the terminal talks only to this cluster, as you.",
     ),
