@@ -38,6 +38,7 @@ class TerminalSession {
   show(visible) {
     document.getElementById("terminal-body").hidden = !visible;
     document.getElementById("terminal-toggle").setAttribute("aria-expanded", String(visible));
+    document.body.classList.toggle("terminal-open", visible);
     if (visible) {
       this.fit.fit();
       this.term.focus();
