@@ -116,7 +116,7 @@ class TerminalConsumer(RequestConsumer):
             raise errors.bad_request(
                 translation.gettext("The editor pane is empty: write the manifest there first, then run -f - again.")
             )
-        if runner.busy(self.person):
+        if runner.busy(self.person) or (self.task is not None and not self.task.done()):
             raise errors.ApiError(409, "Conflict", runner.busy_message())
 
         def prepare():
