@@ -23,7 +23,6 @@ class TerminalSession {
     this.running = false;
     this.atLineStart = true;
     this.typeahead = [];
-    this.sharing = null; // the instructor whose command this terminal is showing
     this.hello = { verbs: [], resources: [] };
     this.pending = new Map();
     this.nextId = 1;
@@ -35,14 +34,18 @@ class TerminalSession {
     this.connect();
   }
 
-  show(visible) {
+  show(visible, focus = true) {
     document.getElementById("terminal-body").hidden = !visible;
     document.getElementById("terminal-toggle").setAttribute("aria-expanded", String(visible));
     document.body.classList.toggle("terminal-open", visible);
     if (visible) {
       this.fit.fit();
-      this.term.focus();
+      if (focus) this.term.focus();
     }
+  }
+
+  get visible() {
+    return !document.getElementById("terminal-body").hidden;
   }
 
   connect() {
@@ -100,16 +103,15 @@ class TerminalSession {
     }
   }
 
-  // What the instructor types on the class demo, as it runs.
+  // What the instructor types on the class demo, as it runs: the drawer opens to show it.
   showShared(message) {
     if (message.type === "command") {
-      this.sharing = message.shared;
+      if (!this.visible) this.show(true, false);
       this.term.write(`\r\x1b[K\x1b[36m${message.shared}$ ${message.line}\x1b[0m\r\n`);
       this.atLineStart = true;
     } else if (message.type === "output") {
       this.output(message.data);
     } else if (message.type === "exit") {
-      this.sharing = null;
       this.note(message);
       if (!this.running) this.line.render();
     }
@@ -202,9 +204,9 @@ if (drawer && app) {
   const session = new TerminalSession(drawer, app.dataset.clusterId);
   session.open();
   const toggle = document.getElementById("terminal-toggle");
-  toggle.addEventListener("click", () => session.show(toggle.getAttribute("aria-expanded") !== "true"));
+  toggle.addEventListener("click", () => session.show(!session.visible));
   window.addEventListener("resize", () => {
-    if (!document.getElementById("terminal-body").hidden) session.fit.fit();
+    if (session.visible) session.fit.fit();
   });
   // A handle for the browser tests: the terminal's text as it shows it.
   window.kubelabTerminal = {

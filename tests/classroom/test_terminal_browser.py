@@ -29,8 +29,9 @@ def test_the_class_sees_the_instructors_commands_and_students_only_view_the_demo
     join(student, lab_server, code, "Aiko")
     teacher_frame, student_frame = diagram(teacher), diagram(student)
     open_terminal(teacher, teacher_frame)
-    open_terminal(student, student_frame)
+    student_frame.wait_for_function(f"{TEXT}.includes('Try: kubectl get nodes')", timeout=WAIT)
     assert student_frame.text_content("#terminal-role").endswith("read-only (view)")
+    assert student_frame.is_hidden("#terminal-body")
 
     type_line(teacher, "kubectl scale deployment web --replicas=5")
     teacher_frame.wait_for_function(f"{TEXT}.includes('deployment.apps/web scaled') && {PROMPT_READY}", timeout=WAIT)
@@ -41,7 +42,9 @@ def test_the_class_sees_the_instructors_commands_and_students_only_view_the_demo
     student_frame.wait_for_function(
         "document.querySelectorAll('.pod.cat-ready[data-key^=\"default/web-\"]').length === 5", timeout=60_000
     )
+    assert student_frame.is_visible("#terminal-body")  # the drawer opened by itself to show the command
     screenshot(student, "terminal-classroom-01-student-sees-the-instructors-command")
+    student_frame.evaluate("window.kubelabTerminal.session.term.focus()")
 
     type_line(student, "kubectl scale deployment web --replicas=1")
     student_frame.wait_for_function(f"{TEXT}.includes('Error from server (Forbidden)')", timeout=WAIT)
