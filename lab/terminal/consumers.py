@@ -15,6 +15,7 @@ its output, and on the diagram beside it, its effect.
 
 import asyncio
 import contextlib
+import logging
 
 from channels.db import database_sync_to_async
 from django.utils import translation
@@ -28,6 +29,7 @@ from lab.models import Cluster
 from . import completion, policy, runner
 from .access import access_for, role_for
 
+logger = logging.getLogger(__name__)
 NOT_FOUND_CLOSE_CODE = 4404
 SHARED = "terminal.shared"
 
@@ -143,6 +145,11 @@ class TerminalConsumer(RequestConsumer):
             )
         except runner.Busy as busy:
             await self._send_json({"type": "exit", "code": None, "note": str(busy), "interrupted": False})
+            return
+        except OSError as error:  # no kubectl where settings.KUBECTL_BINARY says: the page must not wait for ever
+            logger.error("the terminal cannot start kubectl: %s", error)
+            note = translation.gettext("kubectl could not be started on the lab's server; tell its administrator.")
+            await self._send_json({"type": "exit", "code": None, "note": note, "interrupted": False})
             return
         with translation.override(self.language):
             await show(

@@ -72,3 +72,23 @@ def test_names_complete_from_the_clusters_objects(demo):
         await communicator.disconnect()
 
     async_to_sync(scenario)()
+
+
+def test_a_missing_kubectl_ends_the_command_with_a_note(demo, settings, tmp_path):
+    settings.KUBECTL_BINARY = str(tmp_path / "no-kubectl-here")
+
+    async def scenario():
+        communicator, _ = await terminal(demo.pk)
+        await communicator.send_to(text_data=json.dumps({"id": 7, "action": "run", "line": "kubectl get pods"}))
+        frames = {frame["type"]: frame for frame in [await receive(communicator) for _ in range(3)]}
+        assert frames["result"] == {"type": "result", "id": 7, "line": "kubectl get pods", "role": "admin"}
+        assert frames["command"] == {"type": "command", "line": "kubectl get pods"}
+        assert frames["exit"] == {
+            "type": "exit",
+            "code": None,
+            "note": "kubectl could not be started on the lab's server; tell its administrator.",
+            "interrupted": False,
+        }
+        await communicator.disconnect()
+
+    async_to_sync(scenario)()
