@@ -140,3 +140,20 @@ def test_past_the_process_limit_a_command_waits_for_a_free_slot(lab, terminal_ku
         assert outcome.exit_code == 0 and "node/worker-1" in waiting.text
 
     asyncio.run(scenario())
+
+
+def test_logs_follow_streams_until_ctrl_c(lab, terminal_kubectl):
+    config = lab.kubeconfig().read_text()
+    _, pods = run("kubectl get pods -l app=web -o name", config)
+    pod = pods.split()[0]
+
+    async def scenario():
+        logs = Output()
+        following = asyncio.create_task(runner.run("follower", parse(f"kubectl logs -f {pod}"), config, logs.emit))
+        await logs.shows("Configuration complete; ready for start up\n")
+        assert not following.done()  # the container runs on, so kubectl follows it
+        assert runner.interrupt("follower")
+        outcome = await following
+        assert outcome.interrupted and outcome.note is None
+
+    asyncio.run(scenario())
