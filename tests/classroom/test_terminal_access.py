@@ -2,12 +2,14 @@
 the instructor edits the demo, and only their commands there are shown to the class."""
 
 import yaml
+from django.contrib.auth.models import AnonymousUser
 
 from lab.classroom.clusters import open_sandbox
 from lab.classroom.permissions import Actor
+from lab.demo import create_demo_cluster
 from lab.kubeapi import auth
 from lab.lessons import LESSONS_BY_SLUG
-from lab.terminal.access import access_for
+from lab.terminal.access import access_for, role_for
 from tests.classroom.test_permissions import join
 
 
@@ -40,3 +42,11 @@ def test_the_instructors_commands_on_the_demo_are_shown_to_the_class(classroom, 
     assert token_role(classroom.demo_cluster, on_demo.kubeconfig) == auth.ADMIN
     in_sandbox = access_for(Actor(user=instructor), sandbox)
     assert (in_sandbox.role, in_sandbox.broadcast) == (auth.ADMIN, False)
+
+
+def test_a_visitor_edits_a_free_cluster_unless_the_lab_is_watch_only(db, settings):
+    free = create_demo_cluster(name="elsewhere")
+    visitor = Actor(user=AnonymousUser())
+    assert role_for(visitor, free) == auth.ADMIN
+    settings.DEMO_WATCH_ONLY = True
+    assert role_for(visitor, free) == auth.VIEW
