@@ -10,7 +10,8 @@ version's document, for:
   `x-kubernetes-patch-*` extensions; our own kind accepts merge patches only, as a custom resource does upstream.
 The schemas are upstream's definitions (and our kinds' own, in the same format) in upstream's v3 form: references
 under `#/components/schemas/`, a reference with siblings wrapped in `allOf`, and the two types with a v3 union of
-their own. /openapi/v2 is not served: kubectl 1.36 and 1.37 read it only when v3 is missing.
+their own. kubectl 1.36 and 1.37 still read /openapi/v2 (openapi_v2.py) to validate a `kind: List`, whose items
+they check themselves since no single PATCH operation declares `fieldValidation` for a List.
 """
 
 import hashlib
