@@ -3,8 +3,9 @@
 client-go asks for /openapi/v2 as `application/com.github.proto-openapi.spec.v2@v1.0+protobuf` and unmarshals it
 into gnostic's generated messages (openapiv2/OpenAPIv2.proto); kube-openapi makes those bytes from the JSON document
 (gnostic's ParseDocument then proto.Marshal), and so do we, for the parts of swagger 2.0 our document uses. Each
-message is a table from JSON keys to (field number, encoder); `x-` keys become the message's `vendor_extension`, a
-NamedAny whose value holds the extension as YAML, as gnostic stores every value it does not model.
+message is a table from JSON keys to (field number, encoder); the table's `"x-"` entry numbers its
+`vendor_extension`, where every `x-` key goes as a NamedAny holding the value as YAML, as gnostic stores every value
+it does not model (kubectl reads `x-kubernetes-group-version-kind` back from that YAML).
 """
 
 import struct
