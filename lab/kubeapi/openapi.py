@@ -10,7 +10,8 @@ version's document, for:
   `x-kubernetes-patch-*` extensions; our own kind accepts merge patches only, as a custom resource does upstream.
 The schemas are upstream's definitions (and our kinds' own, in the same format) in upstream's v3 form: references
 under `#/components/schemas/`, a reference with siblings wrapped in `allOf`, and the two types with a v3 union of
-their own. /openapi/v2 is not served: kubectl 1.36 and 1.37 read it only when v3 is missing.
+their own. kubectl 1.36 and 1.37 still read /openapi/v2 (openapi_v2.py) to validate a `kind: List`, whose items
+they check themselves since no single PATCH operation declares `fieldValidation` for a List.
 """
 
 import hashlib
@@ -49,6 +50,23 @@ def _path_key(group: str, version: str) -> str:
     return f"apis/{group}/{version}" if group else f"api/{version}"
 
 
+def resource_paths(kind) -> tuple[str, str]:
+    """The kind's collection path and object path, as upstream's installer names them in every document."""
+    base = f"/{_path_key(kind.group, kind.version)}"
+    collection = f"{base}/namespaces/{{namespace}}/{kind.plural}" if kind.namespaced else f"{base}/{kind.plural}"
+    return collection, f"{collection}/{{name}}"
+
+
+def patch_types(kind) -> list[str]:
+    """The patch media types the kind accepts: our own kind takes no strategic merge, as a custom resource upstream."""
+    built_in = kind.own_definition is None
+    return [media for media in PATCH_TYPES if built_in or media != STRATEGIC_MERGE_PATCH]
+
+
+def info() -> dict:
+    return {"title": "Kubernetes", "version": discovery.KUBERNETES_VERSION["gitVersion"]}
+
+
 def v3_schema(node):
     """One definition (or part of one) in upstream's v3 form."""
     if isinstance(node, list):
@@ -85,9 +103,7 @@ def _operations(kind) -> dict:
         {"name": name, "in": "query", "schema": {"type": "string", "uniqueItems": True}} for name in QUERY_PARAMETERS
     ]
     body = {"content": {"*/*": {"schema": {"$ref": V3_REF_PREFIX + kind.definition_name}}}}
-    built_in = kind.own_definition is None
-    patch_types = [media for media in PATCH_TYPES if built_in or media != STRATEGIC_MERGE_PATCH]
-    patch_body = {"content": {media: {"schema": {"type": "object"}} for media in patch_types}}
+    patch_body = {"content": {media: {"schema": {"type": "object"}} for media in patch_types(kind)}}
 
     def operation(action: str, request_body: dict) -> dict:
         return {
@@ -110,15 +126,13 @@ def group_version_document(group: str, version: str) -> dict | None:
     if version not in catalog.group_versions().get(group, []):
         return None
     paths = {}
-    base = f"/{_path_key(group, version)}"
     kinds = catalog.kinds_in(group, version)
     for kind in kinds:
-        scope = f"{base}/namespaces/{{namespace}}/{kind.plural}" if kind.namespaced else f"{base}/{kind.plural}"
+        collection, item = resource_paths(kind)
         operations = _operations(kind)
-        paths[scope] = operations["collection"]
-        paths[f"{scope}/{{name}}"] = operations["object"]
-    info = {"title": "Kubernetes", "version": discovery.KUBERNETES_VERSION["gitVersion"]}
-    return {"openapi": "3.0.0", "info": info, "paths": paths, "components": {"schemas": _components(kinds)}}
+        paths[collection] = operations["collection"]
+        paths[item] = operations["object"]
+    return {"openapi": "3.0.0", "info": info(), "paths": paths, "components": {"schemas": _components(kinds)}}
 
 
 @cache
@@ -126,9 +140,13 @@ def _encoded(group: str, version: str) -> bytes:
     return json.dumps(group_version_document(group, version), separators=(",", ":")).encode()
 
 
+def digest(encoded: bytes) -> str:
+    """upstream's computeETag: the uppercase hex SHA-512 of a document, so a cache keyed by it is never stale."""
+    return hashlib.sha512(encoded).hexdigest().upper()
+
+
 def content_hash(group: str, version: str) -> str:
-    """upstream: the uppercase hex SHA-512 of the document, so a client's cache keyed by it is never stale."""
-    return hashlib.sha512(_encoded(group, version)).hexdigest().upper()
+    return digest(_encoded(group, version))
 
 
 def root(prefix: str) -> dict:
