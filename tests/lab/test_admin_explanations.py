@@ -1,6 +1,12 @@
 """After a save or an action, the admin shows the kubectl command that makes the same change and the YAML diff the
 API server applied, HTML-escaped; every page of the cluster hears of it too."""
 
+import copy
+import html
+import json
+import re
+import shlex
+
 import pytest
 import yaml
 from asgiref.sync import async_to_sync
@@ -9,6 +15,7 @@ from django.urls import reverse
 from django.utils.html import escape, strip_tags
 
 from lab.apiserver import api_server_for
+from lab.demo import create_demo_cluster
 from lab.edit_explanations import EDIT_MESSAGE
 from lab.groups import cluster_group
 from lab.models import proxy_for
@@ -125,3 +132,27 @@ def test_admin_edits_are_announced_to_the_clusters_pages_with_who_made_them(brow
     assert [message["type"] for message in messages] == ["watch.event", EDIT_MESSAGE]
     explanation = messages[1]["explanation"]
     assert (explanation["command"], explanation["actor"]) == ("kubectl cordon worker-3", "admin")
+
+
+def test_the_patch_an_edit_is_explained_with_makes_the_same_edit_on_a_twin_cluster(browser, demo):
+    """The merge patch in the command, sent as kubectl sends it (PATCH, application/merge-patch+json) to a second
+    cluster seeded alike, leaves the Deployment as the form's save left it: labels added and removed, a container
+    list replaced, an annotation set."""
+    twin = create_demo_cluster(name="twin")
+    web = Deployment.objects.get(cluster=demo, name="web")
+    spec = copy.deepcopy(web.manifest["spec"])
+    spec["template"]["spec"]["containers"][0]["image"] = "nginx:1.28"
+    spec["minReadySeconds"] = 5
+    response = _change(browser, web, labels="tier: front\n", annotations="owner: it's me\n", spec=yaml.safe_dump(spec))
+    command = re.search(r'<pre class="kubelab-command"[^>]*>(.*?)</pre>', _explained(response), re.S).group(1)
+    words = shlex.split(html.unescape(command))
+    assert words[-2:] == ["-n", "default"]
+    assert words[:5] == ["kubectl", "patch", "deployment", "web", "--type=merge"]
+    api_server_for(twin).patch("Deployment", "default", "web", json.loads(words[words.index("-p") + 1]))
+
+    def edited(cluster):
+        obj = Deployment.objects.get(cluster=cluster, name="web").manifest
+        return obj["metadata"].get("labels"), obj["metadata"].get("annotations"), obj["spec"]
+
+    assert edited(twin) == edited(demo)
+    assert edited(demo)[:2] == ({"tier": "front"}, {"owner": "it's me"})
