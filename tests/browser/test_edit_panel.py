@@ -11,6 +11,10 @@ LIVE = "document.body.dataset.connection === 'live'"
 
 
 def test_cordon_in_the_page_then_scale_in_the_admin_are_explained(page, browser, lab_server):
+    japanese = browser.new_context(viewport={"width": 1280, "height": 720}, locale="ja-JP").new_page()
+    japanese.goto(f"{lab_server.url}/clusters/demo/")
+    japanese.wait_for_function(LIVE)
+    assert japanese.locator(".edits-box h2").text_content() == "この操作がしたこと"
     page.goto(f"{lab_server.url}/clusters/demo/")
     page.wait_for_function(LIVE)
     page.click("[data-tab=actions]")
@@ -23,6 +27,12 @@ def test_cordon_in_the_page_then_scale_in_the_admin_are_explained(page, browser,
     assert mine.locator(".edit-diff .file").all_text_contents() == ["--- a/v1.Node.worker-2", "+++ b/v1.Node.worker-2"]
     assert "+  unschedulable: true" in mine.locator(".edit-diff .add").all_text_contents()
     assert "resourceVersion" not in mine.locator(".edit-diff").text_content()
+    # Another page of the cluster (here in Japanese) lists the same edit as someone else's.
+    heard = japanese.locator(".edit").first
+    heard.wait_for()
+    assert heard.locator(".edit-who").text_content() == "anonymous による"
+    assert heard.locator(".edit-command").text_content() == "kubectl cordon worker-2"
+    japanese.context.close()
 
     admin = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
     admin.goto(f"{lab_server.url}/admin/login/?next=/admin/lab/deployment/")
