@@ -12,6 +12,8 @@ with whoever made it, since a Secret's contents reach no page.
 import uuid
 from dataclasses import asdict, dataclass
 
+from django.db import transaction
+
 from .groups import cluster_group
 from .object_diff import unified_diff
 from .publishing import send_to_group
@@ -39,6 +41,8 @@ def explain(command: str, changes: list[tuple[dict | None, dict | None]], actor:
 
 
 def announce(cluster_id: int, explanation: Explanation) -> None:
-    """Tell every page of the cluster (after the writes it explains are committed and published)."""
+    """Tell every page of the cluster, once the writes it explains are committed (the admin saves inside a
+    transaction), so it follows their watch events."""
     if not explanation.private:
-        send_to_group(cluster_group(cluster_id), {"type": EDIT_MESSAGE, "explanation": explanation.as_json()})
+        message = {"type": EDIT_MESSAGE, "explanation": explanation.as_json()}
+        transaction.on_commit(lambda: send_to_group(cluster_group(cluster_id), message))

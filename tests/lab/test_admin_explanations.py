@@ -156,3 +156,16 @@ def test_the_patch_an_edit_is_explained_with_makes_the_same_edit_on_a_twin_clust
 
     assert edited(twin) == edited(demo)
     assert edited(demo)[:2] == ({"tier": "front"}, {"owner": "it's me"})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_form_saves_explanation_is_announced_after_its_commit(browser, demo, channel_layer):
+    channel = async_to_sync(channel_layer.new_channel)()
+    async_to_sync(channel_layer.group_add)(cluster_group(demo.pk), channel)
+    web = Deployment.objects.get(cluster=demo, name="web")
+    _change(browser, web, labels="app: web\nlesson: one\n", spec=yaml.safe_dump(web.manifest["spec"]))
+    messages = [async_to_sync(channel_layer.receive)(channel) for _ in range(2)]
+    assert [message["type"] for message in messages] == ["watch.event", EDIT_MESSAGE]
+    assert messages[1]["explanation"]["command"] == (
+        """kubectl patch deployment web --type=merge -p '{"metadata":{"labels":{"lesson":"one"}}}' -n default"""
+    )
