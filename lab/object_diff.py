@@ -32,7 +32,8 @@ def shown(obj: dict | None, subresource: str | None = None) -> dict | None:
 
 
 def masked_secrets(before: dict | None, after: dict | None) -> tuple[dict | None, dict | None]:
-    """kubectl diff's masker: each Secret value becomes `***`, marked `(before)` / `(after)` where it changed."""
+    """kubectl diff's masker (k8s.io/kubectl/pkg/cmd/diff, `Masker`): each Secret value becomes `***`, marked
+    `(before)` / `(after)` where it changed."""
     if (before or after or {}).get("kind") != "Secret":
         return before, after
     before, after = copy.deepcopy(before), copy.deepcopy(after)
