@@ -73,9 +73,9 @@ def drain_node(row) -> list[tuple[dict, dict]]:
     """Cordon, then evict every pod on the node except mirror and DaemonSet pods; returns each written object before
     and after, the node first."""
     server = api_server_for(row.cluster)
-    changes = [(copy.deepcopy(to_kube(row)), None)]
+    node = copy.deepcopy(to_kube(row))
     with transaction.atomic():
-        changes[0] = (changes[0][0], server.patch("Node", None, row.name, {"spec": {"unschedulable": True}}))
+        changes = [(node, server.patch("Node", None, row.name, {"spec": {"unschedulable": True}}))]
         pods = proxy_for("Pod").objects.filter(cluster=row.cluster, node_name=row.name, deletion_timestamp__isnull=True)
         for pod in pods:
             if MIRROR_POD_ANNOTATION in (pod.manifest["metadata"].get("annotations") or {}):

@@ -169,3 +169,19 @@ def test_a_form_saves_explanation_is_announced_after_its_commit(browser, demo, c
     assert messages[1]["explanation"]["command"] == (
         """kubectl patch deployment web --type=merge -p '{"metadata":{"labels":{"lesson":"one"}}}' -n default"""
     )
+
+
+def test_drain_is_kubectl_drain_with_the_flags_its_pods_need_and_each_pods_diff(browser, demo):
+    operator = api_server_for(demo, operator=True)
+    operator.create("ServiceAccount", {"metadata": {"name": "default", "namespace": "default"}})
+    pod = {"metadata": {"name": "alone", "namespace": "default"}, "spec": {"containers": [{"name": "c", "image": "x"}]}}
+    operator.create("Pod", pod)
+    operator.bind("default", "alone", "worker-2")
+    worker = Node.objects.get(cluster=demo, name="worker-2")
+    response = browser.post(
+        reverse("admin:lab_node_changelist"), {"action": "drain", "_selected_action": [worker.pk]}, follow=True
+    )
+    shown = strip_tags(_explained(response))
+    assert "kubectl drain worker-2 --ignore-daemonsets --force" in shown
+    assert "--- a/v1.Node.worker-2" in shown and "--- a/v1.Pod.default.alone" in shown
+    assert "+  deletionTimestamp:" in shown
