@@ -13,6 +13,8 @@ import urllib.request
 import pytest
 import websocket
 
+from lab import kubectl_equivalents
+
 TWINS = ("twin-a", "twin-b")
 SETTLE_SECONDS = 60  # wall seconds for both control planes to converge (simulated minutes at the lab's speed)
 POD = """\
@@ -158,3 +160,25 @@ def test_the_explained_command_makes_the_same_change(
     deadline = time.monotonic() + SETTLE_SECONDS
     while (current := views())[0] != current[1]:
         assert time.monotonic() < deadline, f"{explanation['command']} left {current[1]}, the click {current[0]}"
+
+
+def test_an_admin_edits_merge_patch_does_in_kubectl_what_the_form_did(twins, lab, kubectl, kubectl_binary):
+    """The admin's form writes the whole object (a PUT, as `kubectl replace`); its explanation is the merge patch of
+    what changed. Quotes, a dollar sign and a removed label survive the shell and kubectl alike."""
+    configs = [lab.kubeconfig(name) for name in TWINS]
+    got = kubectl("get", "deployment/web", "-n", "default", "-o", "json", config=configs[0])
+    before = json.loads(got.stdout)
+    edited = json.loads(got.stdout)
+    edited["metadata"]["labels"] = {"tier": "front"}
+    edited["metadata"]["annotations"]["note"] = 'it\'s "$HOME"'
+    edited["spec"]["template"]["spec"]["containers"][0]["image"] = "nginx:1.28"
+    replaced = kubectl("replace", "-f", "-", config=configs[0], stdin=json.dumps(edited))
+    assert replaced.returncode == 0, replaced.stderr
+
+    command = kubectl_equivalents.patch("Deployment", "default", "web", before, edited)
+    ran = run_in_shell(command, kubectl_binary, configs[1])
+    assert ran.returncode == 0, f"{command}\n{ran.stderr}"
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while (current := [view(kubectl, config, "deployment/web", "default") for config in configs])[0] != current[1]:
+        assert time.monotonic() < deadline, f"{command} left {current[1]}, the form {current[0]}"
+    assert (current[1]["labels"], current[1]["annotations"]["note"]) == ({"tier": "front"}, 'it\'s "$HOME"')
