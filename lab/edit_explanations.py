@@ -26,7 +26,7 @@ class Explanation:
     command: str
     diff: str
     actor: str
-    id: str = ""
+    id: str
     private: bool = False  # a Secret was written: shown to the actor only
 
     def as_json(self) -> dict:
