@@ -21,7 +21,7 @@ from channels.db import database_sync_to_async
 
 from cluster_engine.api import errors
 
-from . import live_actions
+from . import explained_actions
 from .classroom.permissions import authorize_scope
 from .clockcontrol import set_clock, step
 from .frames import RequestConsumer
@@ -104,7 +104,8 @@ class ClusterConsumer(RequestConsumer):
         if action == "clock":
             await set_clock(self.cluster_id, paused=request.get("paused"), speed=request.get("speed"))
             return {}
-        return await database_sync_to_async(live_actions.perform)(self.cluster_id, request)
+        actor = await database_sync_to_async(explained_actions.actor_name)(self.scope)
+        return await database_sync_to_async(explained_actions.perform)(self.cluster_id, request, actor)
 
 
 def _requested_version(query_string: bytes) -> int | None:

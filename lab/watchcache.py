@@ -18,6 +18,7 @@ from channels.layers import get_channel_layer
 
 from cluster_engine.api import errors
 
+from .edit_explanations import EDIT_MESSAGE
 from .groups import cluster_group
 
 # How many events each cluster's window holds (upstream sizes its watch cache per resource; 10k events covers
@@ -116,6 +117,11 @@ class ClusterWatchCache:
             notice = {"type": "traffic", "traffic": message["traffic"]}
             for watcher in list(self.watchers):
                 if watcher.hears_requests:  # the cluster page's, not a kube API watch
+                    watcher.offer(notice)
+        elif kind == EDIT_MESSAGE:
+            notice = {"type": "edit", "explanation": message["explanation"]}
+            for watcher in list(self.watchers):
+                if watcher.hears_requests:  # the cluster page's "What this did" panel
                     watcher.offer(notice)
         elif kind == REQUEST_MESSAGE:
             notice = {"type": "request", "request": message["request"]}

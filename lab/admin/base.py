@@ -7,10 +7,12 @@ from django.utils.html import format_html
 
 from cluster_engine.api.errors import ApiError
 
+from .. import kubectl_equivalents as kubectl
 from ..apiserver import api_server_for
 from ..durations import human_duration
 from ..models import KubeObject
 from ..serializers import to_kube
+from . import explanations
 from .forms import form_for
 
 
@@ -66,7 +68,8 @@ class KubeObjectAdmin(admin.ModelAdmin):
         return () if obj is None else self.readonly_fields
 
     def save_model(self, request, obj, form, change):
-        """The form's clean already wrote the object through the API server; there is nothing left to save."""
+        """The form's clean already wrote the object through the API server; what is left is to say what it did."""
+        explanations.report_form_write(self, request, form)
 
     def delete_model(self, request, obj):
         self._delete(request, obj)
@@ -81,6 +84,9 @@ class KubeObjectAdmin(admin.ModelAdmin):
         except ApiError as error:
             self.message_user(request, f"{row}: {error.message}", messages.ERROR)
             return
+        command = kubectl.delete(row.kind, row.namespace or None, row.name)
+        after = None if result.finished else result.object
+        explanations.report(self, request, row.cluster, command, [(to_kube(row), after)])
         if not result.finished:
             self.message_user(
                 request,

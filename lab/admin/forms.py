@@ -5,6 +5,8 @@ the form was opened at, and asks the API server to write it. The API server deci
 409 conflict, an invalid value gets each 422 cause on the field it belongs to, and in both cases nothing is saved.
 """
 
+import copy
+
 import yaml
 from django import forms
 
@@ -60,9 +62,11 @@ def form_field_for(cause_field: str, form_fields) -> str | None:
 
 
 class KubeObjectForm(forms.ModelForm):
-    """Subclassed per kind and per add/change by `form_for`; `api_write` is what the API server returned."""
+    """Subclassed per kind and per add/change by `form_for`. Once the API server accepted the write, `written_change`
+    holds the object before it (None when adding), as the form sent it, and as the API server stored it."""
 
     adding = False
+    written_change: tuple[dict | None, dict, dict] | None = None
 
     class Meta:
         model = KubeObject
@@ -92,7 +96,7 @@ class KubeObjectForm(forms.ModelForm):
                 obj["metadata"]["namespace"] = data.get("namespace") or "default"
         else:
             cluster = self.instance.cluster
-            obj = to_kube(self.instance)
+            obj = copy.deepcopy(to_kube(self.instance))
             obj["metadata"]["resourceVersion"] = data["resource_version"]
         for name in METADATA_FIELDS:
             _put(obj["metadata"], name, data.get(name))
@@ -104,6 +108,8 @@ class KubeObjectForm(forms.ModelForm):
         except ApiError as error:
             self._add_status_errors(error)
             return
+        before = None if self.adding else to_kube(self.instance)
+        self.written_change = (before, obj, written)
         metadata = written["metadata"]
         self.instance = model.objects.get(
             cluster=cluster, namespace=metadata.get("namespace") or "", name=metadata["name"]

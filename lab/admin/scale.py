@@ -1,6 +1,8 @@
 """Scaling from the admin (deployments, replication controllers, stateful sets): an intermediate page asks for the
 replica count, as `kubectl scale` does."""
 
+import copy
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -9,7 +11,10 @@ from django.template.response import TemplateResponse
 from cluster_engine.api.errors import ApiError
 from cluster_engine.api.kinds import kind_named
 
+from .. import kubectl_equivalents as kubectl
 from ..apiserver import api_server_for
+from ..serializers import to_kube
+from . import explanations
 
 
 def _resource(kind: str) -> str:
@@ -28,12 +33,16 @@ def scale(modeladmin, request, queryset):
     if form.is_valid():
         replicas = form.cleaned_data["replicas"]
         for row in queryset.select_related("cluster"):
+            before = copy.deepcopy(to_kube(row))
+            body = {"spec": {"replicas": replicas}}
             try:
-                api_server_for(row.cluster).patch(row.kind, row.namespace, row.name, {"spec": {"replicas": replicas}})
+                written = api_server_for(row.cluster).patch(row.kind, row.namespace, row.name, body)
             except ApiError as error:
                 modeladmin.message_user(request, f"{row}: {error.message}", messages.ERROR)
                 continue
             modeladmin.message_user(request, f"{_resource(row.KIND)}/{row.name} scaled", messages.SUCCESS)
+            command = kubectl.scale(row.KIND, row.namespace, row.name, replicas)
+            explanations.report(modeladmin, request, row.cluster, command, [(before, written)])
         return None
     return TemplateResponse(
         request,

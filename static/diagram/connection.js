@@ -54,10 +54,12 @@ export class Connection {
       const request = this.requests.get(message.id);
       if (!request) return;
       this.requests.delete(message.id);
+      if (message.explanation) this.onEdit?.(message.explanation, true);
       if (message.type === "result") request.resolve(message);
       else request.reject(message.status);
       return;
     }
+    if (message.type === "edit") return this.onEdit?.(message.explanation, false);
     this.pending.push(message);
     this.scheduleFlush();
   }

@@ -4,6 +4,7 @@ import { Connection } from "./connection.js";
 import { renderDaemonSets } from "./daemonsets.js";
 import { ActionsPanel, Actions, ClockControls, Toast } from "./controls.js";
 import { Diagram, renderLegend } from "./diagram.js";
+import { EditPanel } from "./edits.js";
 import { t } from "./i18n.js";
 import { Inspector } from "./inspector.js";
 import { RequestFeed } from "./requests.js";
@@ -24,6 +25,7 @@ const onStatus = (status, detail) => {
 };
 const requestFeed = new RequestFeed(document.getElementById("request-feed"), () => diagram.requestArrived());
 const connection = new Connection(socketUrl, store, onStatus, (requests) => requestFeed.add(requests));
+new EditPanel(document.getElementById("edit-list"), connection);
 const toast = new Toast(document.getElementById("toast"));
 const actions = new Actions(connection, toast);
 const clock = new ClockControls(store, actions);

@@ -262,4 +262,6 @@ def test_replication_controllers_scale_from_the_admin(browser, demo):
     response = _act(browser, "replicationcontroller", "scale", [row], replicas="5", apply="Scale")
     row.refresh_from_db()
     assert row.manifest["spec"]["replicas"] == 5
-    assert [str(message) for message in response.wsgi_request._messages] == ["replicationcontroller/legacy scaled"]
+    scaled, explained = [str(message) for message in response.wsgi_request._messages]
+    assert scaled == "replicationcontroller/legacy scaled"
+    assert "kubectl scale replicationcontroller legacy --replicas=5 -n default" in explained

@@ -18,4 +18,6 @@ def test_stateful_sets_are_listed_with_ready_and_scale_from_the_admin(browser, d
     response = _act(browser, "statefulset", "scale", [row], replicas="4", apply="Scale")
     row.refresh_from_db()
     assert row.manifest["spec"]["replicas"] == 4
-    assert [str(message) for message in response.wsgi_request._messages] == ["statefulset.apps/db scaled"]
+    scaled, explained = [str(message) for message in response.wsgi_request._messages]
+    assert scaled == "statefulset.apps/db scaled"
+    assert "kubectl scale statefulset db --replicas=4 -n default" in explained
