@@ -41,6 +41,9 @@ CSRF_TRUSTED_ORIGINS = _env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 # Clusters outside a classroom are anyone's to change on a laptop; on a shared network, visitors without an account
 # may only watch them.
 DEMO_WATCH_ONLY = os.environ.get("KUBELAB_DEMO_WATCH_ONLY", "").lower() in ("1", "true", "yes")
+# How many of its latest writes each cluster's history keeps (besides the last write of every live object), i.e. how
+# far back the time-travel slider reaches: lab/history and the README's "Time travel" say what it costs.
+HISTORY_REVISIONS = int(os.environ.get("KUBELAB_HISTORY_REVISIONS", "200000"))
 
 INSTALLED_APPS = [
     "daphne",
