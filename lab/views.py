@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cluster_engine.runtime.clock import MAX_SPEED, MIN_SPEED
 
+from .classroom.permissions import actor_for, can_act
 from .models import Cluster
 
 SPEEDS = [speed for speed in (0.25, 0.5, 1, 2, 5, 10, 20, 50, 100) if MIN_SPEED <= speed <= MAX_SPEED]
@@ -22,4 +23,5 @@ def home(request):
 def cluster_page(request, name: str):
     """The diagram page; everything on it arrives over the cluster's WebSocket (list, then watch)."""
     cluster = get_object_or_404(Cluster, name=name)
-    return render(request, "lab/cluster.html", {"cluster": cluster, "speeds": SPEEDS})
+    time_travel = can_act(actor_for(request.user, request.session), cluster, "rewind")
+    return render(request, "lab/cluster.html", {"cluster": cluster, "speeds": SPEEDS, "time_travel": time_travel})
