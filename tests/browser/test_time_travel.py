@@ -68,3 +68,16 @@ def test_visitors_without_an_account_get_no_time_travel_bar(page, lab_server):
     page.goto(f"{lab_server.url}/clusters/demo/")
     page.wait_for_function(LIVE)
     assert page.locator("#time-travel").count() == 0
+
+
+def test_the_time_travel_bar_in_japanese(browser, lab_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="ja-JP")
+    page = context.new_page()
+    sign_in(page, lab_server)
+    assert page.locator("#time-status").text_content() == "ライブ"
+    assert page.locator("#time-fork").text_content() == "ここから続ける"
+    page.locator("#time-slider").fill(str(page.evaluate("window.kubelab.store.clock.now") / 2))
+    page.wait_for_function("document.getElementById('time-status').textContent.endsWith(' のリプレイ')")
+    assert page.locator("#time-play").text_content() == "リプレイを再生"
+    screenshot(page, "time-travel-04-japanese")
+    context.close()
