@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from django.db import connection, transaction
 
 from .groups import cluster_group, watch_message
-from .history.recording import record
+from .history.recording import record, removal
 from .models import Cluster, KubeObject
 from .publishing import send_to_group
 from .serializers import from_kube, new_row, to_kube
@@ -135,10 +135,7 @@ class OrmStorage:
     def remove(self, kind: str, namespace: str | None, name: str) -> None:
         self._require_transaction()
         self._rows(kind).filter(namespace=namespace or "", name=name).delete()
-        key_only = {"kind": kind, "metadata": {"name": name, "resourceVersion": str(self._revision)}}
-        if namespace:
-            key_only["metadata"]["namespace"] = namespace
-        record(self.cluster.pk, self._now(), "DELETED", kind, key_only)
+        record(self.cluster.pk, self._now(), "DELETED", kind, removal(kind, namespace, name, self._revision))
         self._remember(kind, (namespace or "", name), None, None)
 
     def on_commit(self, callback: Callable[[], None]) -> None:

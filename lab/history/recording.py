@@ -29,6 +29,14 @@ def decode(data: bytes) -> dict:
     return json.loads(zlib.decompress(data))
 
 
+def removal(kind: str, namespace: str | None, name: str, revision: int) -> dict:
+    """What a deletion records: the key and the deleting revision, all a watcher needs to drop the object."""
+    metadata = {"name": name, "resourceVersion": str(revision)}
+    if namespace:
+        metadata["namespace"] = namespace
+    return {"kind": kind, "metadata": metadata}
+
+
 def record(cluster_id: int, time: float, change: str, kind: str, obj: dict) -> None:
     """One committed write: `obj` as stored (for a DELETED, at least its key and the deleting revision)."""
     metadata = obj["metadata"]
