@@ -9,6 +9,7 @@ from cluster_engine.api.errors import ApiError
 from cluster_engine.api.kinds import ALL_KINDS
 from lab.apiserver import api_server_for
 from lab.history import recording
+from lab.history.forking import fork_name
 from lab.history.reading import changes_after, horizon, objects_at, revision_at
 from lab.models import Cluster, HistoryEntry
 from lab.storage import OrmStorage
@@ -132,3 +133,9 @@ def test_the_state_rebuilt_at_a_revision_is_what_storage_held_then(demo, channel
     assert len(captured) >= 5
     for revision, objects in captured.items():
         assert keyed(objects_at(demo, revision)) == keyed(objects)
+
+
+def test_a_fork_is_named_for_the_simulated_second_and_fits_a_cluster_name():
+    assert fork_name(Cluster(name="demo"), 754.9) == "demo-at-754"
+    long = fork_name(Cluster(name="c" * 63), 123456.0)
+    assert long == "c" * 53 + "-at-123456" and len(long) == 63
