@@ -25,10 +25,11 @@ def api_server_for(
     """A client's API server (refusing with 503 while the simulated kube-apiserver is down) or, with
     `operator=True`, the simulator's own hands (seeding, powering machines), which no fault can lock out.
     The control plane passes its live clock and seeded rng; other callers get the clock as last stored."""
-    storage = OrmStorage(cluster)
+    clock = clock or clock_for(cluster)
+    storage = OrmStorage(cluster, clock)
     return ApiServer(
         storage,
-        clock or clock_for(cluster),
+        clock,
         rng or random.Random(),
         gate=None if operator else gate_for(storage),
         max_replicas=cluster.max_replicas,

@@ -25,6 +25,7 @@ from . import explained_actions
 from .classroom.permissions import authorize_scope
 from .clockcontrol import set_clock, step
 from .frames import RequestConsumer
+from .history import live as time_travel
 from .live_snapshot import DIAGRAM_KIND_SET, cluster_snapshot
 from .models import Cluster
 from .watchcache import watch_cache
@@ -104,6 +105,8 @@ class ClusterConsumer(RequestConsumer):
         if action == "clock":
             await set_clock(self.cluster_id, paused=request.get("paused"), speed=request.get("speed"))
             return {}
+        if action in time_travel.ACTIONS:
+            return await database_sync_to_async(time_travel.perform)(self.cluster_id, request)
         actor = await database_sync_to_async(explained_actions.actor_name)(self.scope)
         return await database_sync_to_async(explained_actions.perform)(self.cluster_id, request, actor)
 

@@ -79,7 +79,7 @@ class ClusterHost:
         close_old_connections()
         cluster = Cluster.objects.get(pk=self.cluster_id)
         self.clock = SimClock(epoch=cluster.epoch, now=cluster.now, speed=cluster.speed, paused=cluster.paused)
-        self.storage = OrmStorage(cluster)
+        self.storage = OrmStorage(cluster, self.clock)
         rng = random.Random(cluster.seed * 2 + 1)
         server = ApiServer(
             self.storage, self.clock, rng, gate=gate_for(self.storage), max_replicas=cluster.max_replicas

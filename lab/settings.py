@@ -46,6 +46,9 @@ DEMO_WATCH_ONLY = os.environ.get("KUBELAB_DEMO_WATCH_ONLY", "").lower() in ("1",
 # (never one from the machine's PATH), against this process's kube API unless KUBELAB_TERMINAL_KUBE_API names it.
 KUBECTL_BINARY = os.environ.get("KUBELAB_KUBECTL") or str(Path(sys.executable).parent / "kubectl")
 TERMINAL_KUBE_API = os.environ.get("KUBELAB_TERMINAL_KUBE_API", "")
+# How many of its latest writes each cluster's history keeps (besides the last write of every live object), i.e. how
+# far back the time-travel slider reaches: lab/history and the README's "Time travel" say what it costs.
+HISTORY_REVISIONS = int(os.environ.get("KUBELAB_HISTORY_REVISIONS", "200000"))
 
 INSTALLED_APPS = [
     "daphne",

@@ -14,7 +14,8 @@ thousands of pods thus costs about one statement per write. Any exception leavin
 of it, since the rollback may have undone what was remembered.
 
 Every kind lives in one table (lab/models/objects.py): a row per object, keyed by (cluster, kind, namespace, name),
-holding the object as it was stored.
+holding the object as it was stored. Each write is also recorded in the cluster's history (lab/history), in the
+same transaction, stamped with the simulated time of the clock the storage was given (else the stored clock's).
 """
 
 import pickle
@@ -24,6 +25,7 @@ from contextlib import contextmanager
 from django.db import connection, transaction
 
 from .groups import cluster_group, watch_message
+from .history.recording import record, removal
 from .models import Cluster, KubeObject
 from .publishing import send_to_group
 from .serializers import from_kube, new_row, to_kube
@@ -39,8 +41,9 @@ def _copy(obj: dict) -> dict:
 class OrmStorage:
     """Storage for one cluster; one instance per thread (it tracks the transaction it is in)."""
 
-    def __init__(self, cluster: Cluster):
+    def __init__(self, cluster: Cluster, clock=None):
         self.cluster = cluster
+        self.clock = clock
         self._depth = 0
         self._revision = 0
         self._outbox: list[dict] = []
@@ -123,13 +126,16 @@ class OrmStorage:
             row = self._row_of.get((kind, key))  # None: known to be absent, so this is an insert
         else:
             row = self._row(kind, key)
+        change = "ADDED" if row is None else "MODIFIED"
         row = new_row(self.cluster, obj) if row is None else from_kube(obj, row)
         row.save()
+        record(self.cluster.pk, self._now(), change, kind, obj)
         self._remember(kind, key, _copy(obj), row)
 
     def remove(self, kind: str, namespace: str | None, name: str) -> None:
         self._require_transaction()
         self._rows(kind).filter(namespace=namespace or "", name=name).delete()
+        record(self.cluster.pk, self._now(), "DELETED", kind, removal(kind, namespace, name, self._revision))
         self._remember(kind, (namespace or "", name), None, None)
 
     def on_commit(self, callback: Callable[[], None]) -> None:
@@ -144,6 +150,9 @@ class OrmStorage:
         events, self._outbox = self._outbox, []
         if events:
             send_to_group(cluster_group(self.cluster.pk), watch_message(events))
+
+    def _now(self) -> float:
+        return self.clock.now if self.clock is not None else self.cluster.now
 
     def _remember(self, kind: str, key: tuple[str, str], obj: dict | None, row) -> None:
         self._known.setdefault(kind, {})[key] = obj

@@ -10,7 +10,7 @@ from cluster_engine.controller_names import controller_manager_controllers
 from cluster_engine.runtime.clock import MAX_SPEED, MIN_SPEED
 
 from .classroom.cluster_access import create_refusal, delete_refusal, membership_of, visible_clusters
-from .classroom.permissions import actor_for
+from .classroom.permissions import actor_for, can_act
 from .cluster_cards import cluster_cards
 from .cluster_form import NewClusterForm
 from .models import Cluster
@@ -70,5 +70,11 @@ def cluster_delete(request, name: str):
 def cluster_page(request, name: str):
     """The diagram page; everything on it arrives over the cluster's WebSocket (list, then watch)."""
     cluster = get_object_or_404(Cluster, name=name)
-    context = {"cluster": cluster, "speeds": SPEEDS, "controllers": controller_manager_controllers()}
+    time_travel = can_act(actor_for(request.user, request.session), cluster, "rewind")
+    context = {
+        "cluster": cluster,
+        "speeds": SPEEDS,
+        "controllers": controller_manager_controllers(),
+        "time_travel": time_travel,
+    }
     return render(request, "lab/cluster.html", context)

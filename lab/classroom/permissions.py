@@ -4,6 +4,8 @@
 - An instructor acts on the clusters of the classrooms they teach (demo and every student's sandbox).
 - A student (a session that joined a classroom) acts on their own sandbox only: never on the class demo, never on
   another student's sandbox, never on a cluster outside the classroom.
+- Travelling back in a cluster's history and forking it (TIME_TRAVEL_ACTIONS) is a teacher's tool: only admins and
+  instructors (of the cluster's classroom, if it has one) may, whoever else may watch or change the cluster.
 - Anyone else keeps the free run of clusters that belong to no classroom (unless settings.DEMO_WATCH_ONLY, where
   visitors without an account may only watch them), and none of the classroom's.
 A refusal is a Kubernetes 403 Forbidden Status whose message says what was refused and what to do instead, in
@@ -24,6 +26,7 @@ from .language import language_of
 from .models import TEACH_PERMISSION, Classroom, Student
 
 STUDENT_SESSION_KEY = "classroom_student_id"
+TIME_TRAVEL_ACTIONS = frozenset({"rewind", "replay", "fork"})
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,8 @@ def refusal(actor: Actor, cluster, action: str) -> str | None:
     if actor.is_admin:
         return None
     classroom, owner = _classroom_of(cluster.pk)
+    if action in TIME_TRAVEL_ACTIONS and not actor.is_instructor:
+        return _("only instructors and admins can rewind a cluster's history or fork it")
     if actor.student is not None:
         if owner is not None and owner.pk == actor.student.pk:
             return None

@@ -21,6 +21,7 @@ export class Connection {
     this.nextId = 1;
     this.backoff = 250;
     this.listed = false;
+    this.held = false; // while the page shows the past (time_travel.js), live frames are dropped
   }
 
   open() {
@@ -60,6 +61,7 @@ export class Connection {
       return;
     }
     if (message.type === "edit") return this.onEdit?.(message.explanation, false);
+    if (this.held) return;
     this.pending.push(message);
     this.scheduleFlush();
   }
@@ -110,6 +112,19 @@ export class Connection {
     }
     applyEvents();
     if (requests.length) this.onRequests(requests);
+  }
+
+  // Back to the present after showing the past: a new socket and a fresh list, as after "410 Gone".
+  relist() {
+    const old = this.socket;
+    this.socket = null;
+    this.held = false;
+    this.listed = false;
+    this.pending = [];
+    for (const { reject } of this.requests.values()) reject(offlineStatus());
+    this.requests.clear();
+    old?.close();
+    this.open();
   }
 
   // Send a request ({action: ...}); resolves with the server's result, rejects with a Kubernetes Status.

@@ -10,6 +10,7 @@ import { Inspector } from "./inspector.js";
 import { RequestFeed } from "./requests.js";
 import { ClusterStore } from "./store.js";
 import { Timeline } from "./timeline.js";
+import { startTimeTravel } from "./time_travel.js";
 import { TrafficOverlay, TrafficPanel } from "./traffic.js";
 import { renderServices, renderWorkloads } from "./workloads.js";
 
@@ -75,6 +76,7 @@ diagram.onRender = (model) => {
 };
 renderLegend(document.getElementById("legend"));
 connection.open();
+startTimeTravel(document.getElementById("time-travel"), { store, connection, toast });
 
 // A handle for the browser console (and the browser tests): the live store, diagram and connection.
 window.kubelab = { store, diagram, connection, requestFeed };
