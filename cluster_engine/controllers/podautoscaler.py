@@ -25,6 +25,7 @@ COMPONENT = "horizontal-pod-autoscaler"
 # upstream: --horizontal-pod-autoscaler-sync-period
 SYNC_PERIOD = 15.0
 SCALABLE = ("Deployment", "ReplicaSet", "StatefulSet", "ReplicationController")
+SCALE_UP, SCALE_DOWN = 1, -1
 
 
 def metric_name(metric: dict) -> str:
@@ -272,7 +273,7 @@ class HorizontalController(Controller):
         result = desired
         if desired > current:
             # upstream: no further scale-up until past scale-ups leave the policies' periods
-            limit = max(self._scale_up_limit(key, current, up, now), current)
+            limit = max(self._policy_limit(key, current, up, now, SCALE_UP), current)
             allowed = min(limit, maximum)
             if allowed < desired:
                 result = allowed
@@ -287,7 +288,7 @@ class HorizontalController(Controller):
                         "the desired replica count is more than the maximum replica count",
                     )
         elif desired < current:
-            limit = min(self._scale_down_limit(key, current, down, now), current)
+            limit = min(self._policy_limit(key, current, down, now, SCALE_DOWN), current)
             allowed = max(limit, minimum)
             if allowed > desired:
                 result = allowed
@@ -304,42 +305,9 @@ class HorizontalController(Controller):
         conditions["ScalingLimited"] = ("True" if reason != "DesiredWithinRange" else "False", reason, message)
         return result
 
-    def _period_change(self, events: list[tuple[float, int]], period: float, now: float) -> int:
-        return sum(change for when, change in events if when > now - period)
-
-    def _scale_up_limit(self, key: str, current: int, rules: dict, now: float) -> int:
-        if rules.get("selectPolicy") == "Disabled":
-            return current
-        proposals = []
-        for policy in rules.get("policies") or []:
-            period = policy.get("periodSeconds", 15)
-            added = self._period_change(self.scale_up_events.get(key, []), period, now)
-            deleted = self._period_change(self.scale_down_events.get(key, []), period, now)
-            start = current - added + deleted
-            if policy["type"] == "Pods":
-                proposals.append(start + policy["value"])
-            else:
-                proposals.append(math.ceil(start * (1 + policy["value"] / 100)))
-        if not proposals:
-            return current
-        return min(proposals) if rules.get("selectPolicy") == "Min" else max(proposals)
-
-    def _scale_down_limit(self, key: str, current: int, rules: dict, now: float) -> int:
-        if rules.get("selectPolicy") == "Disabled":
-            return current
-        proposals = []
-        for policy in rules.get("policies") or []:
-            period = policy.get("periodSeconds", 15)
-            added = self._period_change(self.scale_up_events.get(key, []), period, now)
-            deleted = self._period_change(self.scale_down_events.get(key, []), period, now)
-            start = current - added + deleted
-            if policy["type"] == "Pods":
-                proposals.append(start - policy["value"])
-            else:
-                proposals.append(math.floor(start * (1 - policy["value"] / 100)))
-        if not proposals:
-            return current
-        return max(proposals) if rules.get("selectPolicy") == "Min" else min(proposals)
+    def _policy_limit(self, key: str, current: int, rules: dict, now: float, direction: int) -> int:
+        events = (self.scale_up_events.get(key, []), self.scale_down_events.get(key, []))
+        return policy_limit(current, rules, *events, now, direction)
 
     def _record_scale(self, key: str, current: int, desired: int, now: float) -> None:
         store = self.scale_up_events if desired > current else self.scale_down_events
@@ -375,6 +343,37 @@ class HorizontalController(Controller):
 
     def _event(self, hpa: dict, type_: str, reason: str, message: str) -> None:
         self.ctx.events.record(hpa, type_, reason, message, COMPONENT)
+
+
+def policy_limit(
+    current: int,
+    rules: dict,
+    scale_ups: list[tuple[float, int]],
+    scale_downs: list[tuple[float, int]],
+    now: float,
+    direction: int,
+) -> int:
+    """upstream calculateScaleUpLimitWithScalingRules (direction SCALE_UP) and
+    calculateScaleDownLimitWithBehaviors (SCALE_DOWN): each policy allows its change from the size the target had
+    when the policy's period began; `Min` picks the smallest change, `Max` (the default) the largest."""
+    if rules.get("selectPolicy") == "Disabled":
+        return current
+    proposals = []
+    for policy in rules.get("policies") or []:
+        period = policy.get("periodSeconds", 15)
+        added = sum(change for when, change in scale_ups if when > now - period)
+        deleted = sum(change for when, change in scale_downs if when > now - period)
+        start = current - added + deleted
+        if policy["type"] == "Pods":
+            proposals.append(start + direction * policy["value"])
+        else:
+            # rounded away from the start, so a small percentage still changes the size by one
+            proposed = start * (1 + direction * policy["value"] / 100)
+            proposals.append(math.ceil(proposed) if direction == SCALE_UP else math.floor(proposed))
+    if not proposals:
+        return current
+    smallest_change = rules.get("selectPolicy") == "Min"
+    return min(proposals) if (direction == SCALE_UP) == smallest_change else max(proposals)
 
 
 def _behavior(hpa: dict) -> tuple[dict, dict]:
