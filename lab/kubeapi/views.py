@@ -15,7 +15,7 @@ from cluster_engine.api import errors
 from ..apiserver import api_server_for, clock_for
 from ..models import Cluster
 from ..watchcache import watch_cache
-from . import auth, catalog, discovery, handlers, metrics, reviews, routes
+from . import auth, catalog, custom_metrics, discovery, handlers, metrics, reviews, routes
 from .activity import announce
 from .handlers import include_object
 from .list_options import ListOptions
@@ -83,6 +83,11 @@ def serve(request, cluster: Cluster, root: str, segments: list[str]):
     if (group, version_name) == (metrics.GROUP, metrics.VERSION):
         response = metrics.handle(request, api_server_for(cluster), identity, target, clock_for(cluster).wall_time())
         announce(cluster, identity, request, "list" if target.collection else "get", target, response.status_code)
+        return response
+    if (group, version_name) == (custom_metrics.GROUP, custom_metrics.VERSION):
+        clock = clock_for(cluster).wall_time()
+        response = custom_metrics.handle(request, api_server_for(cluster), identity, target, clock)
+        announce(cluster, identity, request, "get", target, response.status_code)
         return response
     review = catalog.review(group, version_name, target.resource)
     if review is not None and target.collection and target.namespace is None:
