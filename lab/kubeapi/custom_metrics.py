@@ -21,15 +21,6 @@ GROUP, VERSION = "custom.metrics.k8s.io", "v1beta2"
 API_VERSION = f"{GROUP}/{VERSION}"
 
 
-def group_entry() -> dict:
-    version = {"groupVersion": API_VERSION, "version": VERSION}
-    return {"name": GROUP, "versions": [version], "preferredVersion": version}
-
-
-def api_group() -> dict:
-    return {"kind": "APIGroup", "apiVersion": "v1", **group_entry()}
-
-
 def resource_list() -> dict:
     """The metrics the adapter serves, one `<resource>/<metric>` entry each, as its discovery lists them."""
     resource = {
@@ -40,6 +31,10 @@ def resource_list() -> dict:
         "verbs": ["get"],
     }
     return {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": API_VERSION, "resources": [resource]}
+
+
+def verb(_target: Target) -> str:
+    return "get"  # every metric read is a get, of one object or of `*`
 
 
 def handle(request, server, identity, target: Target, now) -> HttpResponse:

@@ -5,21 +5,13 @@ from cluster_engine.traffic.request_rate import METRIC, requests_per_second
 from cluster_engine.usage import LOAD_ANNOTATION
 from tests.engine.traffic.helpers import cluster, web_pods
 
-from .test_podautoscaler import conditions, replicas
+from .test_podautoscaler import conditions, hpa, replicas
 
 
 def autoscaler(*metrics: dict) -> dict:
-    return {
-        "apiVersion": "autoscaling/v2",
-        "kind": "HorizontalPodAutoscaler",
-        "metadata": {"name": "web", "namespace": "default"},
-        "spec": {
-            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
-            "minReplicas": 1,
-            "maxReplicas": 10,
-            "metrics": list(metrics),
-        },
-    }
+    manifest = hpa()
+    manifest["spec"]["metrics"] = list(metrics)
+    return manifest
 
 
 def requests_metric(average: str) -> dict:
