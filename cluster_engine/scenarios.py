@@ -8,6 +8,7 @@ An HA cluster has three control-plane nodes, each hosting every component.
 
 from .addons import node_agents
 from .nodes.system_info import first_boot_id, node_system_info
+from .priorityclasses import system_priority_classes
 from .storageclasses import storage_classes
 
 CONTROL_PLANE_LABEL = "node-role.kubernetes.io/control-plane"
@@ -78,8 +79,8 @@ def component_manifest(component: str, node_name: str) -> dict:
 
 
 def cluster_objects(topology: str = "single", workers: int = 3) -> list[dict]:
-    """Namespaces, nodes, control-plane components, storage classes and node agents of an empty cluster, in creation
-    order."""
+    """Namespaces, nodes, control-plane components, storage classes, the system priority classes and node agents of
+    an empty cluster, in creation order."""
     objects = [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}} for name in SYSTEM_NAMESPACES]
     control_planes = 3 if topology == "ha" else 1
     for index in range(control_planes):
@@ -88,7 +89,7 @@ def cluster_objects(topology: str = "single", workers: int = 3) -> list[dict]:
         objects += [component_manifest(component, name) for component in COMPONENTS]
     for index in range(workers):
         objects.append(node_manifest(f"worker-{index + 1}", control_planes + index, zone=index % 3 + 1))
-    return objects + storage_classes() + node_agents()
+    return objects + storage_classes() + system_priority_classes() + node_agents()
 
 
 def web_app(replicas: int = 3, name: str = "web", image: str = "nginx:1.27") -> list[dict]:
