@@ -9,6 +9,7 @@ worker count, their virtual machine size and how many availability zones they ar
 
 from .addons import node_agents
 from .nodes.system_info import first_boot_id, node_system_info
+from .priorityclasses import system_priority_classes
 from .storageclasses import storage_classes
 from .vm_sizes import DEFAULT_VM_SIZE, VM_SIZES
 
@@ -85,9 +86,10 @@ def component_manifest(component: str, node_name: str) -> dict:
 def cluster_objects(
     topology: str = "single", workers: int = 3, vm_size: str = DEFAULT_VM_SIZE, zones: int = MAX_ZONES
 ) -> list[dict]:
-    """Namespaces, nodes, control-plane components, storage classes and node agents of an empty cluster, in creation
-    order. Nodes are spread round-robin over zones 1 to `zones` of the region, as AKS spreads a zone-redundant node
-    pool; the workers are `vm_size` machines (the control-plane nodes keep the default size)."""
+    """Namespaces, nodes, control-plane components, storage classes, the system priority classes and node agents of
+    an empty cluster, in creation order. Nodes are spread round-robin over zones 1 to `zones` of the region, as AKS
+    spreads a zone-redundant node pool; the workers are `vm_size` machines (the control-plane nodes keep the default
+    size)."""
     if vm_size not in VM_SIZES:
         raise ValueError(f"vmSize {vm_size!r} is not offered; choose one of {', '.join(sorted(VM_SIZES))}")
     if not 1 <= zones <= MAX_ZONES:
@@ -101,7 +103,7 @@ def cluster_objects(
     for index in range(workers):
         name = f"worker-{index + 1}"
         objects.append(node_manifest(name, control_planes + index, zone=index % zones + 1, vm_size=vm_size))
-    return objects + storage_classes() + node_agents()
+    return objects + storage_classes() + system_priority_classes() + node_agents()
 
 
 def web_app(replicas: int = 3, name: str = "web", image: str = "nginx:1.27") -> list[dict]:

@@ -11,6 +11,7 @@ import ipaddress
 import uuid
 
 from . import (
+    admission_priority,
     admission_storage,
     batch_defaults,
     daemonset,
@@ -20,6 +21,7 @@ from . import (
     statefulset,
     validation_autoscaling,
     validation_discovery,
+    validation_scheduling,
 )
 from .clone import clone
 from .kinds import Kind, kind_named
@@ -64,6 +66,7 @@ def admit_update(kind: Kind, old: dict, new: dict, server) -> None:
         _default_stateful_set(new, server)
     elif kind.kind == "Pod":
         _default_pod_spec(new.setdefault("spec", {}))
+        admission_priority.keep_pod_priority(old, new)
     elif kind.kind == "Service":
         _default_service_update(old, new, server)
     elif kind.kind == "Node":
@@ -81,12 +84,16 @@ def admit_update(kind: Kind, old: dict, new: dict, server) -> None:
     elif kind.kind == "DaemonSet":
         _default_daemonset(new, server)
         daemonset.set_template_generation(new, old)
+    elif kind.kind == "PriorityClass":
+        validation_scheduling.default_priority_class(new)
 
 
 def validate_update(kind: Kind, old: dict, new: dict, server) -> None:
     """Validating admission plugins, which see an update after the registry validated it."""
     if kind.kind == "PersistentVolumeClaim":
         admission_storage.validate_claim_update(old, new, server)
+    elif kind.kind == "PriorityClass":
+        admission_priority.validate_priority_class(new, server, old)
 
 
 def merge_for_update(kind: Kind, current: dict, new: dict, subresource: str | None) -> dict:
@@ -188,6 +195,7 @@ def _admit_pod(obj, server):
             {"name": obj["metadata"].get("name", ""), "kind": "pods"},
         )
     spec["serviceAccountName"] = spec["serviceAccount"] = account
+    admission_priority.admit_pod(obj, server)
     _add_default_tolerations(spec)
 
 
@@ -539,6 +547,7 @@ _CREATE_DEFAULTS = {
     "CronJob": _default_cronjob,
     "DaemonSet": _default_daemonset,
     "PodDisruptionBudget": lambda obj, server: disruption.set_defaults(obj),
+    "PriorityClass": validation_scheduling.default_priority_class,
 }
 _CREATE_ADMISSION = {
     "Namespace": _admit_namespace,
@@ -548,4 +557,5 @@ _CREATE_ADMISSION = {
     "PersistentVolumeClaim": admission_storage.admit_claim,
     "Job": _admit_job,
     "CronJob": _admit_cronjob,
+    "PriorityClass": admission_priority.validate_priority_class,
 }

@@ -129,6 +129,7 @@ ALL_KINDS = (
     Kind("StorageClass", "storage.k8s.io/v1", "storageclasses", False, ("sc",)),
     Kind("VolumeAttachment", "storage.k8s.io/v1", "volumeattachments", False, (), ("status",)),
     Kind("CSINode", "storage.k8s.io/v1", "csinodes", False),
+    Kind("PriorityClass", "scheduling.k8s.io/v1", "priorityclasses", False, ("pc",)),
     Kind("Lease", "coordination.k8s.io/v1", "leases", True),
     Kind(
         "ControlPlaneComponent",

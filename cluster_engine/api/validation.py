@@ -17,6 +17,7 @@ from . import (
     validation_autoscaling,
     validation_batch,
     validation_discovery,
+    validation_scheduling,
     validation_storage,
 )
 from .errors import FieldError, duplicate, forbidden, invalid, not_supported, required, too_long
@@ -457,6 +458,8 @@ def _immutable(kind: Kind, old: dict, new: dict) -> list[FieldError]:
         problems += daemonset.immutable(old, new)
     if kind.kind == "Pod" and not _pod_update_allowed(old.get("spec") or {}, new.get("spec") or {}):
         problems.append(forbidden("spec", POD_UPDATE_MESSAGE))
+    if kind.kind == "PriorityClass":
+        problems += validation_scheduling.priority_class_update(old, new)
     problems += validation_storage.storage_update(kind.kind, old, new)
     return problems
 
@@ -503,4 +506,5 @@ _VALIDATORS = {
     "CronJob": validation_batch.cronjob,
     "DaemonSet": daemonset.validate,
     "PodDisruptionBudget": disruption.validate,
+    "PriorityClass": validation_scheduling.priority_class,
 }

@@ -4,6 +4,7 @@ and pkg/apis/autoscaling/validation word them."""
 import copy
 
 from .errors import FieldError, forbidden, invalid, not_supported, required
+from .names import dns1123_label
 from .quantity import QuantityError, parse_quantity
 
 # upstream: the default metric when none is given, 80 % of the CPU request (DefaultCPUUtilization)
@@ -107,6 +108,14 @@ def _metric(metric: dict, path: str) -> list[FieldError]:
         for other in ("containerResource", "external", "object", "pods", "resource")
         if other != field and metric.get(other) is not None
     ]
+    if kind == "Pods":
+        problems += _pods_source(source, f"{path}.pods")
+    if kind == "ContainerResource":
+        container = source.get("container")
+        if not container:
+            problems.append(required(f"{path}.{field}.container", "must specify a container"))
+        else:
+            problems += dns1123_label(container, f"{path}.{field}.container")
     if kind in ("Resource", "ContainerResource"):
         if not source.get("name"):
             problems.append(required(f"{path}.{field}.name", "must specify a resource name"))
@@ -126,6 +135,20 @@ def _metric(metric: dict, path: str) -> list[FieldError]:
                     "may not set both a target raw value and a target utilization",
                 )
             )
+    return problems
+
+
+def _pods_source(source: dict, path: str) -> list[FieldError]:
+    """upstream validatePodsSource, with validateMetricIdentifier."""
+    name = (source.get("metric") or {}).get("name")
+    if not name:
+        problems = [required(f"{path}.metric.name", "must specify a metric name")]
+    else:
+        problems = [invalid(f"{path}.metric.name", name, message) for message in _path_segment(name)]
+    target = source.get("target") or {}
+    problems += _target(target, f"{path}.target")
+    if target.get("averageValue") is None:
+        problems.append(required(f"{path}.target.averageValue", "must specify a positive target averageValue"))
     return problems
 
 

@@ -17,6 +17,7 @@ from .batch_defaults import (
 from .errors import FieldError, forbidden, invalid, not_supported, required
 from .labels import requirements_from_selector, selector_matches
 from .podspec import label_selector, non_negative, pod_spec
+from .validation_job_indexes import index_fields
 
 COMPLETION_MODES = ("NonIndexed", "Indexed")
 POD_FAILURE_POLICY_ACTIONS = ("Count", "FailIndex", "FailJob", "Ignore")
@@ -92,6 +93,7 @@ def job_spec(spec: dict, path: str) -> list[FieldError]:
                     f"must be less than or equal to {MAX_PARALLELISM_FOR_INDEXED_JOB} when completion mode is Indexed",
                 )
             )
+    problems += index_fields(spec, path)
     policy = spec.get("podFailurePolicy")
     if policy is not None:
         problems += _pod_failure_policy(spec, policy, f"{path}.podFailurePolicy")
@@ -211,7 +213,8 @@ def job_update(old: dict, new: dict) -> list[FieldError]:
     """upstream ValidateJobSpecUpdate: fields fixed once the Job exists."""
     old_spec, new_spec = old.get("spec") or {}, new.get("spec") or {}
     problems = []
-    for field in ("completions", "selector", "template", "completionMode", "podFailurePolicy", "backoffLimitPerIndex"):
+    immutable = ("completions", "selector", "template", "completionMode", "podFailurePolicy", "backoffLimitPerIndex")
+    for field in (*immutable, "successPolicy"):
         if new_spec.get(field) != old_spec.get(field):
             problems.append(invalid(f"spec.{field}", new_spec.get(field), "field is immutable"))
     return problems

@@ -7,9 +7,8 @@ Subsets are repacked so pods exposing the same ports share one subset, addresses
 """
 
 from ..api.errors import ApiError
-from ..runtime.cache import key_of
 from ..runtime.component import Controller
-from .pods import is_ready, is_terminal
+from .service_pods import conditions, find_port, pod_reference, selects, services_selecting, should_be_in_endpoints
 
 COMPONENT = "endpoint-controller"
 
@@ -23,16 +22,8 @@ class EndpointsController(Controller):
     def start(self) -> None:
         self.watch("Service")
         self.watch("Endpoints")
-        self.watch("Pod", self._services_of)
+        self.watch("Pod", lambda pod: services_selecting(self.ctx.cache, pod))
         super().start()
-
-    def _services_of(self, pod: dict) -> list[str]:
-        labels = pod["metadata"].get("labels") or {}
-        return [
-            key_of(service)
-            for service in self.ctx.cache.list("Service", pod["metadata"].get("namespace"))
-            if _selects(service, labels)
-        ]
 
     def reconcile(self, key: str) -> float | None:
         namespace, _, name = key.partition("/")
@@ -65,26 +56,21 @@ class EndpointsController(Controller):
         publish_not_ready = bool(service["spec"].get("publishNotReadyAddresses"))
         entries = []  # (ports tuple, ready?, address)
         for pod in self.ctx.cache.list("Pod", service["metadata"]["namespace"]):
-            if not _selects(service, pod["metadata"].get("labels") or {}):
+            if not selects(service, pod["metadata"].get("labels") or {}):
                 continue
-            if not _should_be_in_endpoints(pod, publish_not_ready):
+            if not should_be_in_endpoints(pod, publish_not_ready):
                 continue
             address = {
                 "ip": pod["status"]["podIP"],
                 "nodeName": pod["spec"].get("nodeName"),
-                "targetRef": {
-                    "kind": "Pod",
-                    "namespace": pod["metadata"]["namespace"],
-                    "name": pod["metadata"]["name"],
-                    "uid": pod["metadata"]["uid"],
-                },
+                "targetRef": pod_reference(pod),
             }
             if not address["nodeName"]:
                 del address["nodeName"]
-            ready = publish_not_ready or is_ready(pod)
+            ready = conditions(service, pod)["ready"]
             ports = []
             for service_port in service["spec"].get("ports") or []:
-                number = _find_port(pod, service_port)
+                number = find_port(pod, service_port)
                 if number is not None:
                     ports.append(_endpoint_port(service_port, number))
             if ports or not service["spec"].get("ports"):
@@ -98,33 +84,6 @@ class EndpointsController(Controller):
         except ApiError as error:
             if error.code != 404:
                 raise
-
-
-def _selects(service: dict, labels: dict) -> bool:
-    selector = service["spec"].get("selector")
-    return bool(selector) and all(labels.get(key) == value for key, value in selector.items())
-
-
-def _should_be_in_endpoints(pod: dict, include_terminating: bool) -> bool:
-    """upstream ShouldPodBeInEndpoints: not finished, has an IP, and not terminating unless asked for."""
-    if is_terminal(pod) or not (pod.get("status") or {}).get("podIP"):
-        return False
-    return include_terminating or not pod["metadata"].get("deletionTimestamp")
-
-
-def _find_port(pod: dict, service_port: dict) -> int | None:
-    """upstream FindPort: a numeric targetPort as is; a named one via the container port of that name."""
-    target = service_port.get("targetPort", service_port.get("port"))
-    if isinstance(target, int):
-        return target
-    if isinstance(target, str) and target.isdigit():
-        return int(target)
-    protocol = service_port.get("protocol", "TCP")
-    for container in pod["spec"].get("containers") or []:
-        for port in container.get("ports") or []:
-            if port.get("name") == target and port.get("protocol", "TCP") == protocol:
-                return port["containerPort"]
-    return None
 
 
 def _endpoint_port(service_port: dict, number: int) -> dict:

@@ -8,12 +8,10 @@ ports share slices of at most 100 endpoints, named `<service>-<random>` and owne
 endpoints keeps one empty placeholder slice, as upstream.
 """
 
-from ..runtime.cache import key_of
 from ..runtime.component import Controller
 from . import slice_placement
-from .endpoints import _find_port, _selects, _should_be_in_endpoints
 from .owners import new_controller_ref
-from .pods import is_ready
+from .service_pods import conditions, find_port, pod_reference, selects, services_selecting, should_be_in_endpoints
 
 COMPONENT = "endpointslice-controller"
 # upstream: discovery.LabelServiceName, discovery.LabelManagedBy and the controller's name (controllerName)
@@ -82,18 +80,10 @@ class EndpointSliceController(Controller):
 
     def start(self) -> None:
         self.watch("Service")
-        self.watch("Pod", self._services_of)
+        self.watch("Pod", lambda pod: services_selecting(self.ctx.cache, pod))
         self.ctx.cache.informer("EndpointSlice").add_index(SLICES_BY_SERVICE, slices_index)
         self.watch("EndpointSlice", self._owner_of)
         super().start()
-
-    def _services_of(self, pod: dict) -> list[str]:
-        labels = pod["metadata"].get("labels") or {}
-        return [
-            key_of(service)
-            for service in self.ctx.cache.list("Service", pod["metadata"].get("namespace"))
-            if _selects(service, labels)
-        ]
 
     def _owner_of(self, slice_: dict) -> list[str]:
         labels = slice_["metadata"].get("labels") or {}
@@ -137,9 +127,9 @@ class EndpointSliceController(Controller):
         desired: dict[tuple, tuple[list, list]] = {}
         pods = self.ctx.cache.list("Pod", service["metadata"]["namespace"])
         for pod in sorted(pods, key=lambda p: p["metadata"]["name"]):
-            if not _selects(service, pod["metadata"].get("labels") or {}):
+            if not selects(service, pod["metadata"].get("labels") or {}):
                 continue
-            if not _should_be_in_endpoints(pod, include_terminating=True):
+            if not should_be_in_endpoints(pod, include_terminating=True):
                 continue
             if ":" in pod["status"]["podIP"]:
                 continue  # an IPv6 pod belongs in an IPv6 slice; the simulated cluster is IPv4 only
@@ -153,7 +143,7 @@ class EndpointSliceController(Controller):
         """upstream getEndpointPorts: each service port resolved on the pod; its name always set, maybe empty."""
         ports = []
         for service_port in service["spec"].get("ports") or []:
-            number = _find_port(pod, service_port)
+            number = find_port(pod, service_port)
             if number is None:
                 continue
             port = {
@@ -168,22 +158,11 @@ class EndpointSliceController(Controller):
 
     def _endpoint(self, service: dict, pod: dict) -> dict:
         """upstream podToEndpoint."""
-        serving = is_ready(pod)
-        terminating = bool(pod["metadata"].get("deletionTimestamp"))
-        ready = bool(service["spec"].get("publishNotReadyAddresses")) or (serving and not terminating)
-        endpoint = {
-            "addresses": [pod["status"]["podIP"]],
-            "conditions": {"ready": ready, "serving": serving, "terminating": terminating},
-        }
+        endpoint = {"addresses": [pod["status"]["podIP"]], "conditions": conditions(service, pod)}
         spec = pod["spec"]
         if spec.get("hostname") and spec.get("subdomain") == service["metadata"]["name"]:
             endpoint["hostname"] = spec["hostname"]
-        endpoint["targetRef"] = {
-            "kind": "Pod",
-            "namespace": pod["metadata"]["namespace"],
-            "name": pod["metadata"]["name"],
-            "uid": pod["metadata"]["uid"],
-        }
+        endpoint["targetRef"] = pod_reference(pod)
         node_name = spec.get("nodeName")
         if node_name:
             endpoint["nodeName"] = node_name

@@ -5,7 +5,8 @@ the `batch.kubernetes.io/job-tracking` finalizer, as upstream: a finished pod's 
 `status.uncountedTerminatedPods`, then its finalizer is removed, then it moves to `succeeded` or `failed`, so no
 pod is counted twice or lost if the pod is deleted meanwhile. Failed pods are replaced after a back-off (10 s
 doubling, job_backoff.py) until `backoffLimit` is passed, `activeDeadlineSeconds` expires, or a podFailurePolicy rule
-fails the Job at once. The Job first gets an interim condition (SuccessCriteriaMet or FailureTarget), and only once
+fails the Job at once; an Indexed Job may instead retry each index on its own (`backoffLimitPerIndex`,
+job_index_failures.py) and succeed early by its successPolicy (job_success_policy.py). The Job first gets an interim condition (SuccessCriteriaMet or FailureTarget), and only once
 its pods have stopped the final one (Complete or Failed), as upstream does since pod replacement policies.
 """
 
@@ -13,7 +14,7 @@ from ..api.clone import clone
 from ..api.errors import ApiError
 from ..runtime.cache import key_of
 from ..runtime.component import Controller
-from . import job_backoff, job_indexes, owners
+from . import job_backoff, job_index_failures, job_indexes, job_success_policy, owners
 from .job_failure_policy import match
 from .pods import is_active, is_ready
 from .victims import pods_to_delete
@@ -38,6 +39,13 @@ EXPLANATIONS = {
     "Suspended": "The Job was suspended: its running pods were removed and no new ones start until it is resumed.",
     "Resumed": "The Job was resumed: it starts pods again.",
     "TooManySucceededPods": "More pods succeeded than the Job asked for.",
+    "FailedIndexes": (
+        "Every index of the Job has finished and some failed more often than its backoffLimitPerIndex allows: "
+        "the Job is Failed."
+    ),
+    "MaxFailedIndexesExceeded": (
+        "More indexes failed than the Job's maxFailedIndexes allows, so the Job gave up: it is Failed and its pods stop."
+    ),
 }
 
 
@@ -141,15 +149,19 @@ class JobController(Controller):
         self.release([pod])
 
     # ---- pods ---------------------------------------------------------------------------------------------
-    def create_pods(self, job: dict, count: int, indexes: list[int]) -> tuple[int, ApiError | None]:
-        """upstream slow start: batches of 1, 2, 4, ...; stops after the first batch with a failure."""
+    def create_pods(
+        self, job: dict, count: int, indexes: list[int], replacing: dict[int, dict] | None = None
+    ) -> tuple[int, ApiError | None]:
+        """upstream slow start: batches of 1, 2, 4, ...; stops after the first batch with a failure. `replacing`
+        is, per index, the failed pod a new one replaces (its failure count carries over)."""
         created, remaining, batch = 0, count, min(count, 1)
         while batch > 0:
             failure = None
             for _ in range(batch):
                 index = indexes.pop(0) if indexes else None
                 try:
-                    pod = self.ctx.client.create("Pod", self._pod_from_template(job, index))
+                    replaced = (replacing or {}).get(index)
+                    pod = self.ctx.client.create("Pod", self._pod_from_template(job, index, replaced))
                 except ApiError as error:
                     failure = failure or error
                     self.event(job, "Warning", "FailedCreate", f"Error creating: {error.message}")
@@ -162,7 +174,7 @@ class JobController(Controller):
             batch = min(2 * batch, remaining)
         return created, None
 
-    def _pod_from_template(self, job: dict, index: int | None) -> dict:
+    def _pod_from_template(self, job: dict, index: int | None, replaced: dict | None = None) -> dict:
         template = clone(job["spec"].get("template") or {})
         template.setdefault("spec", {})
         name = job["metadata"]["name"]
@@ -170,6 +182,9 @@ class JobController(Controller):
         if index is not None:
             job_indexes.add_to_template(template, name, index)
             generate_name = f"{name}-{index}-"
+            if job_index_failures.uses_backoff_per_index(job):
+                failure_counts = job_index_failures.replacement_annotations(job, replaced)
+                template["metadata"]["annotations"].update(failure_counts)
         template_meta = template.get("metadata") or {}
         metadata = {
             "generateName": generate_name,
@@ -255,6 +270,8 @@ class JobSync:
         )
         finished = self._failure_condition(failed)
         succeeded_indexes = set()
+        self.failed_indexes: set[int] | None = None
+        self.replacing: dict[int, dict] = {}
         if indexed:
             succeeded_indexes = job_indexes.parse(status.get("completedIndexes"), completions) | {
                 job_indexes.completion_index(pod)
@@ -264,6 +281,12 @@ class JobSync:
                 and job_indexes.completion_index(pod) < completions
             }
             succeeded = len(succeeded_indexes)
+            if job_index_failures.uses_backoff_per_index(job):
+                finished = finished or self._index_failures(succeeded_indexes, active)
+            if finished is None:
+                message = job_success_policy.matched(spec.get("successPolicy"), completions, succeeded_indexes)
+                if message is not None:
+                    finished = self._condition("SuccessCriteriaMet", job_success_policy.REASON, message)
         ready = sum(1 for pod in active if is_ready(pod))
         if finished is not None:
             deleted = self.controller.delete_pods(job, active, release=False)
@@ -279,7 +302,10 @@ class JobSync:
             else:
                 complete = succeeded >= completions and not active
             if complete:
-                finished = self._condition("SuccessCriteriaMet", "", "")
+                # upstream newSuccessCondition (JobSuccessPolicy, GA in 1.33)
+                finished = self._condition(
+                    "SuccessCriteriaMet", "CompletionsReached", "Reached expected number of succeeded pods"
+                )
             else:
                 self._suspension(suspended)
         status["active"] = len(active)
@@ -287,6 +313,27 @@ class JobSync:
         status["terminating"] = self.terminating
         self._track(finished, record, succeeded_indexes if indexed else None)
         return min(self.requeue) if self.requeue else None
+
+    def _index_failures(self, succeeded_indexes: set[int], active: list[dict]) -> dict | None:
+        """upstream syncJob with backoffLimitPerIndex: the failed indexes, the failure they may cause, and the
+        last failed pod of each index still to be retried."""
+        spec = self.spec
+        failed = job_index_failures.failed_indexes(self.job, self.pods, _is_failed)
+        self.failed_indexes = failed
+        settled = succeeded_indexes | failed | {job_indexes.completion_index(pod) for pod in active}
+        tracked = [pod for pod in self.pods if _tracked(pod)]
+        self.replacing = job_index_failures.last_failed_per_index(
+            self.job, tracked, settled, _is_failed, self._finished_at
+        )
+        if spec.get("maxFailedIndexes") is not None and len(failed) > spec["maxFailedIndexes"]:
+            return self._condition(
+                "FailureTarget",
+                "MaxFailedIndexesExceeded",
+                "Job has exceeded the specified maximal number of failed indexes",
+            )
+        if failed and len(failed) + len(succeeded_indexes) >= spec["completions"]:
+            return self._condition("FailureTarget", "FailedIndexes", "Job has failed indexes")
+        return None
 
     def _new_finished(self, uncounted: set, predicate) -> list[dict]:
         """upstream getValidPodsWithFilter: tracked pods not yet in the uncounted lists (indexed: a valid index)."""
@@ -398,17 +445,36 @@ class JobSync:
         diff = want - terminating - len(active)
         if diff <= 0:
             return active
-        wait = record.remaining(self.clock.now)
+        per_index = job_index_failures.uses_backoff_per_index(job)
+        wait = 0.0 if per_index else record.remaining(self.clock.now)  # per index, each index waits on its own
         if wait > 0:
             self.requeue.append(wait)
             return active
         diff = min(diff, MAX_POD_CREATE_DELETE_PER_SYNC)
         indexes = []
         if spec.get("completionMode") == "Indexed":
-            indexes = job_indexes.first_pending(succeeded_indexes, active, diff, completions)
+            pending = succeeded_indexes | (self.failed_indexes or set())
+            indexes = job_indexes.first_pending(pending, active, diff, completions)
+            if per_index:
+                indexes, wait = self._indexes_due(indexes)
+                if wait > 0:
+                    self.requeue.append(wait)
+                    return active
             diff = len(indexes)
-        controller.create_pods(job, diff, indexes)
+        controller.create_pods(job, diff, indexes, self.replacing)
         return [pod for pod in owners.claim(controller.ctx, job, "Pod", spec.get("selector")) if is_active(pod)]
+
+    def _indexes_due(self, indexes: list[int]) -> tuple[list[int], float]:
+        """upstream getPodCreationInfoForIndependentIndexes: the indexes past their back-off, else the shortest
+        wait."""
+        now = self.clock.now
+        waits = {
+            index: job_index_failures.remaining(self.replacing.get(index), self._finished_at, now) for index in indexes
+        }
+        due = [index for index in indexes if waits[index] == 0]
+        if due or not waits:
+            return due, 0.0
+        return [], min(waits.values())
 
     def _suspension(self, suspended: bool) -> None:
         """upstream: the Suspended condition True while suspended; False (and a fresh startTime) once resumed."""
@@ -443,6 +509,8 @@ class JobSync:
             phase = (pod.get("status") or {}).get("phase")
             if not (job["metadata"].get("deletionTimestamp") or finished is not None or phase == "Succeeded" or failed):
                 continue
+            if self._awaits_replacement(pod, finished, phase):
+                continue
             to_release.append(pod)
             if phase == "Succeeded" and uid not in (uncounted.get("failed") or []):
                 if succeeded_indexes is None and uid not in (uncounted.get("succeeded") or []):
@@ -460,6 +528,8 @@ class JobSync:
             for field in ("succeeded", "completedIndexes"):
                 if not status[field]:
                     del status[field]  # omitempty, as upstream serialises them
+            if self.failed_indexes is not None:
+                status["failedIndexes"] = job_indexes.render(self.failed_indexes)  # a pointer: kept when empty
         if finished is not None and finished["type"] in ("FailureTarget", "SuccessCriteriaMet"):
             if not has_condition(job, finished["type"]):
                 status.setdefault("conditions", []).append(finished)
@@ -483,6 +553,13 @@ class JobSync:
         self._flush()
         if done:
             self._record_finished(finished)
+
+    def _awaits_replacement(self, pod: dict, finished: dict | None, phase: str | None) -> bool:
+        """upstream canRemoveFinalizer: the last failed pod of an index keeps its finalizer until replaced."""
+        if self.job["metadata"].get("deletionTimestamp") or finished is not None or phase == "Succeeded":
+            return False
+        replaced = self.replacing.get(job_indexes.completion_index(pod))
+        return replaced is not None and replaced["metadata"]["uid"] == pod["metadata"]["uid"]
 
     def _clean_uncounted(self, with_finalizer: set) -> None:
         """upstream cleanUncountedPodsWithoutFinalizers: uids whose finalizer is gone move into the counters."""

@@ -1,10 +1,12 @@
-"""The horizontal pod autoscaler (pkg/controller/podautoscaler/horizontal.go), autoscaling/v2 resource metrics.
+"""The horizontal pod autoscaler (pkg/controller/podautoscaler/horizontal.go), autoscaling/v2 metrics.
 
 Every 15 s each HorizontalPodAutoscaler reads its target through the scale subresource, measures its pods' CPU or
-memory (the simulated usage model, as metrics-server would report it), computes the replicas each metric asks for
-(`replica_calculator`), keeps the highest, stabilises it over the behavior's windows (scale-down 300 s by default:
-the highest recommendation of the window wins), limits the rate by the behavior's policies, and writes the new size
-through the scale subresource with a SuccessfulRescale event. Its status carries the measured metrics and the
+memory, whole or of one container (Resource, ContainerResource: the simulated usage model, as metrics-server would
+report it) or a per-pod metric (Pods: requests per second from the simulated traffic, as the custom metrics API
+would serve it), computes the replicas each metric asks for (`replica_calculator`), keeps the highest, stabilises
+it over the behavior's windows (scale-down 300 s by default: the highest recommendation of the window wins), limits
+the rate by the behavior's policies, and writes the new size through the scale subresource with a SuccessfulRescale
+event. Its status carries the measured metrics and the
 conditions AbleToScale, ScalingActive and ScalingLimited with upstream's reasons and messages.
 """
 
@@ -14,10 +16,11 @@ from .. import usage
 from ..api.errors import ApiError
 from ..api.kinds import KINDS
 from ..api.labels import selector_matches
-from ..api.quantity import cpu_millis, format_millis, to_int
+from ..api.quantity import cpu_millis, format_millis, parse_quantity, to_int
 from ..api.validation_autoscaling import SCALE_DOWN_DEFAULTS, SCALE_UP_DEFAULTS, rules
 from ..runtime.cache import key_of
 from ..runtime.component import Controller
+from ..traffic import request_rate
 from . import replica_calculator as calc
 from .pods import ready_condition
 
@@ -25,15 +28,7 @@ COMPONENT = "horizontal-pod-autoscaler"
 # upstream: --horizontal-pod-autoscaler-sync-period
 SYNC_PERIOD = 15.0
 SCALABLE = ("Deployment", "ReplicaSet", "StatefulSet", "ReplicationController")
-
-
-def metric_name(metric: dict) -> str:
-    """upstream's description of a metric in reasons: `cpu resource utilization (percentage of request)`."""
-    source = metric.get("resource") or {}
-    name = source.get("name", "")
-    if (source.get("target") or {}).get("type") == "Utilization":
-        return f"{name} resource utilization (percentage of request)"
-    return f"{name} resource"
+SCALE_UP, SCALE_DOWN = 1, -1
 
 
 class HorizontalController(Controller):
@@ -163,7 +158,8 @@ class HorizontalController(Controller):
         return self.ctx.cache.get(ref["kind"], f"{namespace}/{ref.get('name', '')}")
 
     def _metric_replicas(self, hpa: dict, target: dict, current: int, now: float):
-        """(replicas, the metric that asked for them, currentMetrics, failure (reason, message) or None)."""
+        """upstream computeReplicasForMetrics: (replicas, the metric that asked for them, currentMetrics, failure
+        (reason, message) or None)."""
         namespace = hpa["metadata"]["namespace"]
         selector = target["spec"].get("selector")
         if target["kind"] == "ReplicationController":
@@ -173,38 +169,95 @@ class HorizontalController(Controller):
             for pod in self.ctx.cache.list("Pod", namespace)
             if selector_matches(selector, pod["metadata"].get("labels"))
         ]
-        measured = usage.container_usage(self.ctx.cache.list, namespace)
         best, best_metric, statuses = 0, "", []
         for metric in hpa["spec"].get("metrics") or []:
-            source = metric.get("resource") or {}
-            resource, goal = source.get("name", "cpu"), source.get("target") or {}
-            infos, values = [], {}
-            for pod in pods:
-                request, missing = calc.pod_request(pod, resource)
-                infos.append(self._info(pod, request, missing))
-                used = measured.get(f"{namespace}/{pod['metadata']['name']}")
-                if used is not None:
-                    values[pod["metadata"]["name"]] = sum(
-                        cpu if resource == "cpu" else memory for cpu, memory in used.values()
-                    )
+            kind = metric.get("type")
             try:
-                if goal.get("type") == "AverageValue":
-                    target_value = (
-                        cpu_millis(goal["averageValue"]) if resource == "cpu" else to_int(goal["averageValue"])
-                    )
-                    replicas, average = calc.average_value_replicas(current, target_value, infos, values, resource, now)
-                    current_value = {"averageValue": _quantity(resource, average)}
+                if kind == "Pods":
+                    replicas, name, status = self._pods_metric(metric["pods"], pods, current, now)
+                elif kind in ("Resource", "ContainerResource"):
+                    replicas, name, status = self._resource_metric(metric, pods, current, now)
                 else:
-                    replicas, utilization, average = calc.utilization_replicas(
-                        current, goal.get("averageUtilization", 80), infos, values, resource, now
-                    )
-                    current_value = {"averageUtilization": utilization, "averageValue": _quantity(resource, average)}
+                    raise calc.MetricsError(f"{kind} metrics are not served in this cluster")
             except calc.MetricsError as error:
-                return 0, "", statuses, ("FailedGetResourceMetric", f"failed to get {resource} utilization: {error}")
-            statuses.append({"type": "Resource", "resource": {"name": resource, "current": current_value}})
+                return 0, "", statuses, (f"FailedGet{kind}Metric", str(error))
+            statuses.append(status)
             if replicas > best or not best_metric:
-                best, best_metric = replicas, metric_name(metric)
+                best, best_metric = replicas, name
         return best, best_metric, statuses, None
+
+    def _resource_metric(self, metric: dict, pods: list[dict], current: int, now: float) -> tuple[int, str, dict]:
+        """upstream computeStatusForResourceMetric and computeStatusForContainerResourceMetric."""
+        kind = metric["type"]
+        source = metric["resource"] if kind == "Resource" else metric["containerResource"]
+        resource, goal = source.get("name", "cpu"), source.get("target") or {}
+        container = source.get("container", "") if kind == "ContainerResource" else ""
+        measured = usage.container_usage(self.ctx.cache.list, pods[0]["metadata"]["namespace"]) if pods else {}
+        infos, values = [], {}
+        for pod in pods:
+            request, missing = calc.pod_request(pod, resource, container)
+            infos.append(self._info(pod, request, missing))
+            used = measured.get(f"{pod['metadata']['namespace']}/{pod['metadata']['name']}")
+            if used is None:
+                continue
+            if container and container not in used:
+                raise calc.MetricsError(
+                    f"failed to get {resource} utilization: unable to get metrics for resource {resource}: failed to "
+                    f"get container metrics: container {container} not present in metrics for pod "
+                    f"{pod['metadata']['namespace']}/{pod['metadata']['name']}"
+                )
+            values[pod["metadata"]["name"]] = sum(
+                cpu if resource == "cpu" else memory
+                for name, (cpu, memory) in used.items()
+                if not container or name == container
+            )
+        what = "container resource" if container else "resource"
+        try:
+            if goal.get("type") == "AverageValue":
+                target_value = cpu_millis(goal["averageValue"]) if resource == "cpu" else to_int(goal["averageValue"])
+                replicas, average = calc.average_value_replicas(current, target_value, infos, values, resource, now)
+                current_value = {"averageValue": _quantity(resource, average)}
+                name = f"{resource} resource"
+            else:
+                replicas, utilization, average = calc.utilization_replicas(
+                    current, goal.get("averageUtilization", 80), infos, values, resource, now
+                )
+                current_value = {"averageUtilization": utilization, "averageValue": _quantity(resource, average)}
+                name = f"{resource} {what} utilization (percentage of request)"
+        except calc.MetricsError as error:
+            measure = "usage" if goal.get("type") == "AverageValue" else "utilization"
+            raise calc.MetricsError(f"failed to get {resource} {measure}: {error}") from error
+        if kind == "Resource":
+            return replicas, name, {"type": kind, "resource": {"name": resource, "current": current_value}}
+        status = {"name": resource, "container": container, "current": current_value}
+        return replicas, name, {"type": kind, "containerResource": status}
+
+    def _pods_metric(self, source: dict, pods: list[dict], current: int, now: float) -> tuple[int, str, dict]:
+        """upstream computeStatusForPodsMetric with GetMetricReplicas: a per-pod metric from the custom metrics API,
+        averaged over the pods and compared with the target average value (in thousandths, as upstream's
+        MilliValue)."""
+        metric = source.get("metric") or {}
+        name = metric.get("name", "")
+        goal = source.get("target") or {}
+        values = {}
+        if name == request_rate.METRIC:
+            namespace = pods[0]["metadata"]["namespace"] if pods else None
+            rates = request_rate.requests_per_second(self.ctx.cache.list, namespace) if pods else {}
+            for pod in pods:
+                key = f"{pod['metadata']['namespace']}/{pod['metadata']['name']}"
+                if key in rates and selector_matches(metric.get("selector"), pod["metadata"].get("labels")):
+                    values[pod["metadata"]["name"]] = round(rates[key] * 1000)
+        if not values:
+            raise calc.MetricsError(
+                f"unable to get metric {name}: unable to fetch metrics from custom metrics API: the server could not "
+                f"find the metric {name} for pods"
+            )
+        infos = [self._info(pod, None, "") for pod in pods]
+        target_value = math.ceil(parse_quantity(goal.get("averageValue", "0")) * 1000)  # upstream MilliValue
+        replicas, average = calc.average_value_replicas(current, target_value, infos, values, "", now)
+        identifier = {"name": name, **({"selector": metric["selector"]} if metric.get("selector") else {})}
+        status = {"metric": identifier, "current": {"averageValue": format_millis(average)}}
+        return replicas, f"pods metric {name}", {"type": "Pods", "pods": status}
 
     def _info(self, pod: dict, request: int | None, missing: str) -> calc.PodInfo:
         status = pod.get("status") or {}
@@ -272,7 +325,7 @@ class HorizontalController(Controller):
         result = desired
         if desired > current:
             # upstream: no further scale-up until past scale-ups leave the policies' periods
-            limit = max(self._scale_up_limit(key, current, up, now), current)
+            limit = max(self._policy_limit(key, current, up, now, SCALE_UP), current)
             allowed = min(limit, maximum)
             if allowed < desired:
                 result = allowed
@@ -287,7 +340,7 @@ class HorizontalController(Controller):
                         "the desired replica count is more than the maximum replica count",
                     )
         elif desired < current:
-            limit = min(self._scale_down_limit(key, current, down, now), current)
+            limit = min(self._policy_limit(key, current, down, now, SCALE_DOWN), current)
             allowed = max(limit, minimum)
             if allowed > desired:
                 result = allowed
@@ -304,42 +357,9 @@ class HorizontalController(Controller):
         conditions["ScalingLimited"] = ("True" if reason != "DesiredWithinRange" else "False", reason, message)
         return result
 
-    def _period_change(self, events: list[tuple[float, int]], period: float, now: float) -> int:
-        return sum(change for when, change in events if when > now - period)
-
-    def _scale_up_limit(self, key: str, current: int, rules: dict, now: float) -> int:
-        if rules.get("selectPolicy") == "Disabled":
-            return current
-        proposals = []
-        for policy in rules.get("policies") or []:
-            period = policy.get("periodSeconds", 15)
-            added = self._period_change(self.scale_up_events.get(key, []), period, now)
-            deleted = self._period_change(self.scale_down_events.get(key, []), period, now)
-            start = current - added + deleted
-            if policy["type"] == "Pods":
-                proposals.append(start + policy["value"])
-            else:
-                proposals.append(math.ceil(start * (1 + policy["value"] / 100)))
-        if not proposals:
-            return current
-        return min(proposals) if rules.get("selectPolicy") == "Min" else max(proposals)
-
-    def _scale_down_limit(self, key: str, current: int, rules: dict, now: float) -> int:
-        if rules.get("selectPolicy") == "Disabled":
-            return current
-        proposals = []
-        for policy in rules.get("policies") or []:
-            period = policy.get("periodSeconds", 15)
-            added = self._period_change(self.scale_up_events.get(key, []), period, now)
-            deleted = self._period_change(self.scale_down_events.get(key, []), period, now)
-            start = current - added + deleted
-            if policy["type"] == "Pods":
-                proposals.append(start - policy["value"])
-            else:
-                proposals.append(math.floor(start * (1 - policy["value"] / 100)))
-        if not proposals:
-            return current
-        return max(proposals) if rules.get("selectPolicy") == "Min" else min(proposals)
+    def _policy_limit(self, key: str, current: int, rules: dict, now: float, direction: int) -> int:
+        events = (self.scale_up_events.get(key, []), self.scale_down_events.get(key, []))
+        return policy_limit(current, rules, *events, now, direction)
 
     def _record_scale(self, key: str, current: int, desired: int, now: float) -> None:
         store = self.scale_up_events if desired > current else self.scale_down_events
@@ -375,6 +395,37 @@ class HorizontalController(Controller):
 
     def _event(self, hpa: dict, type_: str, reason: str, message: str) -> None:
         self.ctx.events.record(hpa, type_, reason, message, COMPONENT)
+
+
+def policy_limit(
+    current: int,
+    rules: dict,
+    scale_ups: list[tuple[float, int]],
+    scale_downs: list[tuple[float, int]],
+    now: float,
+    direction: int,
+) -> int:
+    """upstream calculateScaleUpLimitWithScalingRules (direction SCALE_UP) and
+    calculateScaleDownLimitWithBehaviors (SCALE_DOWN): each policy allows its change from the size the target had
+    when the policy's period began; `Min` picks the smallest change, `Max` (the default) the largest."""
+    if rules.get("selectPolicy") == "Disabled":
+        return current
+    proposals = []
+    for policy in rules.get("policies") or []:
+        period = policy.get("periodSeconds", 15)
+        added = sum(change for when, change in scale_ups if when > now - period)
+        deleted = sum(change for when, change in scale_downs if when > now - period)
+        start = current - added + deleted
+        if policy["type"] == "Pods":
+            proposals.append(start + direction * policy["value"])
+        else:
+            # rounded away from the start, so a small percentage still changes the size by one
+            proposed = start * (1 + direction * policy["value"] / 100)
+            proposals.append(math.ceil(proposed) if direction == SCALE_UP else math.floor(proposed))
+    if not proposals:
+        return current
+    smallest_change = rules.get("selectPolicy") == "Min"
+    return min(proposals) if (direction == SCALE_UP) == smallest_change else max(proposals)
 
 
 def _behavior(hpa: dict) -> tuple[dict, dict]:

@@ -1,5 +1,6 @@
-"""How many replicas a resource metric asks for: upstream's ReplicaCalculator (pkg/controller/podautoscaler/
-replica_calculator.go), for CPU and memory, as utilization of the request or as an average value.
+"""How many replicas a metric asks for: upstream's ReplicaCalculator (pkg/controller/podautoscaler/
+replica_calculator.go), for CPU and memory (of whole pods or of one container), as utilization of the request or as
+an average value, and for a per-pod metric (a Pods metric) as an average value.
 
 The ratio of measured use to target decides; within the tolerance (10 %) nothing changes. Pods that are not ready
 yet (still starting, for CPU) or have no metrics are counted the conservative way: when scaling up, as using
@@ -147,12 +148,15 @@ def _settled(current: int, ratio: float, new_ratio: float, count: int) -> int:
     return replicas
 
 
-def pod_request(pod: dict, resource: str) -> tuple[int | None, str]:
-    """A pod's summed request for `resource`, or (None, the first container without one)."""
+def pod_request(pod: dict, resource: str, container: str = "") -> tuple[int | None, str]:
+    """upstream calculatePodRequests: a pod's summed request for `resource` (only `container`'s when named), or
+    (None, the first container without one)."""
     total = 0
-    for container in pod["spec"].get("containers") or []:
-        value = ((container.get("resources") or {}).get("requests") or {}).get(resource)
+    for spec in pod["spec"].get("containers") or []:
+        if container and spec["name"] != container:
+            continue
+        value = ((spec.get("resources") or {}).get("requests") or {}).get(resource)
         if value is None:
-            return None, container["name"]
+            return None, spec["name"]
         total += cpu_millis(value) if resource == "cpu" else to_int(value)
     return total, ""

@@ -2,9 +2,10 @@
 
 Upstream kube-proxy watches the API and rewrites the node's rules (iptables) at most once per `minSyncPeriod`
 (1 s by default, pkg/proxy/apis/config/v1alpha1/defaults.go) through a bounded-frequency runner: a change right after
-a sync waits for the rest of that second. So for up to a second after the Endpoints controller drops a pod, nodes
-still send it requests; a powered-off node's kube-proxy syncs nothing, and one that boots syncs at once. Only ready
-addresses become rules (not-ready ones are not load-balanced to).
+a sync waits for the rest of that second. So for up to a second after the EndpointSlice controller marks a pod not
+ready, nodes still send it requests; a powered-off node's kube-proxy syncs nothing, and one that boots syncs at once.
+Rules hold the ready endpoints of each Service's slices, or, while none is ready, those still serving as they
+terminate (`slice_cache`).
 
 Nor is a sync instant: the watch has to deliver the change and iptables-restore to rewrite the node's tables, which
 upstream measures as its network programming latency SLI (its SLO: p99 within 30 s on large clusters). On a small
@@ -12,21 +13,14 @@ cluster that is a fraction of a second, drawn per node and change (`PROGRAMMING_
 disagree, as they do.
 """
 
-from typing import NamedTuple
-
 from ..api.availability import powered_on
+from .slice_cache import Endpoint, endpoints_by_service, usable
 
 MIN_SYNC_PERIOD = 1.0  # upstream --iptables-min-sync-period default
 PROGRAMMING_SECONDS = (0.1, 1.0)  # watch delivery plus iptables-restore on a small cluster, in 0.1 s steps
 
 
-class Endpoint(NamedTuple):
-    ip: str
-    pod: str  # namespace/name of the pod behind it
-    node: str  # the node the pod runs on
-
-
-Rules = dict[str, tuple[Endpoint, ...]]  # Service key -> ready endpoints
+Rules = dict[str, tuple[Endpoint, ...]]  # Service key -> the endpoints it balances over
 
 
 class KubeProxies:
@@ -44,7 +38,7 @@ class KubeProxies:
 
     def start(self) -> None:
         cache = self.ctx.cache
-        cache.informer("Endpoints").add_handler(self._changed, lambda old, new: self._changed(new), self._changed)
+        cache.informer("EndpointSlice").add_handler(self._changed, lambda old, new: self._changed(new), self._changed)
         cache.informer("Node").add_handler(self._node_changed, lambda old, new: self._node_changed(new), self._gone)
 
     def activate(self) -> None:
@@ -64,7 +58,7 @@ class KubeProxies:
     def rules(self, node: str) -> Rules:
         return self._rules.get(node, {})
 
-    def _changed(self, _endpoints: dict) -> None:
+    def _changed(self, _slice: dict) -> None:
         self._changes += 1
         if not self.active:
             return
@@ -106,24 +100,8 @@ class KubeProxies:
         self._synced_at[node] = self.ctx.clock.now
 
     def _current(self) -> Rules:
-        """The ready endpoints of every Service as the API has them now, built once per change and shared."""
+        """The usable endpoints of every Service as the API has them now, built once per change and shared."""
         if self._latest is None or self._latest[0] != self._changes:
-            rules = {}
-            for endpoints in self.ctx.cache.list("Endpoints"):
-                metadata = endpoints["metadata"]
-                key = f"{metadata.get('namespace', 'default')}/{metadata['name']}"
-                rules[key] = tuple(  # an address listed under several port sets is one endpoint
-                    dict.fromkeys(
-                        Endpoint(
-                            address["ip"],
-                            f"{address['targetRef'].get('namespace', metadata.get('namespace'))}/"
-                            f"{address['targetRef']['name']}",
-                            address.get("nodeName", ""),
-                        )
-                        for subset in endpoints.get("subsets") or []
-                        for address in subset.get("addresses") or []
-                        if (address.get("targetRef") or {}).get("kind") == "Pod"
-                    )
-                )
-            self._latest = (self._changes, rules)
+            merged = endpoints_by_service(self.ctx.cache.list("EndpointSlice"))
+            self._latest = (self._changes, {key: usable(endpoints) for key, endpoints in merged.items()})
         return self._latest[1]

@@ -7,7 +7,7 @@ carry everything it needs: `kubectl get po` resolves the short name here, `drain
 
 from cluster_engine import openapi
 
-from . import catalog, metrics
+from . import aggregated, catalog
 
 # What kube-apiserver answers on /version for the release we serve. The release build's gitCommit, buildDate and
 # goVersion are not known here, so they are empty rather than made up (the fields themselves are required: clients
@@ -48,14 +48,15 @@ def api_group_list() -> dict:
             continue
         entries = [{"groupVersion": f"{group}/{version}", "version": version} for version in versions]
         groups.append({"name": group, "versions": entries, "preferredVersion": entries[0]})
-    groups.append(metrics.group_entry())  # served as metrics-server's aggregated group is
+    groups += aggregated.group_entries()  # served as metrics-server's and a Prometheus adapter's groups are
     return {"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}
 
 
 def api_group(group: str) -> dict | None:
     """GET /apis/<group>."""
-    if group == metrics.GROUP:
-        return metrics.api_group()
+    served = aggregated.api_group(group)
+    if served is not None:
+        return served
     versions = catalog.group_versions().get(group)
     if not group or versions is None:
         return None
@@ -65,8 +66,9 @@ def api_group(group: str) -> dict | None:
 
 def resource_list(group: str, version: str) -> dict | None:
     """GET /api/v1 or /apis/<group>/<version>: an APIResourceList, or None for a group version we do not serve."""
-    if (group, version) == (metrics.GROUP, metrics.VERSION):
-        return metrics.resource_list()
+    served = aggregated.resource_list(group, version)
+    if served is not None:
+        return served
     if version not in catalog.group_versions().get(group, []):
         return None
     resources = []

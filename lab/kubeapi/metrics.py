@@ -22,15 +22,6 @@ WINDOW = "15s"
 RESOURCES = {"pods": ("PodMetrics", True), "nodes": ("NodeMetrics", False)}
 
 
-def group_entry() -> dict:
-    version = {"groupVersion": API_VERSION, "version": VERSION}
-    return {"name": GROUP, "versions": [version], "preferredVersion": version}
-
-
-def api_group() -> dict:
-    return {"kind": "APIGroup", "apiVersion": "v1", **group_entry()}
-
-
 def resource_list() -> dict:
     return {
         "kind": "APIResourceList",
@@ -43,6 +34,10 @@ def resource_list() -> dict:
     }
 
 
+def verb(target: Target) -> str:
+    return "list" if target.collection else "get"
+
+
 def handle(request, server, identity, target: Target, now) -> HttpResponse:
     if target.resource not in RESOURCES or target.subresource:
         raise not_found_path()
@@ -51,8 +46,7 @@ def handle(request, server, identity, target: Target, now) -> HttpResponse:
         raise not_found_path()
     if request.method != "GET":
         raise errors.method_not_allowed()
-    verb = "list" if target.collection else "get"
-    auth.authorize(identity, verb, GROUP, target.resource, "", target.namespace, target.name)
+    auth.authorize(identity, verb(target), GROUP, target.resource, "", target.namespace, target.name)
     timestamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def list_objects(object_kind: str, namespace: str | None) -> list[dict]:

@@ -1,6 +1,6 @@
 """Kubernetes protobuf request bodies, read into the JSON shape of the object.
 
-kubectl 1.32's typed commands (`create deployment|namespace|secret|configmap`, `create token`, `auth can-i`, the
+kubectl 1.32's typed commands (`create deployment|namespace|secret|configmap|priorityclass`, `create token`, `auth can-i`, the
 evictions of `drain`) send `application/vnd.kubernetes.protobuf` and do not retry in JSON, so the API server must
 read it. The envelope is the magic "k8s\\0" then a runtime.Unknown {typeMeta, raw}; `raw` is the object encoded as
 upstream's generated.proto messages (k8s.io/api/*/generated.proto). We decode the wire format and map field numbers
@@ -153,6 +153,13 @@ MESSAGES = {
     "Job": {1: ("metadata", OBJECT_META), 2: ("spec", JOB_SPEC)},
     "CronJob": {1: ("metadata", OBJECT_META), 2: ("spec", CRONJOB_SPEC)},
     "Namespace": {1: ("metadata", OBJECT_META), 2: ("spec", {1: ("finalizers", repeated(STRING))})},
+    "PriorityClass": {  # k8s.io/api/scheduling/v1: `kubectl create priorityclass`
+        1: ("metadata", OBJECT_META),
+        2: ("value", INT),
+        3: ("globalDefault", BOOL),
+        4: ("description", STRING),
+        5: ("preemptionPolicy", STRING),
+    },
     "ConfigMap": {
         1: ("metadata", OBJECT_META),
         2: ("data", STRING_MAP),

@@ -571,6 +571,10 @@ def _field_doc(definition: str, field: str) -> str:
     return definitions()[f"io.k8s.api.storage.v1.{definition}"]["properties"][field]["description"]
 
 
+def _priority_class_doc(field: str) -> str:
+    return definitions()["io.k8s.api.scheduling.v1.PriorityClass"]["properties"][field]["description"]
+
+
 def _named(*cells):
     """Cells for kinds whose row is name, a few plain values, and age."""
 
@@ -676,6 +680,19 @@ TABLES = {
             AGE,
         ],
         _named(lambda csi_node: len((csi_node.get("spec") or {}).get("drivers") or [])),
+    ),
+    "PriorityClass": (  # upstream printPriorityClass: the preemption policy after the age
+        [
+            NAME,
+            column("Value", "integer", description=_priority_class_doc("value")),
+            column("Global-Default", "boolean", description=_priority_class_doc("globalDefault")),
+            AGE,
+            column("PreemptionPolicy", description=_priority_class_doc("preemptionPolicy")),
+        ],
+        lambda pc, now: [
+            *_named(lambda obj: obj.get("value", 0), lambda obj: bool(obj.get("globalDefault")))(pc, now),
+            pc.get("preemptionPolicy", ""),
+        ],
     ),
 }
 

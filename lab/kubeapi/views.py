@@ -15,7 +15,7 @@ from cluster_engine.api import errors
 from ..apiserver import api_server_for, clock_for
 from ..models import Cluster
 from ..watchcache import watch_cache
-from . import auth, catalog, discovery, handlers, metrics, reviews, routes
+from . import aggregated, auth, catalog, discovery, handlers, reviews, routes
 from .activity import announce
 from .handlers import include_object
 from .list_options import ListOptions
@@ -80,9 +80,10 @@ def serve(request, cluster: Cluster, root: str, segments: list[str]):
     target = routes.parse(group, version_name, rest)
     if target is None:
         raise not_found_path()
-    if (group, version_name) == (metrics.GROUP, metrics.VERSION):
-        response = metrics.handle(request, api_server_for(cluster), identity, target, clock_for(cluster).wall_time())
-        announce(cluster, identity, request, "list" if target.collection else "get", target, response.status_code)
+    served = aggregated.SERVED.get((group, version_name))
+    if served is not None:
+        response = served.handle(request, api_server_for(cluster), identity, target, clock_for(cluster).wall_time())
+        announce(cluster, identity, request, served.verb(target), target, response.status_code)
         return response
     review = catalog.review(group, version_name, target.resource)
     if review is not None and target.collection and target.namespace is None:

@@ -237,6 +237,15 @@ SAMPLES = {
         "metadata": _meta("worker-1", None),
         "spec": {"drivers": [{"name": "pd.csi.storage.gke.io", "nodeID": "worker-1", "allocatable": {"count": 15}}]},
     },
+    "PriorityClass": {
+        "apiVersion": "scheduling.k8s.io/v1",
+        "kind": "PriorityClass",
+        "metadata": _meta("high-priority", None),
+        "value": 1000000,
+        "globalDefault": False,
+        "description": "For the shop's front end: scheduled, and kept, before batch work.",
+        "preemptionPolicy": "PreemptLowerPriority",
+    },
     "Lease": {
         "apiVersion": "coordination.k8s.io/v1",
         "kind": "Lease",

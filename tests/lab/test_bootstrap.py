@@ -9,8 +9,8 @@ from lab import bootstrap
 from lab.management.commands.runlab import Command as RunLab
 from lab.models import Cluster, proxy_for
 
-ControlPlaneComponent, Deployment, Node, StorageClass = (
-    proxy_for(kind) for kind in ("ControlPlaneComponent", "Deployment", "Node", "StorageClass")
+ControlPlaneComponent, Deployment, Node, PriorityClass, StorageClass = (
+    proxy_for(kind) for kind in ("ControlPlaneComponent", "Deployment", "Node", "PriorityClass", "StorageClass")
 )
 
 
@@ -88,9 +88,13 @@ def test_the_demo_cluster_is_seeded_once(db):
         "azurefile-csi",
         "managed-csi",
     ]
-    # 4 namespaces, 4 nodes, 5 components, 2 storage classes, the node agents' 2 service accounts and 2 DaemonSets,
-    # web and its Service
-    assert cluster.resource_version == 21
+    assert sorted(PriorityClass.objects.filter(cluster=cluster).values_list("name", flat=True)) == [
+        "system-cluster-critical",
+        "system-node-critical",
+    ]
+    # 4 namespaces, 4 nodes, 5 components, 2 storage classes, 2 priority classes, the node agents' 2 service
+    # accounts and 2 DaemonSets, web and its Service
+    assert cluster.resource_version == 23
     same, created_again = bootstrap.ensure_demo_cluster()
     assert (same.pk, created_again) == (cluster.pk, False)
     assert Cluster.objects.count() == 1

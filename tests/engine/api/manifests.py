@@ -292,6 +292,16 @@ def csi_node(name: str = "worker-1") -> dict:
     }
 
 
+def priority_class(name: str = "high-priority") -> dict:
+    return {
+        "apiVersion": "scheduling.k8s.io/v1",
+        "kind": "PriorityClass",
+        "metadata": {"name": name},
+        "value": 1000000,
+        "description": "For the shop's front end: scheduled, and kept, before batch work.",
+    }
+
+
 VALID = {
     "Namespace": namespace,
     "Node": node,
@@ -319,6 +329,7 @@ VALID = {
     "StorageClass": storage_class,
     "VolumeAttachment": volume_attachment,
     "CSINode": csi_node,
+    "PriorityClass": priority_class,
     "ControlPlaneComponent": control_plane_component,
 }
 

@@ -139,3 +139,32 @@ def test_a_template_label_that_contradicts_the_generated_one_is_refused(server):
     error = refused(server, "Job", body)
     assert "spec.template.metadata.labels[job-name]: Invalid value: " in error.message
     assert error.message.endswith("must be 'pi'")
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        (
+            {"backoffLimitPerIndex": 1},
+            "spec.backoffLimitPerIndex: Invalid value: 1: requires indexed completion mode",
+        ),
+        (
+            {"completionMode": "Indexed", "completions": 3, "backoffLimitPerIndex": 1, "maxFailedIndexes": 4},
+            "spec.maxFailedIndexes: Invalid value: 4: must be less than or equal to completions",
+        ),
+        (
+            {"completionMode": "Indexed", "completions": 3, "successPolicy": {"rules": []}},
+            "spec.successPolicy.rules: Required value: at least one rules must be specified when the successPolicy "
+            "is specified",
+        ),
+        (
+            {"completionMode": "Indexed", "completions": 3, "successPolicy": {"rules": [{}, {"succeededCount": 4}]}},
+            "[spec.successPolicy.rules[0]: Required value: at least one of succeededCount or succeededIndexes must be "
+            "specified, spec.successPolicy.rules[1].succeededCount: Invalid value: 4: must be less than or equal to 3 "
+            "(the number of specified completions)]",
+        ),
+    ],
+)
+def test_per_index_fields_and_success_policies_are_checked(server, spec, message):
+    error = refused(server, "Job", job(**spec))
+    assert error.message == 'Job.batch "pi" is invalid: ' + message

@@ -71,6 +71,28 @@ CASES = [
     ),
     (
         "HorizontalPodAutoscaler",
+        _with(
+            horizontal_pod_autoscaler(),
+            "spec.metrics.0",
+            {"type": "Pods", "pods": {"metric": {"name": "a/b"}, "target": {"type": "Value", "value": "1"}}},
+        ),
+        HPA + "[spec.metrics[0].pods.metric.name: Invalid value: \"a/b\": may not contain '/', "
+        "spec.metrics[0].pods.target.averageValue: Required value: must specify a positive target averageValue]",
+    ),
+    (
+        "HorizontalPodAutoscaler",
+        _with(
+            horizontal_pod_autoscaler(),
+            "spec.metrics.0",
+            {
+                "type": "ContainerResource",
+                "containerResource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 50}},
+            },
+        ),
+        HPA + "spec.metrics[0].containerResource.container: Required value: must specify a container",
+    ),
+    (
+        "HorizontalPodAutoscaler",
         _with(horizontal_pod_autoscaler(), "spec.behavior", {"scaleDown": {"stabilizationWindowSeconds": 3601}}),
         HPA + "spec.behavior.scaleDown.stabilizationWindowSeconds: Invalid value: 3601: must be less than or equal "
         "to 3600",

@@ -67,9 +67,13 @@ def test_unschedulable_pod_gets_condition_and_event_then_lands_when_a_node_joins
 
 
 def test_preemption_deletes_the_victim_and_the_preemptor_follows():
-    sim = start(node("node-1", cpu="2"), manifest(pod("batch", cpu="1500m", priority=0)))
+    sim = start(node("node-1", cpu="2"), manifest(pod("batch", cpu="1500m")))
+    assert sim.get("Pod", "default/batch")["spec"]["priority"] == 0  # no default class: the Priority plugin's 0
     assert sim.get("Pod", "default/batch")["spec"]["nodeName"] == "node-1"
-    sim.operator.create("Pod", manifest(pod("critical", cpu="1", priority=1000)))
+    high = {"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": "high"}, "value": 1000}
+    sim.operator.create("PriorityClass", high)
+    sim.operator.create("Pod", manifest(pod("critical", cpu="1", priorityClassName="high")))
+    assert sim.get("Pod", "default/critical")["spec"]["priority"] == 1000
     sim.run_for(0)
     critical = sim.get("Pod", "default/critical")
     assert critical["status"]["nominatedNodeName"] == "node-1"
