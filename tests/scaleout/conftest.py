@@ -108,11 +108,6 @@ def redis_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def redis_url(redis_server):
-    return redis_server.url
-
-
-@pytest.fixture(scope="session")
 def postgres_server():
     server = PostgresServer()
     server.create()
@@ -121,14 +116,9 @@ def postgres_server():
 
 
 @pytest.fixture(scope="session")
-def database_url(postgres_server):
-    return postgres_server.url
-
-
-@pytest.fixture(scope="session")
-def scaleout_env(database_url, redis_url):
+def scaleout_env(postgres_server, redis_server):
     """The environment of a scale-out deployment: PostgreSQL + Redis, chosen by variables alone."""
-    return {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "PYTHONUNBUFFERED": "1"}
+    return {**os.environ, "DATABASE_URL": postgres_server.url, "REDIS_URL": redis_server.url, "PYTHONUNBUFFERED": "1"}
 
 
 @pytest.fixture(scope="session")
