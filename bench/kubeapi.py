@@ -144,6 +144,12 @@ async def run(
             print(f"watch events delivered: 0 of {expected}")
 
 
+def add_load_options(parser: argparse.ArgumentParser) -> None:
+    """The load on the kube API: how many watch streams stay open, and how many writes a second go through."""
+    parser.add_argument("--watchers", type=int, default=200)
+    parser.add_argument("--rate", type=float, default=50)
+
+
 def admin_credentials(env: dict, var_dir: str, base: str) -> tuple[str, str]:
     """The demo cluster's admin token, from the kubeconfig the lab prints, and the CA file that verifies `base`."""
     config = subprocess.run(
@@ -155,8 +161,7 @@ def admin_credentials(env: dict, var_dir: str, base: str) -> tuple[str, str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--watchers", type=int, default=200)
-    parser.add_argument("--rate", type=float, default=50)
+    add_load_options(parser)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--table", action="store_true", help="watch as Tables, as kubectl get -w does")
     parser.add_argument(

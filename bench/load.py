@@ -25,7 +25,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bench.kubeapi import admin_credentials, cpu_seconds, percentile, watch
+from bench.kubeapi import add_load_options, admin_credentials, cpu_seconds, percentile, watch
 from tests.livelab import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -217,8 +217,7 @@ def log_summary(path: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=3)
-    parser.add_argument("--watchers", type=int, default=200)
-    parser.add_argument("--rate", type=float, default=50)
+    add_load_options(parser)
     parser.add_argument("--students", type=int, default=60)
     parser.add_argument(
         "--profile", metavar="FILE", help="sample the server's threads (collapsed stacks, bench.sampler)"
