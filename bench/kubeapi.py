@@ -144,10 +144,24 @@ async def run(
             print(f"watch events delivered: 0 of {expected}")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_load_options(parser: argparse.ArgumentParser) -> None:
+    """The load on the kube API: how many watch streams stay open, and how many writes a second go through."""
     parser.add_argument("--watchers", type=int, default=200)
     parser.add_argument("--rate", type=float, default=50)
+
+
+def admin_credentials(env: dict, var_dir: str, base: str) -> tuple[str, str]:
+    """The demo cluster's admin token, from the kubeconfig the lab prints, and the CA file that verifies `base`."""
+    config = subprocess.run(
+        [sys.executable, "manage.py", "kubeconfig", "demo", "--server", base],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return yaml.safe_load(config)["users"][0]["user"]["token"], str(Path(var_dir) / "kubeapi-tls" / "apiserver.crt")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_load_options(parser)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--table", action="store_true", help="watch as Tables, as kubectl get -w does")
     parser.add_argument(
@@ -166,12 +180,7 @@ def main() -> None:
         try:
             wait_for_port(kube_port, server)
             base = f"https://127.0.0.1:{kube_port}"
-            config = subprocess.run(
-                [sys.executable, "manage.py", "kubeconfig", "demo", "--server", base],
-                cwd=ROOT, env=env, capture_output=True, text=True, check=True,
-            ).stdout  # fmt: skip
-            token = yaml.safe_load(config)["users"][0]["user"]["token"]
-            ca = str(Path(var_dir) / "kubeapi-tls" / "apiserver.crt")
+            token, ca = admin_credentials(env, var_dir, base)
             profile = Profile(server.pid, options.profile, options.seconds) if options.profile else None
             asyncio.run(
                 run(

@@ -37,7 +37,7 @@ from cluster_engine.api.server import ApiServer
 from cluster_engine.runtime.clock import SimClock
 from cluster_engine.stack import build_stack
 
-from . import publishing, worker_lease
+from . import group_subscription, publishing, worker_lease
 from .groups import CLOCK_CONTROL, CLOCK_STATE, TRAFFIC_STATE, cluster_group
 from .models import Cluster
 from .storage import OrmStorage
@@ -73,6 +73,7 @@ class ClusterHost:
         self.settings_read_at = 0.0
         self.persisted_at = 0.0
         self.traffic_running = False
+        self.stale = False  # set when the group subscription was lost and made again: messages may be missing
 
     # ---- in the cluster's engine thread ---------------------------------------------------------------------
     def _build(self) -> None:
@@ -158,17 +159,20 @@ class ClusterHost:
 
     async def run(self) -> None:
         layer = get_channel_layer()
-        channel = await layer.new_channel()
         group = cluster_group(self.cluster_id)
-        await layer.group_add(group, channel)
-        reader = asyncio.create_task(self._read(layer, channel))
+        subscribed = asyncio.Event()
+        reader = asyncio.create_task(group_subscription.follow(group, self._receive, self._joined(subscribed)))
         try:
+            await subscribed.wait()
             await self._build_until_it_works()
             last, last_publish = time.monotonic(), 0.0
             while True:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.wake.wait(), TICK_SECONDS)
                 self.wake.clear()
+                if self.stale:  # the watch lost messages: the cache starts over from the database
+                    self.stale = False
+                    await self._build_until_it_works()
                 now = time.monotonic()
                 step = self.step_requests > 0
                 if step:
@@ -195,7 +199,6 @@ class ClusterHost:
             reader.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await reader
-            await layer.group_discard(group, channel)
 
     async def _build_until_it_works(self) -> None:
         while True:
@@ -208,19 +211,26 @@ class ClusterHost:
                 logger.exception("building the control plane of cluster %s failed; retrying", self.cluster_id)
                 await asyncio.sleep(REBUILD_DELAY_SECONDS)
 
-    async def _read(self, layer, channel: str) -> None:
-        while True:
-            message = await layer.receive(channel)
-            kind = message.get("type")
-            if kind == "watch.event":
-                self.inbox.append(message["event"])
-            elif kind == "watch.events":
-                self.inbox.extend(message["events"])
-            elif kind == CLOCK_CONTROL:
-                if message.get("action") == "step":
-                    self.step_requests += 1
-                self.settings_stale = True
+    def _joined(self, subscribed: asyncio.Event):
+        async def joined(first: bool) -> None:
+            if not first:
+                self.stale = True
                 self.wake.set()
+            subscribed.set()
+
+        return joined
+
+    def _receive(self, message: dict) -> None:
+        kind = message.get("type")
+        if kind == "watch.event":
+            self.inbox.append(message["event"])
+        elif kind == "watch.events":
+            self.inbox.extend(message["events"])
+        elif kind == CLOCK_CONTROL:
+            if message.get("action") == "step":
+                self.step_requests += 1
+            self.settings_stale = True
+            self.wake.set()
 
 
 class ControlPlaneHost:
@@ -234,10 +244,21 @@ class ControlPlaneHost:
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="control-plane")
 
     async def run(self) -> None:
+        renewed = None  # when this process last took or renewed the lease (monotonic), while it holds it
         while True:
-            leading = await sync_to_async(worker_lease.try_acquire, thread_sensitive=False)(self.identity)
+            try:
+                leading = await sync_to_async(worker_lease.try_acquire, thread_sensitive=False)(self.identity)
+                renewed = time.monotonic() if leading else None
+            except Exception:
+                # The database is out of reach (restarting, say). Like a leader that cannot renew its lease upstream,
+                # go on acting until the renew deadline, then stand down; the lease is retried either way.
+                logger.exception("renewing the worker lease failed")
+                leading = renewed is not None and time.monotonic() - renewed < worker_lease.RENEW_DEADLINE
             if leading:
-                await self._sync_clusters()
+                try:
+                    await self._sync_clusters()
+                except Exception:
+                    logger.exception("listing the clusters failed; retrying")
             else:
                 await self._stop_all()
             await asyncio.sleep(worker_lease.RETRY_PERIOD if not leading else CLUSTER_SCAN_SECONDS)

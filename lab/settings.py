@@ -100,7 +100,9 @@ SQLITE_OPTIONS = {
     "timeout": 30,
 }
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    # A kept connection is checked before its first use in each request, so one that a database restart broke is
+    # replaced there instead of failing the request.
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)}
 else:
     DATABASES = {
         "default": {

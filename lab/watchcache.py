@@ -14,10 +14,10 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from asgiref.sync import sync_to_async
-from channels.layers import get_channel_layer
 
 from cluster_engine.api import errors
 
+from . import group_subscription
 from .edit_explanations import EDIT_MESSAGE
 from .groups import cluster_group
 
@@ -91,17 +91,22 @@ class ClusterWatchCache:
         await self._ready.wait()
 
     async def _read(self) -> None:
+        await group_subscription.follow(cluster_group(self.cluster_id), self.dispatch, self._joined)
+
+    async def _joined(self, first: bool) -> None:
+        """Only after joining the group do we read where the cluster stands: nothing after this can be missed. After
+        a lost subscription the window has a hole, so it starts over there and every watcher is told to re-list."""
         from .models import Cluster
 
-        layer = get_channel_layer()
-        channel = await layer.new_channel()
-        await layer.group_add(cluster_group(self.cluster_id), channel)
-        # Only after joining the group do we read where the cluster stands: nothing after this can be missed.
-        self.covered_from = await sync_to_async(_current_version)(Cluster, self.cluster_id)
+        version = await sync_to_async(_current_version)(Cluster, self.cluster_id)
+        if not first:
+            self.events.clear()
+            gone = {"type": "gone", "status": errors.gone(0, 0).status()}
+            for watcher in list(self.watchers):
+                watcher.offer(gone)
+                watcher.overflowed = True  # it hears nothing more: its reader lists again on a new watcher
+        self.covered_from = version
         self._ready.set()
-        while True:
-            message = await layer.receive(channel)
-            self.dispatch(message)
 
     def dispatch(self, message: dict) -> None:
         kind = message.get("type")

@@ -44,8 +44,9 @@ def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 60) -> 
 class LabServer:
     """One `runlab` process; `restart()` stops it and starts it again on the same port and database."""
 
-    def __init__(self, var_dir: Path, port: int, speed: float | None = None):
+    def __init__(self, var_dir: Path, port: int, speed: float | None = None, env: dict | None = None):
         self.var_dir = var_dir
+        self.env = {**os.environ, **(env or {}), "KUBELAB_VAR_DIR": str(var_dir)}
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
         self.kube_port = free_port()  # the kube API's HTTPS port, free too, so servers never collide on 6443
@@ -53,7 +54,7 @@ class LabServer:
         self.process = None
 
     def start(self) -> None:
-        env = {**os.environ, "KUBELAB_VAR_DIR": str(self.var_dir), "KUBELAB_ADMIN_PASSWORD": ADMIN_PASSWORD}
+        env = {**self.env, "KUBELAB_ADMIN_PASSWORD": ADMIN_PASSWORD}
         log = open(self.var_dir / "server.log", "ab")  # noqa: SIM115 - the server process writes it until stopped
         self.process = subprocess.Popen(
             [sys.executable, "manage.py", "runlab", "--port", str(self.port), "--kube-port", str(self.kube_port)]

@@ -1,7 +1,6 @@
 """A live lab whose kube API the reliability suites load, race and break, as a classroom of clients would."""
 
 import base64
-import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -36,7 +35,7 @@ def kube_api(server: LabServer) -> KubeApi:
     printed = subprocess.run(
         [sys.executable, "manage.py", "kubeconfig", "demo", "--server", api],
         cwd=REPO,
-        env={**os.environ, "KUBELAB_VAR_DIR": str(server.var_dir)},
+        env=server.env,
         capture_output=True,
         text=True,
         check=True,

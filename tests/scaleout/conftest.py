@@ -32,63 +32,93 @@ def as_postgres_user(command: list[str]) -> list[str]:
     return ["runuser", "-u", "nobody", "--", *command] if os.geteuid() == 0 else command
 
 
-@pytest.fixture(scope="session")
-def redis_url(tmp_path_factory):
-    port = free_port()
-    workdir = tmp_path_factory.mktemp("redis")
-    process = subprocess.Popen(
-        [
-            shutil.which("redis-server"),
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(workdir),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    wait_for_port(port, process)
-    yield f"redis://127.0.0.1:{port}/0"
-    process.terminate()
-    process.wait(10)
+class RedisServer:
+    """redis-server on loopback with nothing persisted: a restart forgets every key, channel-layer groups included."""
+
+    def __init__(self, workdir: Path):
+        self.workdir = workdir
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1"]
+            + ["--save", "", "--appendonly", "no", "--dir", str(self.workdir)],
+            stdout=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port, self.process)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+class PostgresServer:
+    """A PostgreSQL cluster of its own on loopback, with a `kubelab` database."""
+
+    def __init__(self):
+        self.port = free_port()
+        # Not under pytest's temporary root: that is private to root, and the server runs as `nobody`.
+        self.base = Path(tempfile.mkdtemp(prefix="kubelab-postgres-"))
+        if os.geteuid() == 0:
+            shutil.chown(self.base, "nobody")
+        self.data = self.base / "data"
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/kubelab"
+
+    def create(self) -> None:
+        subprocess.run(
+            as_postgres_user(["initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8"]),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        self.control("start")
+        subprocess.run(
+            [postgres_binary("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "kubelab"],
+            check=True,
+        )
+
+    def control(self, action: str, *arguments: str) -> None:
+        options = f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+        command = ["pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.base / "log"), "-w", action]
+        subprocess.run(as_postgres_user([*command, *arguments]), check=True, stdout=subprocess.DEVNULL)
+
+    def stop(self) -> None:
+        """Stop at once: every connection cut, as a crash or a failover would."""
+        self.control("stop", "-m", "immediate")
+
+    def start(self) -> None:
+        self.control("start")
+
+    def remove(self) -> None:
+        self.control("stop", "-m", "immediate")
+        shutil.rmtree(self.base, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
-def database_url():
-    port = free_port()
-    # Not under pytest's temporary root: that is private to root, and the server runs as `nobody`.
-    base = Path(tempfile.mkdtemp(prefix="kubelab-postgres-"))
-    if os.geteuid() == 0:
-        shutil.chown(base, "nobody")
-    data = base / "data"
-    subprocess.run(
-        as_postgres_user(["initdb", "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"]),
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    options = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-    subprocess.run(
-        as_postgres_user(["pg_ctl", "-D", str(data), "-o", options, "-l", str(base / "log"), "-w", "start"]),
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    subprocess.run(
-        [postgres_binary("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "kubelab"], check=True
-    )
-    yield f"postgres://postgres@127.0.0.1:{port}/kubelab"
-    subprocess.run(as_postgres_user(["pg_ctl", "-D", str(data), "-m", "immediate", "stop"]), stdout=subprocess.DEVNULL)
-    shutil.rmtree(base, ignore_errors=True)
+def redis_server(tmp_path_factory):
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")
-def scaleout_env(database_url, redis_url):
+def postgres_server():
+    server = PostgresServer()
+    server.create()
+    yield server
+    server.remove()
+
+
+@pytest.fixture(scope="session")
+def scaleout_env(postgres_server, redis_server):
     """The environment of a scale-out deployment: PostgreSQL + Redis, chosen by variables alone."""
-    return {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "PYTHONUNBUFFERED": "1"}
+    return {**os.environ, "DATABASE_URL": postgres_server.url, "REDIS_URL": redis_server.url, "PYTHONUNBUFFERED": "1"}
 
 
 @pytest.fixture(scope="session")
