@@ -1,5 +1,6 @@
 """URLs of the diagram pages (the home page is the project's root URL), and the translations their scripts use."""
 
+from django.contrib.auth.views import LoginView
 from django.urls import path
 from django.views.i18n import JavaScriptCatalog
 
@@ -8,6 +9,8 @@ from . import views
 urlpatterns = [
     path("clusters/<slug:name>/", views.cluster_page, name="cluster"),
     path("clusters/<slug:name>/delete/", views.cluster_delete, name="cluster-delete"),
+    # Instructors need not be staff: the admin's login refuses anyone who is not, so the pages sign people in here.
+    path("signin/", LoginView.as_view(template_name="lab/signin.html", next_page="home"), name="signin"),
     # The diagram's strings in the page's language (locale/<lang>/LC_MESSAGES/djangojs.po), as window.gettext.
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]
