@@ -1,0 +1,58 @@
+"""The instructor's room in chromium: signed in as a non-staff instructor, one view of the stage at a time."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.livelab import REPO, screenshot
+
+pytestmark = pytest.mark.browser
+WAIT = 30_000
+PASSWORD = "Teach-a-class-42!"
+MAKE_INSTRUCTOR = (
+    "from django.contrib.auth.models import Permission, User\n"
+    f"user = User.objects.create_user('sensei', password='{PASSWORD}')\n"
+    "user.user_permissions.add(Permission.objects.get(codename='teach_classroom'))\n"
+)
+
+
+def make_instructor(server):
+    env = {**os.environ, "KUBELAB_VAR_DIR": str(server.var_dir)}
+    subprocess.run([sys.executable, "manage.py", "shell", "-c", MAKE_INSTRUCTOR], cwd=REPO, env=env, check=True)
+
+
+def box(page, selector):
+    return page.locator(selector).bounding_box()
+
+
+def test_the_class_cluster_fills_the_stage_until_the_instructor_shows_the_students(browser, lab_server):
+    make_instructor(lab_server)
+    page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{lab_server.url}/classroom/")
+    page.click("a:text('Sign in')")
+    page.fill("#id_username", "sensei")
+    page.fill("#id_password", PASSWORD)
+    page.click("#signin-form button[type=submit]")
+    page.fill("#id_name", "Kubernetes 101")
+    page.click("#new-classroom-form button[type=submit]")
+    page.wait_for_function("window.kubelabClassroom && window.kubelabClassroom.state", timeout=WAIT)
+
+    # The class cluster's view: the frame reaches the bottom of the window; the students' grid takes no room.
+    assert page.locator("#grid").is_hidden()
+    frame = box(page, "#cluster-frame")
+    assert frame["y"] + frame["height"] == pytest.approx(720, abs=2)
+    screenshot(page, "classroom-room-class-cluster")
+
+    page.click("[data-view=grid]")
+    page.wait_for_selector("#grid .hint", timeout=WAIT)
+    assert page.locator("#cluster-frame").is_hidden()
+    grid = box(page, "#grid")
+    assert grid["y"] + grid["height"] == pytest.approx(720, abs=2)
+
+    page.click("[data-view=demo]")
+    assert page.locator("#grid").is_hidden()
+    assert errors == []
