@@ -12,6 +12,10 @@ const FOCUS_RETRY_MS = 200;
 const FOCUS_ATTEMPTS = 50;
 const MAX_BACKOFF_MS = 5000;
 
+// Inside the room the cluster page's home link would lead the frame away, and its language switcher repeats the
+// room's: the page hides both (topbar.css), which leaves its clock and links room in the narrower frame.
+frame.addEventListener("load", () => frame.contentDocument?.body.classList.add("in-classroom"));
+
 let state = null;
 let socket = null;
 let backoff = 250;
