@@ -23,6 +23,18 @@ def make_instructor(server):
     subprocess.run([sys.executable, "manage.py", "shell", "-c", MAKE_INSTRUCTOR], cwd=REPO, env=env, check=True)
 
 
+# The label's words (its first line of text) and its control overlap vertically: they are on one line.
+SHARES_A_LINE_WITH_ITS_WORDS = """(selector) => {
+    const control = document.querySelector(selector);
+    const words = [...control.closest('label').childNodes].find((node) => node.nodeType === 3 && node.textContent.trim());
+    const range = document.createRange();
+    range.selectNodeContents(words);
+    const line = range.getClientRects()[0];
+    const box = control.getBoundingClientRect();
+    return line.top < box.bottom && box.top < line.bottom;
+}"""
+
+
 def box(page, selector):
     return page.locator(selector).bounding_box()
 
@@ -52,6 +64,18 @@ def test_the_class_cluster_fills_the_stage_with_its_whole_bar_until_the_instruct
     page.fill("#id_name", "Kubernetes 101")
     page.click("#new-classroom-form button[type=submit]")
     page.wait_for_function("window.kubelabClassroom && window.kubelabClassroom.state", timeout=WAIT)
+
+    # The instructor's controls stay inside the lesson pane, each checkbox and select beside its words.
+    assert (
+        page.evaluate(
+            """() => { const pane = document.querySelector('.lesson-pane').getBoundingClientRect();
+            return [...document.querySelectorAll('.lesson-pane *')]
+                .filter((item) => item.getBoundingClientRect().right > pane.right + 1).map((item) => item.id || item.tagName); }"""
+        )
+        == []
+    )
+    for control in ("#follow-me", "#lesson-select"):
+        assert page.evaluate(SHARES_A_LINE_WITH_ITS_WORDS, control), f"{control} sits on a line of its own"
 
     # The class cluster's view: the frame reaches the bottom of the window; the students' grid takes no room.
     assert page.locator("#grid").is_hidden()
