@@ -62,6 +62,7 @@ def test_the_class_cluster_fills_the_stage_with_its_whole_bar_until_the_instruct
     page.fill("#id_password", PASSWORD)
     page.click("#signin-form button[type=submit]")
     page.fill("#id_name", "Kubernetes 101")
+    page.select_option("#id_lesson", "node-failure")
     page.click("#new-classroom-form button[type=submit]")
     page.wait_for_function("window.kubelabClassroom && window.kubelabClassroom.state", timeout=WAIT)
 
@@ -96,4 +97,19 @@ def test_the_class_cluster_fills_the_stage_with_its_whole_bar_until_the_instruct
 
     page.click("[data-view=demo]")
     assert page.locator("#grid").is_hidden()
+
+    # A step's action runs on the class cluster for the instructor, on a student's own sandbox for the student:
+    # the button says which, whatever cluster the student is looking at.
+    student = browser.new_context(viewport={"width": 1280, "height": 720}, locale="ja").new_page()
+    student.goto(f"{lab_server.url}/classroom/?code={page.text_content('#join-code')}")
+    student.fill("#id_display_name", "さくら")
+    student.click("#join-form button[type=submit]")
+    student.wait_for_function("window.kubelabClassroom && window.kubelabClassroom.state", timeout=WAIT)
+    page.click("#next-step")
+    assert page.text_content("#run-action") == "このステップの操作を実行: worker-2 の電源を切る"
+    student.wait_for_selector("#run-action", timeout=WAIT)
+    assert (
+        student.text_content("#run-action") == "このステップの操作を自分のサンドボックスで実行: worker-2 の電源を切る"
+    )
+    student.context.close()
     assert errors == []
