@@ -48,3 +48,16 @@ def test_a_wrong_password_is_refused_in_japanese_and_signs_no_one_in(client, ins
 def test_signing_in_without_a_destination_lands_on_the_home_page(client, instructor):
     response = client.post("/signin/", {"username": "sensei", "password": PASSWORD})
     assert response["Location"] == "/"
+
+
+def test_a_signed_in_instructor_signs_out_from_the_home_page_in_their_language(client, instructor):
+    client.post("/signin/", {"username": "sensei", "password": PASSWORD})
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "sensei としてサインイン中です。" in body
+    action = re.search(r'<form method="post" action="([^"]+)" class="hint sign-out"', body).group(1)
+    assert client.get(action).status_code == 405  # Django's LogoutView signs out on POST only
+    assert "_auth_user_id" in client.session
+    response = client.post(action)
+    assert response["Location"] == "/"
+    assert "_auth_user_id" not in client.session
+    assert 'id="sign-out"' not in client.get("/").content.decode()
