@@ -153,7 +153,7 @@ STORAGES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-LOGIN_URL = "admin:login"
+LOGIN_URL = "signin"
 # The classroom shows cluster pages inside its own page; other sites still may not frame the lab.
 X_FRAME_OPTIONS = "SAMEORIGIN"
 

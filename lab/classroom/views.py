@@ -77,6 +77,8 @@ def page_texts() -> dict:
     return {
         "step": _("Step %(index)s of %(count)s"),
         "run": _("Run this step's action"),
+        # A student's button acts on their own sandbox, whichever cluster they are looking at.
+        "runInSandbox": _("Run this step's action in my sandbox"),
         "check": _("Check my sandbox"),
         "goal": _("Checkpoint"),
         "passed": _("Checkpoint reached"),

@@ -12,6 +12,10 @@ const FOCUS_RETRY_MS = 200;
 const FOCUS_ATTEMPTS = 50;
 const MAX_BACKOFF_MS = 5000;
 
+// Inside the room the cluster page's home link would lead the frame away, and its language switcher repeats the
+// room's: the page hides both (topbar.css), which leaves its clock and links room in the narrower frame.
+frame.addEventListener("load", () => frame.contentDocument?.body.classList.add("in-classroom"));
+
 let state = null;
 let socket = null;
 let backoff = 250;
@@ -105,7 +109,7 @@ function render() {
     ? `<h2 class="lesson-title">${esc(lesson.title)}</h2>
        ${step ? `<p class="step-count">${esc(format(texts.step, { index: step.index + 1, count: step.count }))}</p>
        <h3 class="step-title">${esc(step.title)}</h3><p class="narration">${esc(step.narration)}</p>
-       ${step.action ? `<button type="button" class="run-action" id="run-action">${esc(texts.run)}: ${esc(step.action)}</button>` : ""}` : ""}`
+       ${step.action ? `<button type="button" class="run-action" id="run-action">${esc(role === "student" ? texts.runInSandbox : texts.run)}: ${esc(step.action)}</button>` : ""}` : ""}`
     : "";
   document.getElementById("run-action")?.addEventListener("click", () => act({ action: "run" }, texts.done));
   renderQuestion(step);

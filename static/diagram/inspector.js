@@ -143,11 +143,18 @@ function ownerChain(store, obj) {
   return `<p class="owners">${esc(t("Owned by"))} ${links.join(` ← ${esc(t("owned by"))} `)}</p>`;
 }
 
+// Conditions whose True is the trouble (a node under pressure, a failing job, a pod about to go): upstream's
+// healthy node reports MemoryPressure False, which must not look like a problem beside Ready False.
+const TROUBLE_WHEN_TRUE = new Set([
+  "MemoryPressure", "DiskPressure", "PIDPressure", "NetworkUnavailable", "ReplicaFailure", "Failed", "FailureTarget",
+  "DisruptionTarget",
+]);
+
 function conditions(obj) {
   const list = obj.status?.conditions || [];
   if (!list.length) return "";
   const rows = list
-    .map((c) => `<tr class="cond-${esc(c.status)}"><td>${esc(c.type)}</td><td>${esc(c.status)}</td><td>${esc(c.reason || "")}</td><td>${esc(c.message || "")}</td></tr>`)
+    .map((c) => `<tr class="cond-${esc(c.status)}${TROUBLE_WHEN_TRUE.has(c.type) ? " cond-trouble-when-true" : ""}"><td>${esc(c.type)}</td><td>${esc(c.status)}</td><td>${esc(c.reason || "")}</td><td>${esc(c.message || "")}</td></tr>`)
     .join("");
   return `<table class="conditions"><thead><tr><th>${esc(t("Condition"))}</th><th>${esc(t("Status"))}</th><th>${esc(t("Reason"))}</th><th>${esc(t("Message"))}</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
