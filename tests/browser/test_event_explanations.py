@@ -34,7 +34,7 @@ def test_event_explanations_in_japanese_and_english(browser, lab_server):
 
     fallbacks = page.evaluate(
         """async () => {
-        const module = new URL("timeline.js", document.querySelector("script[type=module]").src);
+        const module = new URL("timeline.js", document.querySelector("script[src*='diagram/main.js']").src);
         const { explanationText } = await import(module.href);
         return [
           explanationText({ "kubelab.io/explanation": "Not in the catalog." }),

@@ -33,7 +33,7 @@ def test_download_a_snapshot_and_import_it_from_the_page(page, lab_server, tmp_p
     assert path.name == "kubelab-demo-snapshot.yaml"
 
     page.goto(f"{lab_server.url}/")
-    page.click("p.snapshot-link a")
+    page.click(".snapshot-link a")
     page.fill("#id_name", "demo-copy")
     page.set_input_files("#id_snapshot", str(path))
     screenshot(page, "snapshot-import-form")
