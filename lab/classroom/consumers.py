@@ -3,7 +3,9 @@
 Each classroom has one channel-layer group. A change (a step, a focus, a spotlight, a pause) is written to the
 database first and then announced to the group as "changed"; every socket answers by sending its own person a
 fresh screen state in their language (lab/classroom/room.py), so a socket that missed an announcement, or a page
-that reloads, is never out of date for longer than its next state. Answers are announced only to the instructor's
+that reloads, is never out of date for longer than its next state. A socket follows the group through
+lab/group_subscription.py, which joins it again when the channel layer forgets its members (a Redis restart); the
+socket then sends its person a fresh state, as after every join, so nothing announced meanwhile stays missed. Answers are announced only to the instructor's
 sockets. Requests are {"id": n, "action": ...} frames, read, answered and rate limited as on the diagram's socket
 (lab/frames.py).
 
@@ -21,6 +23,7 @@ from channels.db import database_sync_to_async
 from django.utils import translation
 
 from cluster_engine.api import errors
+from lab import group_subscription
 from lab.clockcontrol import set_clock, step
 from lab.frames import RequestConsumer
 from lab.lessons import actions as lesson_actions
@@ -55,6 +58,9 @@ class ClassroomConsumer(RequestConsumer):
     async def connect(self):
         self.grid_task = None
         self.group = None
+        self.group_task = None
+        self.announcements = asyncio.Queue()
+        self.state_lock = asyncio.Lock()
         self.sandbox_task = None
         self.sandbox_watcher = None
         self.followed_sandbox = None
@@ -68,8 +74,14 @@ class ClassroomConsumer(RequestConsumer):
             await self.close(code=FORBIDDEN_CLOSE_CODE)
             return
         self.group = classroom_group(self.classroom_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        await self._send_state()
+        first_state = asyncio.Event()
+
+        async def joined(_first: bool) -> None:
+            await self._send_state()
+            first_state.set()
+
+        self.group_task = asyncio.create_task(self._follow_group(joined))
+        await first_state.wait()
         if self.student_id is None:
             self.grid_task = asyncio.create_task(self._grid_loop())
 
@@ -86,15 +98,25 @@ class ClassroomConsumer(RequestConsumer):
         return self.actor.is_admin or (self.actor.is_instructor and classroom.instructor_id == self.actor.user.pk)
 
     async def disconnect(self, code):
-        for task in (self.grid_task, self.sandbox_task):
+        for task in (self.grid_task, self.sandbox_task, self.group_task):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-        if self.group is not None:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
 
     # ---- what the group announces ------------------------------------------------------------------------------
+    async def _follow_group(self, joined):
+        """Hear the group's announcements one at a time, in order, as the socket's own channel would deliver them;
+        `joined` sends a fresh state after each join, before any announcement."""
+        follower = asyncio.create_task(group_subscription.follow(self.group, self.announcements.put_nowait, joined))
+        try:
+            while True:
+                await self.dispatch(await self.announcements.get())
+        finally:
+            follower.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await follower
+
     async def classroom_changed(self, message):
         await self._send_state()
 
@@ -109,10 +131,12 @@ class ClassroomConsumer(RequestConsumer):
             await self._send_state()
 
     async def _send_state(self):
-        state = await database_sync_to_async(self._state)()
-        await self._send_json(state)
-        if self.student_id is not None:
-            await self._follow(state)
+        """Announcements are heard beside requests: one state at a time, so an older one is never sent after a newer."""
+        async with self.state_lock:
+            state = await database_sync_to_async(self._state)()
+            await self._send_json(state)
+            if self.student_id is not None:
+                await self._follow(state)
 
     def _state(self) -> dict:
         with translation.override(self.language):
