@@ -3,11 +3,14 @@
 Each classroom has one channel-layer group. A change (a step, a focus, a spotlight, a pause) is written to the
 database first and then announced to the group as "changed"; every socket answers by sending its own person a
 fresh screen state in their language (lab/classroom/room.py), so a socket that missed an announcement, or a page
-that reloads, is never out of date for longer than its next state. A socket follows the group through
-lab/group_subscription.py, which joins it again when the channel layer forgets its members (a Redis restart); the
-socket then sends its person a fresh state, as after every join, so nothing announced meanwhile stays missed. Answers are announced only to the instructor's
+that reloads, is never out of date for longer than its next state. Answers are announced only to the instructor's
 sockets. Requests are {"id": n, "action": ...} frames, read, answered and rate limited as on the diagram's socket
 (lab/frames.py).
+
+A socket follows its group through lab/group_subscription.py, which joins it again when the channel layer forgets
+its members (a Redis restart); after every join the socket sends its person a fresh state, so nothing announced
+meanwhile stays missed. It reads no channel of its own (channel_layer_alias None): a Redis restart would fail that
+read and close the socket.
 
 A student's socket also follows their sandbox's watch stream and judges the current step's checkpoint by itself
 when the sandbox changes (at most once per AUTO_CHECK_SECONDS), so a checkpoint is reached the moment the cluster
@@ -20,6 +23,7 @@ import contextlib
 import json
 
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from django.utils import translation
 
 from cluster_engine.api import errors
@@ -54,6 +58,7 @@ def classroom_group(classroom_id: int) -> str:
 
 class ClassroomConsumer(RequestConsumer):
     request_example = '{"id": 1, "action": "goto", "step": 2}'
+    channel_layer_alias = None  # the group is followed by group_subscription, on a channel it reads itself
 
     async def connect(self):
         self.grid_task = None
@@ -189,7 +194,7 @@ class ClassroomConsumer(RequestConsumer):
     async def _judge_automatically(self):
         verdict = await self._in_thread(lambda: judge_if_due(self.student_id))
         if verdict is not None and verdict.newly:
-            await self.channel_layer.group_send(self.group, {"type": PASSED, "student": self.student_id})
+            await self._announce(PASSED, student=self.student_id)
 
     # ---- requests ----------------------------------------------------------------------------------------------
     async def perform(self, request: dict) -> dict:
@@ -201,8 +206,8 @@ class ClassroomConsumer(RequestConsumer):
             )
         return await handlers[action](self, request) or {}
 
-    async def _announce(self, kind: str = CHANGED):
-        await self.channel_layer.group_send(self.group, {"type": kind})
+    async def _announce(self, kind: str = CHANGED, **fields):
+        await get_channel_layer().group_send(self.group, {"type": kind, **fields})
 
     async def _update(self, **fields):
         await database_sync_to_async(Classroom.objects.filter(pk=self.classroom_id).update)(**fields)
@@ -326,7 +331,7 @@ class ClassroomConsumer(RequestConsumer):
     async def check(self, request):
         verdict = await self._in_thread(lambda: judge(self.student_id))
         if verdict.newly:
-            await self.channel_layer.group_send(self.group, {"type": PASSED, "student": self.student_id})
+            await self._announce(PASSED, student=self.student_id)
         else:
             await self._send_state()
         return {"passed": verdict.passed}

@@ -14,11 +14,21 @@ from .test_live_room import join, next_of, opened, request, socket
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+async def state_where(communicator, holds) -> dict:
+    """The first state for which holds(state); a socket under load may join again more than once, each time
+    sending the state as it then was."""
+    for _ in range(20):
+        state = await next_of(communicator, "state")
+        if holds(state):
+            return state
+    raise AssertionError("no such state arrived")
+
+
 def test_a_room_socket_forgotten_by_the_layer_catches_up_and_hears_the_next_follow_me(
     classroom, instructor, monkeypatch
 ):
     monkeypatch.setattr(group_subscription, "PROBE_SECONDS", 0.02)
-    monkeypatch.setattr(group_subscription, "SILENCE_SECONDS", 0.1)
+    monkeypatch.setattr(group_subscription, "SILENCE_SECONDS", 0.3)
     monkeypatch.setattr(group_subscription, "REJOIN_DELAY_SECONDS", 0.01)
     layer = get_channel_layer()
     async_to_sync(layer.flush)()
@@ -34,11 +44,10 @@ def test_a_room_socket_forgotten_by_the_layer_catches_up_and_hears_the_next_foll
         layer.groups.clear()  # the layer restarted and forgot every member
         # a step changed while nobody could hear it: no announcement reaches anyone
         await database_sync_to_async(Classroom.objects.filter(pk=classroom.pk).update)(step=1)
-        caught_up = await next_of(aiko, "state")  # sent because the socket joined again
-        assert (caught_up["step"]["index"], caught_up["classroom"]["follow_me"]) == (1, False)
+        await state_where(aiko, lambda state: state["step"]["index"] == 1)  # sent because the socket joined again
 
         await request(teacher, {"action": "follow", "on": True})
-        assert (await next_of(aiko, "state"))["classroom"]["follow_me"] is True
+        await state_where(aiko, lambda state: state["classroom"]["follow_me"])
         await aiko.disconnect()
         await teacher.disconnect()
 

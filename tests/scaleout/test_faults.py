@@ -238,3 +238,60 @@ def test_a_page_and_the_control_plane_follow_the_cluster_again_after_a_redis_res
     page.follow(lambda page: page.replicas() == 3)
     assert page.relists == relists
     web_pods_running(kube, 3)
+
+
+ANNOUNCE = """
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from lab.classroom.consumers import CHANGED, classroom_group
+from lab.classroom.models import Classroom
+Classroom.objects.filter(pk={pk}).update(follow_me={on})
+async_to_sync(get_channel_layer().group_send)(classroom_group({pk}), {{"type": CHANGED}})
+"""
+
+
+def test_a_classroom_socket_hears_follow_me_again_after_a_redis_restart(lab, manage, redis_server):
+    """The instructor announces from another process, as one on another web process would."""
+    printed = manage(
+        "shell",
+        "-c",
+        "from django.contrib.auth.models import User; from lab.classroom.models import Classroom; "
+        "teacher = User.objects.create_user('faults-teacher'); "
+        "room = Classroom.objects.create(name='Faults', instructor=teacher); print(room.pk, room.join_code)",
+    )
+    pk, code = printed.split()[-2:]
+    student = requests.Session()
+    student.get(f"{lab.url}/classroom/", timeout=10)
+    joined = student.post(
+        f"{lab.url}/classroom/",
+        data={"code": code, "display_name": "Aiko", "csrfmiddlewaretoken": student.cookies["csrftoken"]},
+        timeout=10,
+    )
+    assert joined.ok, joined.text
+    room = websocket.create_connection(
+        f"ws://127.0.0.1:{lab.port}/ws/classrooms/{code}/",
+        origin=lab.url,
+        cookie=f"sessionid={student.cookies['sessionid']}",
+        timeout=5,
+    )
+
+    def follow_me_becomes(on: bool, seconds: float = 60) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                message = json.loads(room.recv())
+            except websocket.WebSocketTimeoutException:
+                continue
+            if message["type"] == "state" and message["classroom"]["follow_me"] is on:
+                return
+        raise AssertionError(f"follow me never became {on}")
+
+    try:
+        follow_me_becomes(True)  # the state sent on connect
+        redis_server.restart()
+        manage("shell", "-c", ANNOUNCE.format(pk=pk, on=False))  # announced to a group Redis has just forgotten
+        follow_me_becomes(False)  # the state sent when the socket joined again
+        manage("shell", "-c", ANNOUNCE.format(pk=pk, on=True))
+        follow_me_becomes(True, seconds=10)  # heard at once: the socket is back in the group
+    finally:
+        room.close()
