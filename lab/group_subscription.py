@@ -6,6 +6,10 @@ pages it feeds show a cluster that has stopped moving. So a subscriber sends a p
 seconds and listens for it; when the layer raises, or no probe has come back for a while, it joins the group again
 on a new channel and tells its owner, since whatever was published meanwhile is lost (the watch cache then makes
 its watchers list again, as upstream's watch cache answers 410 Gone after it restarts).
+
+Any probe that arrives proves membership, whoever sent it, so a subscriber probes only when it has heard none for
+half a probe period: a group of many members (a classroom's sockets) carries a couple of probes a period, not one a
+member, and a lone member still probes every period.
 """
 
 import asyncio
@@ -58,13 +62,15 @@ async def _listen(layer, group: str, channel: str, deliver: Callable[[dict], Non
             message = await layer.receive(channel)
             if message.get("type") != PROBE:
                 deliver(message)
-            elif message.get("channel") == channel:
+            else:
                 heard = time.monotonic()
 
     async def probe() -> None:
+        await layer.group_send(group, {"type": PROBE})
         while True:
-            await layer.group_send(group, {"type": PROBE, "channel": channel})
             await asyncio.sleep(PROBE_SECONDS)
+            if time.monotonic() - heard >= PROBE_SECONDS / 2:  # nobody in the group has probed it lately
+                await layer.group_send(group, {"type": PROBE})
             if time.monotonic() - heard > SILENCE_SECONDS:
                 raise GroupLost(group)
 

@@ -41,3 +41,40 @@ def test_a_forgotten_subscriber_joins_again_and_hears_the_group(monkeypatch):
         assert not any(layer.groups.get("cluster-1", {}))  # it left the group on the way out
 
     asyncio.run(scenario())
+
+
+def test_a_subscriber_that_hears_the_group_probed_probes_it_no_more_until_the_group_falls_quiet(monkeypatch):
+    """Many members (a classroom's sockets) share the probing: any probe heard proves membership."""
+    layer = InMemoryChannelLayer()
+    monkeypatch.setattr(group_subscription, "get_channel_layer", lambda: layer)
+    monkeypatch.setattr(group_subscription, "PROBE_SECONDS", 0.5)
+    monkeypatch.setattr(group_subscription, "SILENCE_SECONDS", 5.0)
+    own_probes = []
+    probed_again = asyncio.Event()
+    group_send = layer.group_send
+
+    async def counted_group_send(group, message):
+        own_probes.append(message)
+        if len(own_probes) == 2:
+            probed_again.set()
+        await group_send(group, message)
+
+    async def scenario():
+        joined = asyncio.Event()
+
+        async def on_join(_first: bool) -> None:
+            joined.set()
+
+        monkeypatch.setattr(layer, "group_send", counted_group_send)
+        follower = asyncio.create_task(group_subscription.follow("classroom-1", lambda message: None, on_join))
+        await asyncio.wait_for(joined.wait(), 5)
+        started = asyncio.get_running_loop().time()
+        while asyncio.get_running_loop().time() - started < 1.5:  # three probe periods, probed by another member
+            await group_send("classroom-1", {"type": group_subscription.PROBE})
+            await asyncio.sleep(0.02)
+        assert len(own_probes) == 1  # the one it sent on joining
+        await asyncio.wait_for(probed_again.wait(), 5)  # left alone, it probes by itself again
+        follower.cancel()
+        await asyncio.gather(follower, return_exceptions=True)
+
+    asyncio.run(scenario())
