@@ -21,6 +21,7 @@ the student's screens and the instructor's grid refresh at once.
 import asyncio
 import contextlib
 import json
+import logging
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
@@ -40,6 +41,10 @@ from .language import language_of
 from .models import Answer, Classroom, Student
 from .permissions import actor_for, authorize
 from .room import current_step, grid, state_for
+
+logger = logging.getLogger(__name__)
+# A server error ends the socket as an unhandled one would (RFC 6455 1011), so the page reconnects by itself.
+INTERNAL_ERROR_CLOSE_CODE = 1011
 
 GRID_SECONDS = 2.0  # how often the instructor's grid of sandboxes refreshes
 # The automatic checkpoint judges a sandbox at most this often (wall seconds): a controller's burst of writes costs
@@ -117,6 +122,10 @@ class ClassroomConsumer(RequestConsumer):
         try:
             while True:
                 await self.dispatch(await self.announcements.get())
+        except Exception:
+            # A socket that no longer hears its group must not look alive: close it and the page reconnects.
+            logger.exception("classroom %s: handling an announcement failed", self.classroom_id)
+            await self.close(code=INTERNAL_ERROR_CLOSE_CODE)
         finally:
             follower.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -7,6 +7,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from lab import group_subscription
+from lab.classroom.consumers import INTERNAL_ERROR_CLOSE_CODE, ClassroomConsumer, classroom_group
 from lab.classroom.models import Classroom
 
 from .test_live_room import join, next_of, opened, request, socket
@@ -53,3 +54,22 @@ def test_a_room_socket_forgotten_by_the_layer_catches_up_and_hears_the_next_foll
 
     async_to_sync(scenario)()
     assert not any(layer.groups.values())  # both sockets left the group on the way out
+
+
+def test_a_socket_whose_announcement_handling_fails_closes_so_the_page_reconnects(classroom, monkeypatch):
+    async def broken(self, message):
+        raise RuntimeError("the database went away mid-announcement")
+
+    monkeypatch.setattr(ClassroomConsumer, "classroom_changed", broken)
+    async_to_sync(get_channel_layer().flush)()
+    client, _student = join(classroom, "Aiko")
+
+    async def scenario():
+        aiko = socket(classroom, client.session)
+        await opened(aiko)
+        await get_channel_layer().group_send(classroom_group(classroom.pk), {"type": "classroom.changed"})
+        while (output := await aiko.receive_output(timeout=5))["type"] != "websocket.close":
+            pass
+        assert output["code"] == INTERNAL_ERROR_CLOSE_CODE
+
+    async_to_sync(scenario)()
