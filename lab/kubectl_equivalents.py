@@ -77,10 +77,25 @@ def patch(kind: str, namespace: str | None, name: str, before: dict, after: dict
     body = merge_patch_between(shown(before), shown(after))
     if not body:
         return None
-    if kind == "Secret":
+    return patch_with(kind, namespace, name, body)
+
+
+def patch_with(kind: str, namespace: str | None, name: str, body, patch_type: str = "merge") -> str:
+    """`kubectl patch --type=<merge|strategic|json> -p <body>`, sending `body` as it is (a Secret's values masked)."""
+    if kind == "Secret" and isinstance(body, dict):
         body = _masked_patch(body)
     text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
-    return _kubectl("patch", resource(kind), name, "--type=merge", "-p", text, kind=kind, namespace=namespace)
+    return _kubectl("patch", resource(kind), name, f"--type={patch_type}", "-p", text, kind=kind, namespace=namespace)
+
+
+def rollout_undo(kind: str, namespace: str | None, name: str) -> str:
+    """`kubectl rollout undo deployment/web`: the previous revision's pod template back."""
+    return _kubectl("rollout", "undo", f"{resource(kind)}/{name}", kind=kind, namespace=namespace)
+
+
+def force_delete(kind: str, namespace: str | None, name: str) -> str:
+    """`kubectl delete --grace-period=0 --force`: the object goes at once, without waiting for the kubelet."""
+    return _kubectl("delete", resource(kind), name, "--grace-period=0", "--force", kind=kind, namespace=namespace)
 
 
 def merge_patch_between(before, after) -> dict:

@@ -28,10 +28,9 @@ from channels.layers import get_channel_layer
 from django.utils import translation
 
 from cluster_engine.api import errors
-from lab import group_subscription
+from lab import explained_lesson_actions, group_subscription
 from lab.clockcontrol import set_clock, step
 from lab.frames import RequestConsumer
-from lab.lessons import actions as lesson_actions
 from lab.lessons import lesson_for
 from lab.watchcache import watch_cache
 
@@ -301,8 +300,8 @@ class ClassroomConsumer(RequestConsumer):
         _lesson, current = current_step(classroom)
         if current is None or current.action is None:
             raise errors.bad_request("this step has no action")
-        result = await self._in_thread(lambda: lesson_actions.run(cluster, current.action))
-        return {"objects": len(result["objects"])}
+        result = await self._in_thread(lambda: explained_lesson_actions.run(cluster, current.action, self.actor.name()))
+        return {"objects": len(result["objects"]), "explanation": result["explanation"]}
 
     # student ------------------------------------------------------------------------------------------------------
     async def answer(self, request):

@@ -14,6 +14,7 @@ import pytest
 import websocket
 
 from lab import kubectl_equivalents
+from lab.lessons.f_rolling_update import LESSON as ROLLING_UPDATE
 
 TWINS = ("twin-a", "twin-b")
 SETTLE_SECONDS = 60  # wall seconds for both control planes to converge (simulated minutes at the lab's speed)
@@ -182,3 +183,131 @@ def test_an_admin_edits_merge_patch_does_in_kubectl_what_the_form_did(twins, lab
     while (current := [view(kubectl, config, "deployment/web", "default") for config in configs])[0] != current[1]:
         assert time.monotonic() < deadline, f"{command} left {current[1]}, the form {current[0]}"
     assert (current[1]["labels"], current[1]["annotations"]["note"]) == ({"tier": "front"}, 'it\'s "$HOME"')
+
+
+RUN_STEP = """\
+import json, sys
+from lab import explained_lesson_actions
+from lab.models import Cluster
+action = json.loads(sys.argv[-1])
+print(json.dumps(explained_lesson_actions.run(Cluster.objects.get(name={cluster!r}), action, "ada")["explanation"]))
+"""
+SITE = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "site", "namespace": "default"}}
+# (lesson step action, the object it changes, its namespace), in the order a lesson might run them.
+STEPS = [
+    ({"action": "apply", "objects": [{**SITE, "data": {"color": "blue"}}]}, "configmap/site", "default"),
+    ({"action": "apply", "objects": [{**SITE, "data": {"color": "red", "size": "2"}}]}, "configmap/site", "default"),
+]
+
+
+def run_step(lab, cluster: str, action: dict) -> dict:
+    """Run a lesson step's action on `cluster` through the function the classroom calls, on the lab's database."""
+    script = RUN_STEP.format(cluster=cluster)
+    out = lab.manage("shell", "-c", f"import sys; sys.argv.append({json.dumps(action)!r}); exec({script!r})")
+    return json.loads(out.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize(("action", "resource", "namespace"), STEPS, ids=[s[0]["action"] for s in STEPS])
+def test_a_lesson_steps_explained_command_makes_the_same_change(
+    twins, lab, kubectl, kubectl_binary, action, resource, namespace
+):
+    configs = [lab.kubeconfig(name) for name in TWINS]
+
+    def views():
+        return [view(kubectl, config, resource, namespace) for config in configs]
+
+    explanation = run_step(lab, TWINS[0], action)
+    assert explanation["diff"], "the step changed nothing visible"
+    stepped, twin = views()
+    assert stepped != twin, f"{action} left {resource} as it was: the comparison would prove nothing"
+
+    ran = run_in_shell(explanation["command"], kubectl_binary, configs[1])
+    assert ran.returncode == 0, f"{explanation['command']}\n{ran.stderr}"
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while (current := views())[0] != current[1]:
+        assert time.monotonic() < deadline, f"{explanation['command']} left {current[1]}, the step {current[0]}"
+
+
+OPEN_CLASS = """\
+import json
+from importlib import import_module
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.models import User
+from lab.classroom.clusters import open_sandbox, start_demo
+from lab.classroom.models import Classroom, Student
+from lab.lessons import lesson_for
+user = User.objects.create_superuser("sensei", password="Teach-a-class-42!")
+classroom = Classroom.objects.create(name="twins", instructor=user)
+lesson = lesson_for("rolling-update")
+demo = start_demo(classroom, lesson)
+sandbox = open_sandbox(Student.objects.create(classroom=classroom, session_key="x", display_name="twin"), lesson)
+session = import_module(settings.SESSION_ENGINE).SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+print(json.dumps([classroom.join_code, demo.name, sandbox.name, settings.SESSION_COOKIE_NAME, session.session_key]))
+"""
+
+
+class InstructorSocket(PageSocket):
+    """The instructor's classroom WebSocket, signed in, on a classroom whose demo and student's sandbox start alike
+    from the rolling-update lesson: the instructor runs each step on the demo, kubectl runs its command on the
+    sandbox."""
+
+    def __init__(self, lab):
+        code, self.demo, self.sandbox, cookie, key = json.loads(lab.manage("shell", "-c", OPEN_CLASS).splitlines()[-1])
+        url = f"wss://127.0.0.1:{lab.port}/ws/classrooms/{code}/"
+        self.socket = websocket.create_connection(
+            url,
+            sslopt={"cert_reqs": ssl.CERT_NONE},
+            origin=f"http://127.0.0.1:{lab.port}",
+            cookie=f"{cookie}={key}",
+        )
+        self.next_id = 1
+
+    def request(self, **request) -> dict:
+        request_id, self.next_id = self.next_id, self.next_id + 1
+        self.socket.send(json.dumps({"id": request_id, **request}))
+        while True:
+            frame = json.loads(self.socket.recv())
+            for message in frame if isinstance(frame, list) else [frame]:
+                if message.get("id") == request_id:
+                    assert message["type"] == "result", message
+                    return message
+
+
+@pytest.fixture(scope="session")
+def classroom(lab):
+    socket = InstructorSocket(lab)
+    yield socket
+    socket.socket.close()
+
+
+@pytest.mark.parametrize("step_action", ["patch", "undo"])
+def test_a_classroom_steps_explained_command_makes_the_same_change(
+    classroom, lab, kubectl, kubectl_binary, step_action
+):
+    """The instructor runs the rolling-update lesson's step on the class cluster; the command its explanation shows
+    runs in a shell on the student's identical sandbox, and web ends up the same in both."""
+    configs = [lab.kubeconfig(name) for name in (classroom.demo, classroom.sandbox)]
+    for config in configs:  # an undo needs the rollout before it recorded as a revision on both clusters
+        rolled = kubectl("rollout", "status", "deployment/web", "--timeout=90s", config=config)
+        assert rolled.returncode == 0, rolled.stderr
+
+    def views():
+        return [view(kubectl, config, "deployment/web", "default") for config in configs]
+
+    step = next(i for i, s in enumerate(ROLLING_UPDATE.steps) if s.action and s.action["action"] == step_action)
+    classroom.request(action="goto", step=step)
+    explanation = classroom.request(action="run")["explanation"]
+    assert explanation["diff"] and explanation["actor"] == "sensei"
+    stepped, twin = views()
+    assert stepped != twin, f"{step_action} left web as it was: the comparison would prove nothing"
+
+    ran = run_in_shell(explanation["command"], kubectl_binary, configs[1])
+    assert ran.returncode == 0, f"{explanation['command']}\n{ran.stderr}"
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while (current := views())[0] != current[1]:
+        assert time.monotonic() < deadline, f"{explanation['command']} left {current[1]}, the step {current[0]}"

@@ -65,3 +65,27 @@ def test_a_create_carries_its_manifest_in_a_quoted_here_document():
     assert first == "kubectl create -f - <<'EOF'"
     assert body == ["apiVersion: v1", "kind: ConfigMap", "metadata:", "  name: $HOME", "data:", "  a: b"]
     assert end == "EOF"
+
+
+def test_a_lesson_patch_sends_its_own_body_with_its_own_type():
+    command = kubectl.patch_with("Deployment", "default", "web", {"spec": {"paused": True}}, "strategic")
+    assert shlex.split(command) == [
+        "kubectl",
+        "patch",
+        "deployment",
+        "web",
+        "--type=strategic",
+        "-p",
+        '{"spec":{"paused":true}}',
+        "-n",
+        "default",
+    ]
+    secret = kubectl.patch_with("Secret", "default", "db", {"data": {"pw": "bmV3"}})
+    assert "bmV3" not in secret and '"pw":"***"' in secret
+
+
+def test_rollout_undo_and_force_delete():
+    assert kubectl.rollout_undo("Deployment", "default", "web") == "kubectl rollout undo deployment/web -n default"
+    assert (
+        kubectl.force_delete("Pod", "default", "db-0") == "kubectl delete pod db-0 --grace-period=0 --force -n default"
+    )
