@@ -106,6 +106,18 @@ def run_in_shell(command: str, kubectl_binary, config) -> subprocess.CompletedPr
     return subprocess.run(["bash", "-c", command], env=env, capture_output=True, text=True, timeout=120)
 
 
+def replay_on_twin(command: str, kubectl_binary, twin_config, views, what: str) -> list:
+    """Paste `command` into a shell against the twin, then wait until views() of both clusters agree. Both control
+    planes go on acting on the object (taints, podCIDRs, pods leaving); each read is a kubectl round trip, and the
+    two agree once both have settled. Returns the agreed views."""
+    ran = run_in_shell(command, kubectl_binary, twin_config)
+    assert ran.returncode == 0, f"{command}\n{ran.stderr}"
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while (current := views())[0] != current[1]:
+        assert time.monotonic() < deadline, f"{command} left {current[1]}, {what} {current[0]}"
+    return current
+
+
 # (page request, the object it changes, its namespace), in the order a class might click them.
 CLICKS = [
     ({"action": "scale", "namespace": "default", "name": "web", "replicas": 5}, "deployment/web", "default"),
@@ -153,14 +165,7 @@ def test_the_explained_command_makes_the_same_change(
     clicked, twin = views()
     assert clicked != twin, f"{request_body} left {resource} as it was: the comparison would prove nothing"
 
-    ran = run_in_shell(explanation["command"], kubectl_binary, configs[1])
-    assert ran.returncode == 0, f"{explanation['command']}\n{ran.stderr}"
-
-    # Both control planes go on acting on the object (taints, podCIDRs, pods leaving); each read is a kubectl round
-    # trip, and the two agree once both have settled.
-    deadline = time.monotonic() + SETTLE_SECONDS
-    while (current := views())[0] != current[1]:
-        assert time.monotonic() < deadline, f"{explanation['command']} left {current[1]}, the click {current[0]}"
+    replay_on_twin(explanation["command"], kubectl_binary, configs[1], views, "the click")
 
 
 def test_an_admin_edits_merge_patch_does_in_kubectl_what_the_form_did(twins, lab, kubectl, kubectl_binary):
@@ -177,11 +182,13 @@ def test_an_admin_edits_merge_patch_does_in_kubectl_what_the_form_did(twins, lab
     assert replaced.returncode == 0, replaced.stderr
 
     command = kubectl_equivalents.patch("Deployment", "default", "web", before, edited)
-    ran = run_in_shell(command, kubectl_binary, configs[1])
-    assert ran.returncode == 0, f"{command}\n{ran.stderr}"
-    deadline = time.monotonic() + SETTLE_SECONDS
-    while (current := [view(kubectl, config, "deployment/web", "default") for config in configs])[0] != current[1]:
-        assert time.monotonic() < deadline, f"{command} left {current[1]}, the form {current[0]}"
+    current = replay_on_twin(
+        command,
+        kubectl_binary,
+        configs[1],
+        lambda: [view(kubectl, c, "deployment/web", "default") for c in configs],
+        "the form",
+    )
     assert (current[1]["labels"], current[1]["annotations"]["note"]) == ({"tier": "front"}, 'it\'s "$HOME"')
 
 
@@ -221,11 +228,7 @@ def test_a_lesson_steps_explained_command_makes_the_same_change(
     stepped, twin = views()
     assert stepped != twin, f"{action} left {resource} as it was: the comparison would prove nothing"
 
-    ran = run_in_shell(explanation["command"], kubectl_binary, configs[1])
-    assert ran.returncode == 0, f"{explanation['command']}\n{ran.stderr}"
-    deadline = time.monotonic() + SETTLE_SECONDS
-    while (current := views())[0] != current[1]:
-        assert time.monotonic() < deadline, f"{explanation['command']} left {current[1]}, the step {current[0]}"
+    replay_on_twin(explanation["command"], kubectl_binary, configs[1], views, "the step")
 
 
 OPEN_CLASS = """\
@@ -306,8 +309,4 @@ def test_a_classroom_steps_explained_command_makes_the_same_change(
     stepped, twin = views()
     assert stepped != twin, f"{step_action} left web as it was: the comparison would prove nothing"
 
-    ran = run_in_shell(explanation["command"], kubectl_binary, configs[1])
-    assert ran.returncode == 0, f"{explanation['command']}\n{ran.stderr}"
-    deadline = time.monotonic() + SETTLE_SECONDS
-    while (current := views())[0] != current[1]:
-        assert time.monotonic() < deadline, f"{explanation['command']} left {current[1]}, the step {current[0]}"
+    replay_on_twin(explanation["command"], kubectl_binary, configs[1], views, "the step")
